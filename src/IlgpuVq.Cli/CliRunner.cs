@@ -1,0 +1,23 @@
+using System.CommandLine;
+
+namespace IlgpuVq.Cli;
+
+/// <summary>Runs a parsed command line; user errors become one clear line on stderr and exit code 2, never a stack trace.</summary>
+public static class CliRunner
+{
+    public static int Run(RootCommand root, string[] args)
+    {
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (UserError e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+}
+
+/// <summary>An error caused by the user's input (bad option, bad file). Printed as one line, exit code 2.</summary>
+public sealed class UserError(string message) : Exception(message);

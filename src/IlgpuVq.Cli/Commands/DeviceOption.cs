@@ -1,0 +1,21 @@
+using System.CommandLine;
+using IlgpuVq.Engine.Devices;
+
+namespace IlgpuVq.Cli.Commands;
+
+/// <summary>The shared <c>--device</c> option and its resolution into an opened device.</summary>
+public static class DeviceOption
+{
+    public static Option<string> Create() => new("--device")
+    {
+        Description = "auto | cpu | cpu:nvidia | cuda[:N] | opencl[:N] (auto prefers CUDA, then OpenCL, then CPU)",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    /// <summary>Opens the device or fails with a user error listing what is available.</summary>
+    public static ComputeDevice Open(string spec)
+    {
+        try { return DeviceCatalog.Open(spec); }
+        catch (DeviceNotFoundException e) { throw new UserError(e.Message); }
+    }
+}

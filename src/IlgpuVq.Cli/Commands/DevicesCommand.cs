@@ -1,0 +1,25 @@
+using System.CommandLine;
+using IlgpuVq.Engine.Devices;
+using Spectre.Console;
+
+namespace IlgpuVq.Cli.Commands;
+
+/// <summary><c>ilgpuvq devices</c>: the accelerators this machine offers.</summary>
+public static class DevicesCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("devices", "List accelerators with type, memory, warp size and max group size");
+        cmd.SetAction(_ =>
+        {
+            var table = new Table().AddColumns("name", "type", "description", "memory", "warp", "max group");
+            foreach (var d in DeviceCatalog.Available())
+                table.AddRow(d.Name, d.Type.ToString(), Markup.Escape(d.Description), FormatBytes(d.MemoryBytes), d.WarpSize.ToString(), d.MaxGroupSize.ToString());
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return cmd;
+    }
+
+    static string FormatBytes(long bytes) => bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.0} GiB" : $"{bytes / (double)(1L << 20):0} MiB";
+}

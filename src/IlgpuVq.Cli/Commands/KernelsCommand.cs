@@ -1,0 +1,42 @@
+using System.CommandLine;
+using IlgpuVq.Engine.Codegen;
+using Spectre.Console;
+
+namespace IlgpuVq.Cli.Commands;
+
+/// <summary><c>ilgpuvq kernels --emit ptx|opencl</c>: the GPU code of every kernel, generated without a GPU.</summary>
+public static class KernelsCommand
+{
+    public static Command Create()
+    {
+        var emit = new Option<string>("--emit") { Description = "ptx | opencl", Required = true };
+        var arch = new Option<string>("--arch") { Description = "CUDA architecture for PTX", DefaultValueFactory = _ => "sm_80" };
+        var outDir = new Option<string>("--out") { Description = "folder for the generated files", Required = true };
+        var cmd = new Command("kernels", "Write the PTX or OpenCL C of every kernel and print its size and memory use") { emit, arch, outDir };
+        cmd.SetAction(parse =>
+        {
+            var target = parse.GetValue(emit)!.ToLowerInvariant();
+            if (target is not ("ptx" or "opencl")) throw new UserError($"--emit must be ptx or opencl, not '{target}'");
+            var cudaArch = target == "ptx" ? ParseArch(parse.GetValue(arch)!) : default;
+            var dir = parse.GetValue(outDir)!;
+            Directory.CreateDirectory(dir);
+            var table = new Table().AddColumns("kernel", "bytes", "shared mem", "local mem", "file");
+            foreach (var k in KernelCatalog.All)
+            {
+                var g = target == "ptx" ? KernelCodegen.Ptx(k, cudaArch) : KernelCodegen.OpenCl(k);
+                var file = Path.Combine(dir, k.Name + (target == "ptx" ? ".ptx" : ".cl"));
+                File.WriteAllText(file, g.Source);
+                table.AddRow(k.Name, g.Source.Length.ToString(), g.SharedMemoryBytes.ToString(), g.LocalMemoryBytes.ToString(), Markup.Escape(file));
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return cmd;
+    }
+
+    static ILGPU.Runtime.Cuda.CudaArchitecture ParseArch(string arch)
+    {
+        try { return KernelCodegen.ParseArchitecture(arch); }
+        catch (ArgumentException e) { throw new UserError(e.Message); }
+    }
+}

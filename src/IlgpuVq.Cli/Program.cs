@@ -1,0 +1,12 @@
+using System.CommandLine;
+using IlgpuVq.Cli;
+using IlgpuVq.Cli.Commands;
+
+// Entry point of the `ilgpuvq` command-line tool. Each command group lives in Commands/<Name>Command.cs
+// and exposes `static Command Create()`; this file only wires them together.
+var root = new RootCommand("ilgpuvq: VQ-VAE + Gated PixelCNN for skin-lesion images on a from-scratch ILGPU engine");
+// -- command registrations (one line each) --
+root.Subcommands.Add(DevicesCommand.Create());
+root.Subcommands.Add(GradcheckCommand.Create());
+root.Subcommands.Add(KernelsCommand.Create());
+return CliRunner.Run(root, args);

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using ILGPU.Runtime;
+using IlgpuVq.Engine.Memory;
+
+namespace IlgpuVq.Engine.Devices;
+
+/// <summary>
+/// An opened accelerator with its caching allocator and its loaded kernels. All work is queued on the
+/// accelerator's default stream; nothing here synchronizes except reads back to the host.
+/// </summary>
+public sealed class ComputeDevice
+{
+    readonly ConcurrentDictionary<object, Delegate> kernels = new();
+
+    internal ComputeDevice(string name, Accelerator accelerator)
+    {
+        Name = name;
+        Accelerator = accelerator;
+        Pool = new BufferPool(accelerator);
+    }
+
+    /// <summary>The user-facing name, e.g. <c>cpu:nvidia</c>.</summary>
+    public string Name { get; }
+    public Accelerator Accelerator { get; }
+    /// <summary>The caching allocator every tensor on this device draws from.</summary>
+    public BufferPool Pool { get; }
+    /// <summary>Threads per warp on this accelerator (never assume 32).</summary>
+    public int WarpSize => Accelerator.WarpSize;
+    /// <summary>The largest group size this accelerator supports.</summary>
+    public int MaxGroupSize => Accelerator.MaxNumThreadsPerGroup;
+    /// <summary>Number of kernels loaded so far (each is loaded once and kept).</summary>
+    public int LoadedKernelCount => kernels.Count;
+
+    /// <summary>Returns the kernel for <paramref name="slot"/>, loading it on first use only.</summary>
+    public T Kernel<T>(KernelSlot<T> slot) where T : Delegate =>
+        (T)kernels.GetOrAdd(slot, static (_, args) => args.slot.Load(args.acc), (slot, acc: Accelerator));
+
+    /// <summary>Waits for all queued work. Only the host edges (reads, timing) call this.</summary>
+    public void Synchronize() => Accelerator.Synchronize();
+
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// A kernel declared once (a static field next to the op that launches it) and loaded lazily, once per
+/// accelerator, into a typed delegate that the device keeps.
+/// </summary>
+public sealed class KernelSlot<T>(Func<Accelerator, T> load) where T : Delegate
+{
+    internal T Load(Accelerator accelerator) => load(accelerator);
+}

@@ -1,0 +1,120 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+
+namespace IlgpuVq.Engine.Devices;
+
+/// <summary>One entry in the list of accelerators this process can use.</summary>
+/// <param name="Name">The name users pass to <c>--device</c>, e.g. <c>cpu</c>, <c>cpu:nvidia</c>, <c>cuda:0</c>.</param>
+public sealed record DeviceInfo(string Name, AcceleratorType Type, string Description, long MemoryBytes, int WarpSize, int MaxGroupSize);
+
+/// <summary>
+/// The process-wide ILGPU <see cref="Context"/> (exactly one per process, created with
+/// <c>EnableAlgorithms()</c>) and the accelerators it offers, by user-facing name:
+/// <list type="bullet">
+/// <item><c>cpu</c>: ILGPU's CPU accelerator with its default (small-warp) simulator shape.</item>
+/// <item><c>cpu:nvidia</c>: the CPU accelerator simulating an NVIDIA-like warp of 32 threads.</item>
+/// <item><c>cuda:N</c>, <c>opencl:N</c>: GPUs, when a driver offers them.</item>
+/// </list>
+/// Devices are opened once and kept; <see cref="Open"/> returns the same <see cref="ComputeDevice"/> for the same name.
+/// </summary>
+public static class DeviceCatalog
+{
+    static readonly object Gate = new();
+    static Context? context;
+    static readonly Dictionary<string, ComputeDevice> Opened = new();
+
+    /// <summary>The single ILGPU context of this process.</summary>
+    public static Context Context
+    {
+        get
+        {
+            lock (Gate) return context ??= CreateContext();
+        }
+    }
+
+    static Context CreateContext()
+    {
+        try
+        {
+            return Context.Create(b =>
+            {
+                EnableKernelInformation(b);
+                b.EnableAlgorithms().CPU(CPUDeviceKind.Default).CPU(CPUDeviceKind.Nvidia).Cuda().OpenCL();
+            });
+        }
+        catch (Exception)
+        {
+            // A broken GPU driver must not stop CPU work.
+            return Context.Create(b =>
+            {
+                EnableKernelInformation(b);
+                b.EnableAlgorithms().CPU(CPUDeviceKind.Default).CPU(CPUDeviceKind.Nvidia);
+            });
+        }
+    }
+
+    /// <summary>
+    /// Turns on ILGPU's per-kernel information (shared and local memory sizes, reported by
+    /// <c>ilgpuvq kernels</c>). ILGPU 1.5.3 has no public builder method for it, only an internal setter.
+    /// </summary>
+    static void EnableKernelInformation(Context.Builder builder) =>
+        typeof(ContextProperties).GetProperty(nameof(ContextProperties.EnableKernelInformation))!.SetValue(builder, true);
+
+    /// <summary>Every accelerator this process can open, CPU simulators first.</summary>
+    public static IReadOnlyList<DeviceInfo> Available()
+    {
+        var list = new List<DeviceInfo>();
+        foreach (var (name, device) in Enumerate())
+            list.Add(new DeviceInfo(name, device.AcceleratorType, device.Name, device.MemorySize, device.WarpSize, device.MaxNumThreadsPerGroup));
+        return list;
+    }
+
+    static List<(string Name, Device Device)> Enumerate()
+    {
+        var ctx = Context;
+        var list = new List<(string, Device)>();
+        var cpus = ctx.GetCPUDevices();
+        if (cpus.Count > 0) list.Add(("cpu", cpus[0]));
+        if (cpus.Count > 1) list.Add(("cpu:nvidia", cpus[1]));
+        var cudas = ctx.GetCudaDevices();
+        for (int i = 0; i < cudas.Count; i++) list.Add(($"cuda:{i}", cudas[i]));
+        var cls = ctx.GetCLDevices();
+        for (int i = 0; i < cls.Count; i++) list.Add(($"opencl:{i}", cls[i]));
+        return list;
+    }
+
+    /// <summary>
+    /// Opens a device by name: <c>auto</c> (CUDA, then OpenCL, then CPU), <c>cpu</c>, <c>cpu:nvidia</c>,
+    /// <c>cuda</c>, <c>cuda:N</c>, <c>opencl</c>, <c>opencl:N</c>. Unknown or unavailable names throw
+    /// <see cref="DeviceNotFoundException"/> listing what is available.
+    /// </summary>
+    public static ComputeDevice Open(string spec)
+    {
+        var name = Resolve(spec);
+        lock (Gate)
+        {
+            if (Opened.TryGetValue(name, out var open)) return open;
+            var device = Enumerate().First(d => d.Name == name).Device;
+            var opened = new ComputeDevice(name, device.CreateAccelerator(Context));
+            Opened[name] = opened;
+            return opened;
+        }
+    }
+
+    static string Resolve(string spec)
+    {
+        var names = Enumerate().Select(d => d.Name).ToList();
+        var s = spec.Trim().ToLowerInvariant();
+        if (s == "auto")
+            return names.FirstOrDefault(n => n.StartsWith("cuda:")) ?? names.FirstOrDefault(n => n.StartsWith("opencl:")) ?? "cpu";
+        if (s is "cuda" or "opencl") s += ":0";
+        if (names.Contains(s)) return s;
+        throw new DeviceNotFoundException($"device '{spec}' is not available; available: {string.Join(", ", names.Prepend("auto"))}");
+    }
+}
+
+/// <summary>The requested device does not exist on this machine.</summary>
+public sealed class DeviceNotFoundException(string message) : Exception(message);

@@ -1,0 +1,67 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace IlgpuVq.Engine.Memory;
+
+/// <summary>
+/// Caching allocator: released buffers go to a free list keyed by length and are handed out again for the
+/// next request of the same length. A training step repeats its shapes, so after the first step a
+/// steady-state step allocates nothing new; <see cref="DeviceAllocations"/> lets tests and the profiler
+/// check that. Buffers hold 4-byte elements and are viewed as float or int32.
+/// </summary>
+public sealed class BufferPool
+{
+    readonly Accelerator accelerator;
+    readonly Dictionary<long, Stack<MemoryBuffer1D<float, Stride1D.Dense>>> free = new();
+    readonly object gate = new();
+
+    internal BufferPool(Accelerator accelerator) => this.accelerator = accelerator;
+
+    /// <summary>How many buffers were ever allocated on the device (not served from the free list).</summary>
+    public long DeviceAllocations { get; private set; }
+    /// <summary>Bytes currently allocated on the device by this pool, in use or cached.</summary>
+    public long BytesReserved { get; private set; }
+    /// <summary>Buffers currently handed out.</summary>
+    public int LiveBuffers { get; private set; }
+
+    /// <summary>A buffer of exactly <paramref name="length"/> 4-byte elements; contents are undefined.</summary>
+    public MemoryBuffer1D<float, Stride1D.Dense> Rent(long length)
+    {
+        length = Math.Max(1, length);
+        lock (gate)
+        {
+            LiveBuffers++;
+            if (free.TryGetValue(length, out var stack) && stack.Count > 0) return stack.Pop();
+            DeviceAllocations++;
+            BytesReserved += length * 4;
+        }
+        return accelerator.Allocate1D<float>(length);
+    }
+
+    /// <summary>Returns a buffer for reuse. The device may still be using it; reuse is safe because all work
+    /// runs in order on one stream.</summary>
+    public void Return(MemoryBuffer1D<float, Stride1D.Dense> buffer)
+    {
+        lock (gate)
+        {
+            LiveBuffers--;
+            if (!free.TryGetValue(buffer.Length, out var stack)) free[buffer.Length] = stack = new();
+            stack.Push(buffer);
+        }
+    }
+
+    /// <summary>Frees every cached (not handed out) buffer on the device.</summary>
+    public void Trim()
+    {
+        lock (gate)
+        {
+            foreach (var stack in free.Values)
+                while (stack.Count > 0)
+                {
+                    var b = stack.Pop();
+                    BytesReserved -= b.Length * 4;
+                    b.Dispose();
+                }
+        }
+    }
+}
