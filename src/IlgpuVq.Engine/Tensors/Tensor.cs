@@ -127,6 +127,13 @@ public sealed class Tensor : IDisposable
         if (data.Length > 0) View.CopyFromCPU(Device.Accelerator.DefaultStream, data);
     }
 
+    /// <summary>Overwrites this int32 tensor with host data of the same length (a host edge).</summary>
+    public void CopyFrom(int[] data)
+    {
+        CheckLength(data.Length, Shape);
+        if (data.Length > 0) IntView.CopyFromCPU(Device.Accelerator.DefaultStream, data);
+    }
+
     /// <summary>Copies the elements to the host; waits for queued work.</summary>
     public float[] ToArray()
     {
