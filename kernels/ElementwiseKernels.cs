@@ -1,12 +1,14 @@
 using ILGPU;
+using ILGPU.Algorithms;
 
 namespace IlgpuVq.Kernels;
 
 /// <summary>
 /// Elementwise kernels over contiguous float32 views: one thread per element, implicitly grouped
-/// (<see cref="Index1D"/>), so the accelerator picks the group size. Layout does not matter here: every view
-/// is a flat array of the same length as the launch extent unless a parameter says otherwise.
+/// (<see cref="Index1D"/>), so the accelerator picks the group size. Layout matters only for the per-channel
+/// ops (<see cref="BiasAdd"/>, <see cref="GatedActivation"/>): NCHW, with <c>inner</c> = H·W (1 for [N,C]).
 /// Variants: only the plain one; these ops are memory-bound and a register tile buys nothing.
+/// Saturating functions (tanh, sigmoid) are written so that no intermediate overflows: finite for any finite input.
 /// </summary>
 public static class ElementwiseKernels
 {
@@ -19,9 +21,78 @@ public static class ElementwiseKernels
     /// <summary>y[i] += x[i] (gradient accumulation into a tensor this thread alone writes).</summary>
     public static void AddInPlace(Index1D i, ArrayView<float> y, ArrayView<float> x) => y[i] += x[i];
 
+    /// <summary>y[i] = a[i] - b[i].</summary>
+    public static void Sub(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y) => y[i] = a[i] - b[i];
+
+    /// <summary>y[i] = a[i] · b[i].</summary>
+    public static void Mul(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y) => y[i] = a[i] * b[i];
+
+    /// <summary>y[i] = x[i] · s.</summary>
+    public static void Scale(Index1D i, ArrayView<float> x, float s, ArrayView<float> y) => y[i] = x[i] * s;
+
+    /// <summary>y[i] *= s, in place.</summary>
+    public static void ScaleInPlace(Index1D i, ArrayView<float> y, float s) => y[i] *= s;
+
+    /// <summary>y[i] = x[i] + s.</summary>
+    public static void AddScalar(Index1D i, ArrayView<float> x, float s, ArrayView<float> y) => y[i] = x[i] + s;
+
+    /// <summary>y[i] = x[i] + bias[c], c = (i / inner) mod channels (NCHW or [N,C] with inner = 1).</summary>
+    public static void BiasAdd(Index1D i, ArrayView<float> x, ArrayView<float> bias, int channels, int inner, ArrayView<float> y) =>
+        y[i] = x[i] + bias[(i / inner) % channels];
+
     /// <summary>y[i] = max(x[i], 0).</summary>
     public static void Relu(Index1D i, ArrayView<float> x, ArrayView<float> y) => y[i] = x[i] > 0f ? x[i] : 0f;
 
     /// <summary>dx[i] = x[i] &gt; 0 ? dy[i] : 0.</summary>
     public static void ReluBackward(Index1D i, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx) => dx[i] = x[i] > 0f ? dy[i] : 0f;
+
+    /// <summary>y[i] = tanh(x[i]).</summary>
+    public static void Tanh(Index1D i, ArrayView<float> x, ArrayView<float> y) => y[i] = StableTanh(x[i]);
+
+    /// <summary>dx[i] = dy[i] · (1 - y[i]²), from the saved output y = tanh(x).</summary>
+    public static void TanhBackward(Index1D i, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx) =>
+        dx[i] = dy[i] * (1f - y[i] * y[i]);
+
+    /// <summary>y[i] = 1 / (1 + exp(-x[i])).</summary>
+    public static void Sigmoid(Index1D i, ArrayView<float> x, ArrayView<float> y) => y[i] = StableSigmoid(x[i]);
+
+    /// <summary>dx[i] = dy[i] · y[i] · (1 - y[i]), from the saved output y = sigmoid(x).</summary>
+    public static void SigmoidBackward(Index1D i, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx) =>
+        dx[i] = dy[i] * y[i] * (1f - y[i]);
+
+    /// <summary>
+    /// Gated activation of PixelCNN: x is [N, 2C, inner], y is [N, C, inner];
+    /// y[n,c,j] = tanh(x[n,c,j]) · sigmoid(x[n,C+c,j]). One thread per output element.
+    /// </summary>
+    public static void GatedActivation(Index1D i, ArrayView<float> x, int channels, int inner, ArrayView<float> y)
+    {
+        int per = channels * inner;
+        int a = (i / per) * 2 * per + i % per;
+        y[i] = StableTanh(x[a]) * StableSigmoid(x[a + per]);
+    }
+
+    /// <summary>
+    /// Backward of <see cref="GatedActivation"/>: one thread per output element writes both input gradients it
+    /// owns, dx[a] = dy·σ(b)·(1 - tanh²(a)) and dx[b] = dy·tanh(a)·σ(b)·(1 - σ(b)).
+    /// </summary>
+    public static void GatedActivationBackward(Index1D i, ArrayView<float> x, ArrayView<float> dy, int channels, int inner, ArrayView<float> dx)
+    {
+        int per = channels * inner;
+        int a = (i / per) * 2 * per + i % per;
+        float t = StableTanh(x[a]);
+        float s = StableSigmoid(x[a + per]);
+        float g = dy[i];
+        dx[a] = g * s * (1f - t * t);
+        dx[a + per] = g * t * s * (1f - s);
+    }
+
+    /// <summary>tanh with the argument clamped to ±20, where tanh is ±1 in float32: no overflow anywhere.</summary>
+    internal static float StableTanh(float x) => XMath.Tanh(XMath.Clamp(x, -20f, 20f));
+
+    /// <summary>sigmoid through exp(-|x|) ∈ (0, 1]: never overflows.</summary>
+    internal static float StableSigmoid(float x)
+    {
+        float e = XMath.Exp(-XMath.Abs(x));
+        return x >= 0f ? 1f / (1f + e) : e / (1f + e);
+    }
 }

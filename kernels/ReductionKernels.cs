@@ -1,0 +1,86 @@
+using ILGPU;
+
+namespace IlgpuVq.Kernels;
+
+/// <summary>
+/// Deterministic sum reductions over contiguous float32 views, NCHW layout. No atomics: every sum is formed in
+/// a fixed order that depends only on the length and the launch configuration (which the op derives from the
+/// accelerator), so the same input gives bit-identical results run to run.
+/// <list type="bullet">
+/// <item><see cref="SumPartials"/>: explicitly grouped, dynamic shared memory of one float per thread. Thread t of
+/// group g sums x[g·B + t], x[g·B + t + G·B], … (a fixed strided pattern), then the group combines its B values
+/// with a fixed binary tree (any group size, not only powers of two) and writes partials[g]. A whole-tensor sum is
+/// this kernel twice: G groups over x, then one group over the G partials.</item>
+/// <item><see cref="ChannelSum"/>: one group per channel of [N,C,inner], same strided pattern and tree; one pass.</item>
+/// <item><see cref="RowSum"/>: one thread per row of [rows, len] looping over its row (rows are short).</item>
+/// <item>Broadcast kernels: the backward passes (dx = scale · dy[...]).</item>
+/// </list>
+/// </summary>
+public static class ReductionKernels
+{
+    /// <summary>partials[g] = scale · Σ over this group's strided share of x[0..n).</summary>
+    public static void SumPartials(ArrayView<float> x, int n, float scale, ArrayView<float> partials)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        float acc = 0f;
+        for (int k = Grid.IdxX * Group.DimX + Group.IdxX; k < n; k += stride) acc += x[k];
+        float total = GroupTreeSum(acc);
+        if (Group.IdxX == 0) partials[Grid.IdxX] = total * scale;
+    }
+
+    /// <summary>y[c] = scale · Σ_{n,j} x[(n·channels + c)·inner + j]; group c handles channel c.</summary>
+    public static void ChannelSum(ArrayView<float> x, int batch, int channels, int inner, float scale, ArrayView<float> y)
+    {
+        int c = Grid.IdxX;
+        int count = batch * inner;
+        float acc = 0f;
+        for (int k = Group.IdxX; k < count; k += Group.DimX)
+        {
+            int n = k / inner;
+            acc += x[(n * channels + c) * inner + (k - n * inner)];
+        }
+        float total = GroupTreeSum(acc);
+        if (Group.IdxX == 0) y[c] = total * scale;
+    }
+
+    /// <summary>y[r] = scale · Σ_j x[r·len + j], one thread per row.</summary>
+    public static void RowSum(Index1D r, ArrayView<float> x, int len, float scale, ArrayView<float> y)
+    {
+        float acc = 0f;
+        int start = r * len;
+        for (int j = 0; j < len; j++) acc += x[start + j];
+        y[r] = acc * scale;
+    }
+
+    /// <summary>dx[i] = scale · dy[0] (backward of a whole-tensor sum or mean).</summary>
+    public static void BroadcastScalar(Index1D i, ArrayView<float> dy, float scale, ArrayView<float> dx) => dx[i] = dy[0] * scale;
+
+    /// <summary>dx[i] = scale · dy[(i / inner) mod channels] (backward of a per-channel sum or mean).</summary>
+    public static void BroadcastChannel(Index1D i, ArrayView<float> dy, int channels, int inner, float scale, ArrayView<float> dx) =>
+        dx[i] = dy[(i / inner) % channels] * scale;
+
+    /// <summary>dx[i] = scale · dy[i / len] (backward of a last-axis sum or mean).</summary>
+    public static void BroadcastRows(Index1D i, ArrayView<float> dy, int len, float scale, ArrayView<float> dx) => dx[i] = dy[i / len] * scale;
+
+    /// <summary>
+    /// Sum of one value per thread over the group, in a fixed tree: with P the smallest power of two ≥ B, step
+    /// s = P/2, P/4, …, 1 adds sh[t + s] into sh[t] for t &lt; s where t + s &lt; B. Needs B floats of dynamic
+    /// shared memory. Every thread gets the total.
+    /// </summary>
+    internal static float GroupTreeSum(float value)
+    {
+        var sh = SharedMemory.GetDynamic<float>();
+        int t = Group.IdxX;
+        int size = Group.DimX;
+        sh[t] = value;
+        Group.Barrier();
+        int p = 1;
+        while (p < size) p <<= 1;
+        for (int s = p >> 1; s > 0; s >>= 1)
+        {
+            if (t < s && t + s < size) sh[t] += sh[t + s];
+            Group.Barrier();
+        }
+        return sh[0];
+    }
+}

@@ -1,0 +1,148 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuVq.Engine.Autograd;
+using IlgpuVq.Engine.Devices;
+using IlgpuVq.Engine.Tensors;
+using IlgpuVq.Kernels;
+using V = ILGPU.ArrayView<float>;
+
+namespace IlgpuVq.Engine.Ops;
+
+/// <summary>
+/// Deterministic sums and means (kernels: <see cref="ReductionKernels"/>; reference:
+/// <c>IlgpuVq.Checks.Reference.ReductionReference</c>). Whole-tensor reductions are two passes (grouped partial
+/// sums, then one group over the partials), with the group size taken from the accelerator; no atomics.
+/// </summary>
+public static class Reduction
+{
+    static readonly KernelSlot<Action<KernelConfig, V, int, float, V>> PartialsKernel =
+        new(a => a.LoadStreamKernel<V, int, float, V>(ReductionKernels.SumPartials));
+    static readonly KernelSlot<Action<KernelConfig, V, int, int, int, float, V>> ChannelKernel =
+        new(a => a.LoadStreamKernel<V, int, int, int, float, V>(ReductionKernels.ChannelSum));
+    static readonly KernelSlot<Action<Index1D, V, int, float, V>> RowKernel =
+        new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, int, float, V>(ReductionKernels.RowSum));
+    static readonly KernelSlot<Action<Index1D, V, float, V>> BroadcastScalarKernel =
+        new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, float, V>(ReductionKernels.BroadcastScalar));
+    static readonly KernelSlot<Action<Index1D, V, int, int, float, V>> BroadcastChannelKernel =
+        new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, int, int, float, V>(ReductionKernels.BroadcastChannel));
+    static readonly KernelSlot<Action<Index1D, V, int, float, V>> BroadcastRowsKernel =
+        new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, int, float, V>(ReductionKernels.BroadcastRows));
+
+    /// <summary>Σ x over every element → [1].</summary>
+    public static Tensor Sum(Tensor x) => Whole(x, 1f);
+
+    /// <summary>Mean of every element → [1] (0 elements: NaN-free 0).</summary>
+    public static Tensor Mean(Tensor x) => Whole(x, x.Length == 0 ? 0f : 1f / x.Length);
+
+    static Tensor Whole(Tensor x, float scale)
+    {
+        var y = ScalarSum(x.Device, x.Length, scale, (cfg, partials) => x.Device.Kernel(PartialsKernel)(cfg, x.View, x.Length, partials.Scale, partials.View));
+        return Backprop.Record(y, new WholeBackward(x.Shape, scale), x);
+    }
+
+    sealed class WholeBackward(int[] shape, float scale) : GradNode
+    {
+        public override Tensor?[] Backward(Tensor dy)
+        {
+            var dx = Tensor.Empty(dy.Device, shape);
+            if (dx.Length > 0) dy.Device.Kernel(BroadcastScalarKernel)(dx.Length, dy.View, scale, dx.View);
+            return [dx];
+        }
+    }
+
+    /// <summary>Where a first pass writes its partial sums, and the scale it must apply to them.</summary>
+    internal readonly record struct PartialsTarget(V View, float Scale);
+
+    /// <summary>
+    /// The two-pass plan shared with fused reductions (e.g. <see cref="Loss.Mse"/>): group size B = the accelerator's
+    /// largest, G = min(B, ⌈n/B⌉) groups write G partials (scaled when G = 1), then one group sums the partials.
+    /// <paramref name="firstPass"/> launches the caller's first-pass kernel with the given configuration.
+    /// </summary>
+    internal static Tensor ScalarSum(ComputeDevice device, int n, float scale, Action<KernelConfig, PartialsTarget> firstPass)
+    {
+        int b = device.MaxGroupSize;
+        int groups = Math.Max(1, Math.Min(b, (n + b - 1) / b));
+        var y = Tensor.Empty(device, 1);
+        if (groups == 1)
+        {
+            firstPass(Config(1, b), new PartialsTarget(y.View, scale));
+            return y;
+        }
+        var partials = Tensor.Empty(device, groups);
+        firstPass(Config(groups, b), new PartialsTarget(partials.View, 1f));
+        device.Kernel(PartialsKernel)(Config(1, b), partials.View, groups, scale, y.View);
+        partials.Dispose();
+        return y;
+    }
+
+    static KernelConfig Config(int groups, int groupSize) =>
+        new(new Index1D(groups), new Index1D(groupSize), SharedMemoryConfig.RequestDynamic<float>(groupSize));
+
+    /// <summary>Σ over the batch and spatial axes per channel: [N,C,...] → [C].</summary>
+    public static Tensor SumPerChannel(Tensor x) => PerChannel("sum_per_channel", x, mean: false);
+
+    /// <summary>Mean over the batch and spatial axes per channel: [N,C,...] → [C].</summary>
+    public static Tensor MeanPerChannel(Tensor x) => PerChannel("mean_per_channel", x, mean: true);
+
+    static Tensor PerChannel(string op, Tensor x, bool mean)
+    {
+        if (x.Rank < 2) throw new ArgumentException($"{op}: expected [N,C,...], got {x.Describe()}");
+        int perChannel = x.Shape[1] == 0 ? 0 : x.Length / x.Shape[1];
+        float scale = mean && perChannel > 0 ? 1f / perChannel : 1f;
+        var y = ChannelSumRaw(x, scale);
+        return Backprop.Record(y, new ChannelBackward(x.Shape, scale), x);
+    }
+
+    /// <summary>scale · per-channel sum of [N,C,...] → [C], outside autograd (also the bias gradient).</summary>
+    internal static Tensor ChannelSumRaw(Tensor x, float scale)
+    {
+        var (batch, channels, inner) = Split(x.Shape);
+        var y = Tensor.Empty(x.Device, channels);
+        if (channels == 0) return y;
+        if (batch * inner == 0) { y.Zero(); return y; }
+        int b = x.Device.MaxGroupSize;
+        x.Device.Kernel(ChannelKernel)(Config(channels, b), x.View, batch, channels, inner, scale, y.View);
+        return y;
+    }
+
+    static (int Batch, int Channels, int Inner) Split(int[] shape)
+    {
+        int inner = 1;
+        for (int d = 2; d < shape.Length; d++) inner *= shape[d];
+        return (shape[0], shape[1], inner);
+    }
+
+    sealed class ChannelBackward(int[] shape, float scale) : GradNode
+    {
+        public override Tensor?[] Backward(Tensor dy)
+        {
+            var (_, channels, inner) = Split(shape);
+            var dx = Tensor.Empty(dy.Device, shape);
+            if (dx.Length > 0) dy.Device.Kernel(BroadcastChannelKernel)(dx.Length, dy.View, channels, inner, scale, dx.View);
+            return [dx];
+        }
+    }
+
+    /// <summary>Mean over the last axis: [..., L] → [...] (rank 1: [L] → [1]). L must be positive.</summary>
+    public static Tensor MeanLastAxis(Tensor x)
+    {
+        if (x.Rank < 1 || x.Shape[^1] == 0) throw new ArgumentException($"mean_last_axis: needs a non-empty last axis, got {x.Describe()}");
+        int len = x.Shape[^1];
+        int rows = x.Length / len;
+        int[] shape = x.Rank == 1 ? [1] : x.Shape[..^1];
+        var y = Tensor.Empty(x.Device, shape);
+        float scale = 1f / len;
+        if (rows > 0) x.Device.Kernel(RowKernel)(rows, x.View, len, scale, y.View);
+        return Backprop.Record(y, new RowBackward(x.Shape, len, scale), x);
+    }
+
+    sealed class RowBackward(int[] shape, int len, float scale) : GradNode
+    {
+        public override Tensor?[] Backward(Tensor dy)
+        {
+            var dx = Tensor.Empty(dy.Device, shape);
+            if (dx.Length > 0) dy.Device.Kernel(BroadcastRowsKernel)(dx.Length, dy.View, len, scale, dx.View);
+            return [dx];
+        }
+    }
+}
