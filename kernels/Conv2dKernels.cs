@@ -1,0 +1,238 @@
+using ILGPU;
+using static IlgpuVq.Kernels.GemmKernels;
+
+namespace IlgpuVq.Kernels;
+
+/// <summary>
+/// Geometry of a 2-D convolution over NCHW float32 tensors: input x [N,Cin,H,W], weight [Cout,Cin,KH,KW],
+/// output y [N,Cout,OH,OW] with y[n,co,oh,ow] = Σ_{ci,kh,kw} w[co,ci,kh,kw]·x[n,ci,oh·SH − PT + kh, ow·SW − PL + kw]
+/// (out-of-range input positions read as zero). Only the top/left padding enters the index arithmetic; the
+/// bottom/right padding is implied by OH/OW.
+/// </summary>
+public struct Conv2dGeometry
+{
+    public int N, Cin, H, W, Cout, OH, OW, KH, KW, SH, SW, PT, PL;
+}
+
+/// <summary>
+/// Convolution kernels, NCHW, weight [Cout,Cin,KH,KW] (see <see cref="Conv2dGeometry"/>). All are implicitly grouped
+/// (<see cref="Index1D"/>), free of atomics and loop in a fixed order, so results are bit-identical run to run.
+/// <list type="bullet">
+/// <item><see cref="Forward"/>: implicit GEMM ([Cout] × [Cin·KH·KW] times [Cin·KH·KW] × [N·OH·OW]) with a register tile of
+/// 4 output channels × 8 consecutive output columns per thread: each input value loaded feeds 4 channels, each weight 8 pixels.</item>
+/// <item><see cref="InputGrad"/>: dx as a gather: each thread owns 4 input channels × 8 consecutive input columns and sums the
+/// output gradients that these pixels influenced (only the (kh,kw) taps that land on the stride grid contribute), so stride 2
+/// needs no scatter. With the weight read as [Cin_t,Cout_t] this is also conv_transpose2d's forward.</item>
+/// <item><see cref="WeightGrad"/>: one thread per 4 output channels × 4 input channels of one tap (kh,kw), summing over N,OH,OW.</item>
+/// <item><see cref="BiasGrad"/>: one thread per channel, summing over N and the spatial positions.</item>
+/// </list>
+/// </summary>
+public static class Conv2dKernels
+{
+    /// <summary>Output channels per thread (forward) and input channels per thread (input gradient).</summary>
+    public const int TileC = 4;
+    /// <summary>Consecutive output (forward) or input (input gradient) columns per thread.</summary>
+    public const int TileW = 8;
+    /// <summary>Output-channel × input-channel tile of <see cref="WeightGrad"/>.</summary>
+    public const int TileWeight = 4;
+
+    /// <summary>
+    /// y = conv(x, w) (+ bias[co] when <paramref name="hasBias"/> ≠ 0; <paramref name="bias"/> must then hold Cout values,
+    /// otherwise any view). Thread t: column tile fastest, then oh, then channel tile, then n.
+    /// Launch extent: N·ceil(Cout/4)·OH·ceil(OW/8).
+    /// </summary>
+    public static void Forward(Index1D t, ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
+        Conv2dGeometry g, int hasBias)
+    {
+        int tilesW = (g.OW + TileW - 1) / TileW, tilesC = (g.Cout + TileC - 1) / TileC;
+        int r = t;
+        int tw = r % tilesW; r /= tilesW;
+        int oh = r % g.OH; r /= g.OH;
+        int tc = r % tilesC; int n = r / tilesC;
+        int co0 = tc * TileC, ow0 = tw * TileW;
+        int khw = g.KH * g.KW, wStride = g.Cin * khw;
+        int w0 = XClamp(co0, g.Cout) * wStride, w1 = XClamp(co0 + 1, g.Cout) * wStride;
+        int w2 = XClamp(co0 + 2, g.Cout) * wStride, w3 = XClamp(co0 + 3, g.Cout) * wStride;
+        int ihBase = oh * g.SH - g.PT, iwBase = ow0 * g.SW - g.PL;
+        int hw = g.H * g.W;
+
+        var c0 = new Row8(); var c1 = new Row8(); var c2 = new Row8(); var c3 = new Row8();
+        for (int ci = 0; ci < g.Cin; ci++)
+        {
+            int xPlane = (n * g.Cin + ci) * hw, wc = ci * khw;
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                int ih = ihBase + kh;
+                if (ih < 0 || ih >= g.H) continue;
+                int xRow = xPlane + ih * g.W;
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    var xv = LoadRow(x, xRow, iwBase + kw, g.SW, g.W);
+                    int wk = wc + kh * g.KW + kw;
+                    c0 = Row8.Fma(c0, w[w0 + wk], xv);
+                    c1 = Row8.Fma(c1, w[w1 + wk], xv);
+                    c2 = Row8.Fma(c2, w[w2 + wk], xv);
+                    c3 = Row8.Fma(c3, w[w3 + wk], xv);
+                }
+            }
+        }
+        int ohw = g.OH * g.OW, rowOff = oh * g.OW + ow0, left = g.OW - ow0;
+        StoreChannel(y, c0, bias, hasBias, (n * g.Cout + co0) * ohw + rowOff, left, co0, g.Cout);
+        StoreChannel(y, c1, bias, hasBias, (n * g.Cout + co0 + 1) * ohw + rowOff, left, co0 + 1, g.Cout);
+        StoreChannel(y, c2, bias, hasBias, (n * g.Cout + co0 + 2) * ohw + rowOff, left, co0 + 2, g.Cout);
+        StoreChannel(y, c3, bias, hasBias, (n * g.Cout + co0 + 3) * ohw + rowOff, left, co0 + 3, g.Cout);
+    }
+
+    /// <summary>
+    /// dx[n,ci,ih,iw] = Σ_{co,kh,kw} dy[n,co,oh,ow]·w[co,ci,kh,kw] over the (oh,ow) with oh·SH − PT + kh = ih and
+    /// ow·SW − PL + kw = iw (+ bias[ci] when <paramref name="hasBias"/> ≠ 0, used by conv_transpose2d).
+    /// Thread t: column tile fastest, then ih, then channel tile (of Cin), then n. Launch extent: N·ceil(Cin/4)·H·ceil(W/8).
+    /// </summary>
+    public static void InputGrad(Index1D t, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> dx,
+        Conv2dGeometry g, int hasBias)
+    {
+        int tilesW = (g.W + TileW - 1) / TileW, tilesC = (g.Cin + TileC - 1) / TileC;
+        int r = t;
+        int tw = r % tilesW; r /= tilesW;
+        int ih = r % g.H; r /= g.H;
+        int tc = r % tilesC; int n = r / tilesC;
+        int ci0 = tc * TileC, iw0 = tw * TileW;
+        int khw = g.KH * g.KW;
+        int w0 = XClamp(ci0, g.Cin) * khw, w1 = XClamp(ci0 + 1, g.Cin) * khw;
+        int w2 = XClamp(ci0 + 2, g.Cin) * khw, w3 = XClamp(ci0 + 3, g.Cin) * khw;
+        int ohw = g.OH * g.OW, coStride = g.Cin * khw;
+
+        var c0 = new Row8(); var c1 = new Row8(); var c2 = new Row8(); var c3 = new Row8();
+        for (int co = 0; co < g.Cout; co++)
+        {
+            int dyPlane = (n * g.Cout + co) * ohw, wc = co * coStride;
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                int ohs = ih + g.PT - kh;
+                if (ohs < 0) break; // larger kh only make it more negative
+                int oh = ohs / g.SH;
+                if (oh * g.SH != ohs || oh >= g.OH) continue;
+                int dyRow = dyPlane + oh * g.OW;
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    var dv = GatherRow(dy, dyRow, iw0 + g.PL - kw, g.SW, g.OW);
+                    int wk = wc + kh * g.KW + kw;
+                    c0 = Row8.Fma(c0, w[w0 + wk], dv);
+                    c1 = Row8.Fma(c1, w[w1 + wk], dv);
+                    c2 = Row8.Fma(c2, w[w2 + wk], dv);
+                    c3 = Row8.Fma(c3, w[w3 + wk], dv);
+                }
+            }
+        }
+        int hw = g.H * g.W, rowOff = ih * g.W + iw0, left = g.W - iw0;
+        StoreChannel(dx, c0, bias, hasBias, (n * g.Cin + ci0) * hw + rowOff, left, ci0, g.Cin);
+        StoreChannel(dx, c1, bias, hasBias, (n * g.Cin + ci0 + 1) * hw + rowOff, left, ci0 + 1, g.Cin);
+        StoreChannel(dx, c2, bias, hasBias, (n * g.Cin + ci0 + 2) * hw + rowOff, left, ci0 + 2, g.Cin);
+        StoreChannel(dx, c3, bias, hasBias, (n * g.Cin + ci0 + 3) * hw + rowOff, left, ci0 + 3, g.Cin);
+    }
+
+    /// <summary>
+    /// dw[co,ci,kh,kw] = Σ_{n,oh,ow} dy[n,co,oh,ow]·x[n,ci,oh·SH − PT + kh, ow·SW − PL + kw]. Thread t owns the tap (kh,kw)
+    /// (fastest), then a tile of 4 input channels, then a tile of 4 output channels. Launch extent: ceil(Cout/4)·ceil(Cin/4)·KH·KW.
+    /// </summary>
+    public static void WeightGrad(Index1D t, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, Conv2dGeometry g)
+    {
+        int khw = g.KH * g.KW, tilesCi = (g.Cin + TileWeight - 1) / TileWeight;
+        int r = t;
+        int tap = r % khw; r /= khw;
+        int tci = r % tilesCi; int tco = r / tilesCi;
+        int kh = tap / g.KW, kw = tap - kh * g.KW;
+        int co0 = tco * TileWeight, ci0 = tci * TileWeight;
+        int hw = g.H * g.W, ohw = g.OH * g.OW;
+        int d0 = XClamp(co0, g.Cout) * ohw, d1 = XClamp(co0 + 1, g.Cout) * ohw, d2 = XClamp(co0 + 2, g.Cout) * ohw, d3 = XClamp(co0 + 3, g.Cout) * ohw;
+        int x0 = XClamp(ci0, g.Cin) * hw, x1 = XClamp(ci0 + 1, g.Cin) * hw, x2 = XClamp(ci0 + 2, g.Cin) * hw, x3 = XClamp(ci0 + 3, g.Cin) * hw;
+
+        var a0 = new Row4(); var a1 = new Row4(); var a2 = new Row4(); var a3 = new Row4();
+        for (int n = 0; n < g.N; n++)
+        {
+            int dyN = n * g.Cout * ohw, xN = n * g.Cin * hw;
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                int ih = oh * g.SH - g.PT + kh;
+                if (ih < 0 || ih >= g.H) continue;
+                int dyRow = dyN + oh * g.OW, xRow = xN + ih * g.W;
+                for (int ow = 0; ow < g.OW; ow++)
+                {
+                    int iw = ow * g.SW - g.PL + kw;
+                    if (iw < 0 || iw >= g.W) continue;
+                    int di = dyRow + ow, xi = xRow + iw;
+                    var xv = new Row4(x[x0 + xi], x[x1 + xi], x[x2 + xi], x[x3 + xi]);
+                    a0 = Row4.Fma(a0, dy[d0 + di], xv);
+                    a1 = Row4.Fma(a1, dy[d1 + di], xv);
+                    a2 = Row4.Fma(a2, dy[d2 + di], xv);
+                    a3 = Row4.Fma(a3, dy[d3 + di], xv);
+                }
+            }
+        }
+        StoreWeights(dw, a0, co0, ci0, tap, g);
+        StoreWeights(dw, a1, co0 + 1, ci0, tap, g);
+        StoreWeights(dw, a2, co0 + 2, ci0, tap, g);
+        StoreWeights(dw, a3, co0 + 3, ci0, tap, g);
+    }
+
+    /// <summary>db[c] = Σ_{n,p} dy[n,c,p] for dy [batch, channels, plane]. Launch extent: channels.</summary>
+    public static void BiasGrad(Index1D c, ArrayView<float> dy, ArrayView<float> db, int batch, int channels, int plane)
+    {
+        float sum = 0f;
+        for (int n = 0; n < batch; n++)
+        {
+            int off = (n * channels + c) * plane;
+            for (int p = 0; p < plane; p++) sum += dy[off + p];
+        }
+        db[c] = sum;
+    }
+
+    /// <summary>Eight values v[row + col + j·step] for j = 0..7, zero where the column is outside [0, width).</summary>
+    static Row8 LoadRow(ArrayView<float> v, int row, int col, int step, int width) => new(
+        Load(v, row, col, width), Load(v, row, col + step, width), Load(v, row, col + 2 * step, width), Load(v, row, col + 3 * step, width),
+        Load(v, row, col + 4 * step, width), Load(v, row, col + 5 * step, width), Load(v, row, col + 6 * step, width), Load(v, row, col + 7 * step, width));
+
+    static float Load(ArrayView<float> v, int row, int col, int width) => col >= 0 && col < width ? v[row + col] : 0f;
+
+    /// <summary>For j = 0..7: dy[row + (s + j)/step] where s + j is a non-negative multiple of step below step·width, else zero.</summary>
+    static Row8 GatherRow(ArrayView<float> dy, int row, int s, int step, int width) => new(
+        Gather(dy, row, s, step, width), Gather(dy, row, s + 1, step, width), Gather(dy, row, s + 2, step, width), Gather(dy, row, s + 3, step, width),
+        Gather(dy, row, s + 4, step, width), Gather(dy, row, s + 5, step, width), Gather(dy, row, s + 6, step, width), Gather(dy, row, s + 7, step, width));
+
+    static float Gather(ArrayView<float> dy, int row, int s, int step, int width)
+    {
+        if (s < 0) return 0f;
+        int o = s / step;
+        return o * step == s && o < width ? dy[row + o] : 0f;
+    }
+
+    static void StoreChannel(ArrayView<float> y, Row8 v, ArrayView<float> bias, int hasBias, int offset, int count, int channel, int channels)
+    {
+        if (channel >= channels) return;
+        float b = hasBias != 0 ? bias[channel] : 0f;
+        v.V0 += b; v.V1 += b; v.V2 += b; v.V3 += b; v.V4 += b; v.V5 += b; v.V6 += b; v.V7 += b;
+        v.Store(y, offset, 1, count, true);
+    }
+
+    static void StoreWeights(ArrayView<float> dw, Row4 v, int co, int ci0, int tap, Conv2dGeometry g)
+    {
+        if (co >= g.Cout) return;
+        int khw = g.KH * g.KW, baseIdx = (co * g.Cin + ci0) * khw + tap, left = g.Cin - ci0;
+        if (left > 0) dw[baseIdx] = v.V0;
+        if (left > 1) dw[baseIdx + khw] = v.V1;
+        if (left > 2) dw[baseIdx + 2 * khw] = v.V2;
+        if (left > 3) dw[baseIdx + 3 * khw] = v.V3;
+    }
+
+    /// <summary>Four floats: one register row of the weight-gradient tile.</summary>
+    internal struct Row4(float v0, float v1, float v2, float v3)
+    {
+        public float V0 = v0, V1 = v1, V2 = v2, V3 = v3;
+
+        public static Row4 Fma(Row4 acc, float s, Row4 x)
+        {
+            acc.V0 += s * x.V0; acc.V1 += s * x.V1; acc.V2 += s * x.V2; acc.V3 += s * x.V3;
+            return acc;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuVq.Engine.Autograd;
+using IlgpuVq.Engine.Devices;
+using IlgpuVq.Engine.Tensors;
+using IlgpuVq.Kernels;
+using TileDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int>;
+using WeightGradDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    IlgpuVq.Kernels.Conv2dGeometry>;
+using BiasGradDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int>;
+
+namespace IlgpuVq.Engine.Ops;
+
+/// <summary>Zero padding of a 2-D convolution, per side.</summary>
+public readonly record struct Padding2d(int Top, int Bottom, int Left, int Right)
+{
+    /// <summary><paramref name="p"/> on every side.</summary>
+    public static Padding2d Same(int p) => new(p, p, p, p);
+
+    public override string ToString() => $"t{Top} b{Bottom} l{Left} r{Right}";
+}
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as in PyTorch) over NCHW: x [N,Cin,H,W], weight [Cout,Cin,kH,kW], optional
+/// bias [Cout] → y [N,Cout,OH,OW], OH = (H + top + bottom − kH) / strideH + 1 (likewise OW).
+/// Kernels: <see cref="Conv2dKernels"/>; reference: <c>IlgpuVq.Checks.Reference.Conv2dReference</c>.
+/// Gradients flow to x, weight and bias; 1×1 convolutions take the same implicit-GEMM path.
+/// </summary>
+public static class Conv2d
+{
+    internal static readonly KernelSlot<TileDelegate> ForwardKernel = new(a =>
+        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.Forward));
+    internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(a =>
+        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.InputGrad));
+    internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(a =>
+        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry>(Conv2dKernels.WeightGrad));
+    internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(a =>
+        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(Conv2dKernels.BiasGrad));
+
+    /// <summary>Convolution with the same stride and padding in both directions.</summary>
+    public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) =>
+        Apply(x, weight, bias, stride, stride, Padding2d.Same(padding));
+
+    /// <summary>Convolution with separate vertical/horizontal strides and per-side zero padding.</summary>
+    public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int strideH, int strideW, Padding2d padding)
+    {
+        var g = Geometry("conv2d", x, weight, bias, strideH, strideW, padding);
+        var device = x.Device;
+        var y = Tensor.Empty(device, g.N, g.Cout, g.OH, g.OW);
+        LaunchForward(device, x, weight, bias, y, g);
+        var inputs = bias == null ? new[] { x, weight } : new[] { x, weight, bias };
+        return Backprop.Record(y, new Conv2dBackward(x, weight, g, bias != null), inputs);
+    }
+
+    /// <summary>Validates shapes and computes the kernel geometry (output size included).</summary>
+    internal static Conv2dGeometry Geometry(string op, Tensor x, Tensor weight, Tensor? bias, int strideH, int strideW, Padding2d p)
+    {
+        Shape.RequireRank(op, x, 4);
+        Shape.RequireRank(op, weight, 4);
+        if (bias != null) Shape.RequireSameDevice(op, x, weight, bias); else Shape.RequireSameDevice(op, x, weight);
+        if (strideH < 1 || strideW < 1) throw new ArgumentException($"{op}: strides must be ≥ 1, got ({strideH},{strideW})");
+        if (p.Top < 0 || p.Bottom < 0 || p.Left < 0 || p.Right < 0) throw new ArgumentException($"{op}: negative padding {p}");
+        int n = x.Shape[0], cin = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
+        int cout = weight.Shape[0], kh = weight.Shape[2], kw = weight.Shape[3];
+        if (weight.Shape[1] != cin)
+            throw new ArgumentException($"{op}: weight {weight.Describe()} expects {weight.Shape[1]} input channels, input {x.Describe()} has {cin}");
+        if (bias != null && (bias.Rank != 1 || bias.Shape[0] != cout))
+            throw new ArgumentException($"{op}: bias {bias.Describe()} must be [{cout}] for weight {weight.Describe()}");
+        if (kh < 1 || kw < 1 || cout < 1 || cin < 1 || n < 1) throw new ArgumentException($"{op}: empty input {x.Describe()} or weight {weight.Describe()}");
+        int oh = (h + p.Top + p.Bottom - kh) / strideH + 1, ow = (w + p.Left + p.Right - kw) / strideW + 1;
+        if (h + p.Top + p.Bottom < kh || w + p.Left + p.Right < kw)
+            throw new ArgumentException($"{op}: kernel {kh}x{kw} is larger than the padded input {x.Describe()} with padding {p}");
+        return new Conv2dGeometry
+        {
+            N = n, Cin = cin, H = h, W = w, Cout = cout, OH = oh, OW = ow, KH = kh, KW = kw,
+            SH = strideH, SW = strideW, PT = p.Top, PL = p.Left,
+        };
+    }
+
+    internal static void LaunchForward(ComputeDevice device, Tensor x, Tensor weight, Tensor? bias, Tensor y, Conv2dGeometry g)
+    {
+        int extent = g.N * Tiles(g.Cout, Conv2dKernels.TileC) * g.OH * Tiles(g.OW, Conv2dKernels.TileW);
+        device.Kernel(ForwardKernel)(extent, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0);
+    }
+
+    internal static void LaunchInputGrad(ComputeDevice device, Tensor dy, Tensor weight, Tensor? bias, Tensor dx, Conv2dGeometry g)
+    {
+        int extent = g.N * Tiles(g.Cin, Conv2dKernels.TileC) * g.H * Tiles(g.W, Conv2dKernels.TileW);
+        device.Kernel(InputGradKernel)(extent, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0);
+    }
+
+    internal static void LaunchWeightGrad(ComputeDevice device, Tensor dy, Tensor x, Tensor dw, Conv2dGeometry g)
+    {
+        int extent = Tiles(g.Cout, Conv2dKernels.TileWeight) * Tiles(g.Cin, Conv2dKernels.TileWeight) * g.KH * g.KW;
+        device.Kernel(WeightGradKernel)(extent, dy.View, x.View, dw.View, g);
+    }
+
+    /// <summary>db[c] = Σ over batch and plane of dy [N,C,H,W].</summary>
+    internal static Tensor BiasGrad(Tensor dy)
+    {
+        var db = Tensor.Empty(dy.Device, dy.Shape[1]);
+        dy.Device.Kernel(BiasGradKernel)(dy.Shape[1], dy.View, db.View, dy.Shape[0], dy.Shape[1], dy.Shape[2] * dy.Shape[3]);
+        return db;
+    }
+
+    internal static int Tiles(int n, int tile) => (n + tile - 1) / tile;
+
+    sealed class Conv2dBackward(Tensor x, Tensor weight, Conv2dGeometry g, bool hasBias) : GradNode
+    {
+        public override Tensor?[] Backward(Tensor dy)
+        {
+            var device = dy.Device;
+            Tensor? dx = null, dw = null, db = null;
+            if (Needs(0))
+            {
+                dx = Tensor.Empty(device, x.Shape);
+                LaunchInputGrad(device, dy, weight, null, dx, g);
+            }
+            if (Needs(1))
+            {
+                dw = Tensor.Empty(device, weight.Shape);
+                LaunchWeightGrad(device, dy, x, dw, g);
+            }
+            if (hasBias && Needs(2)) db = BiasGrad(dy);
+            return hasBias ? [dx, dw, db] : [dx, dw];
+        }
+    }
+}

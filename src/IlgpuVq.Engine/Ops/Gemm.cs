@@ -1,0 +1,79 @@
+using ILGPU;
+using ILGPU.Runtime;
+using IlgpuVq.Engine.Autograd;
+using IlgpuVq.Engine.Devices;
+using IlgpuVq.Engine.Tensors;
+using IlgpuVq.Kernels;
+using NaiveDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    int, int, int, int, int, int>;
+using TiledDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    int, int, int, int, int, int, int>;
+
+namespace IlgpuVq.Engine.Ops;
+
+/// <summary>
+/// Matrix product C = op(A)·op(B) of rank-2 row-major tensors, op = identity or transpose
+/// (kernels: <see cref="GemmKernels"/>; reference: <c>IlgpuVq.Checks.Reference.GemmReference</c>).
+/// op(A) is [M,K] and op(B) is [K,N]: A is stored [M,K] (or [K,M] when <c>transA</c>), B is [K,N] (or [N,K] when
+/// <c>transB</c>). Differentiable in both inputs; the gradients are again GEMMs with transposes, no copies.
+/// </summary>
+public static class Gemm
+{
+    static readonly KernelSlot<TiledDelegate> TiledKernel = new(a =>
+        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int>(GemmKernels.Tiled));
+    static readonly KernelSlot<NaiveDelegate> NaiveKernel = new(a =>
+        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>(GemmKernels.Naive));
+
+    /// <summary>op(A)·op(B) with the register-tiled kernel.</summary>
+    public static Tensor Apply(Tensor a, Tensor b, bool transA = false, bool transB = false) => Run(a, b, transA, transB, naive: false);
+
+    /// <summary>op(A)·op(B) with the one-output-per-thread baseline kernel (for comparison and benchmarks).</summary>
+    public static Tensor ApplyNaive(Tensor a, Tensor b, bool transA = false, bool transB = false) => Run(a, b, transA, transB, naive: true);
+
+    static Tensor Run(Tensor a, Tensor b, bool transA, bool transB, bool naive)
+    {
+        var y = Product(a, b, transA, transB, naive);
+        return Backprop.Record(y, new GemmBackward(a, b, transA, transB, naive), a, b);
+    }
+
+    /// <summary>The product without recording (used by forward and backward).</summary>
+    static Tensor Product(Tensor a, Tensor b, bool transA, bool transB, bool naive)
+    {
+        Shape.RequireRank("gemm", a, 2);
+        Shape.RequireRank("gemm", b, 2);
+        Shape.RequireSameDevice("gemm", a, b);
+        int m = transA ? a.Shape[1] : a.Shape[0], k = transA ? a.Shape[0] : a.Shape[1];
+        int kb = transB ? b.Shape[1] : b.Shape[0], n = transB ? b.Shape[0] : b.Shape[1];
+        if (k != kb)
+            throw new ArgumentException($"gemm: inner dimensions differ: op(A) of {a.Describe()} (transA={transA}) is [{m},{k}], " +
+                                        $"op(B) of {b.Describe()} (transB={transB}) is [{kb},{n}]");
+        var device = a.Device;
+        var c = Tensor.Empty(device, m, n);
+        if (c.Length == 0) return c;
+        if (k == 0) { c.Zero(); return c; }
+        int sam = transA ? 1 : k, sak = transA ? m : 1;
+        int sbk = transB ? 1 : n, sbn = transB ? k : 1;
+        if (naive)
+            device.Kernel(NaiveKernel)(c.Length, a.View, b.View, c.View, n, k, sam, sak, sbk, sbn);
+        else
+        {
+            int tiles = ((m + GemmKernels.TileM - 1) / GemmKernels.TileM) * ((n + GemmKernels.TileN - 1) / GemmKernels.TileN);
+            device.Kernel(TiledKernel)(tiles, a.View, b.View, c.View, m, n, k, sam, sak, sbk, sbn);
+        }
+        return c;
+    }
+
+    sealed class GemmBackward(Tensor a, Tensor b, bool transA, bool transB, bool naive) : GradNode
+    {
+        public override Tensor?[] Backward(Tensor dc)
+        {
+            // C = op(A)·op(B):  d op(A) = dC·op(B)ᵀ,  d op(B) = op(A)ᵀ·dC; transposing back where A or B was transposed.
+            Tensor? da = null, db = null;
+            if (Needs(0))
+                da = transA ? Product(b, dc, transB, true, naive) : Product(dc, b, false, !transB, naive);
+            if (Needs(1))
+                db = transB ? Product(dc, a, true, transA, naive) : Product(a, dc, !transA, false, naive);
+            return [da, db];
+        }
+    }
+}
