@@ -1,0 +1,111 @@
+using ILGPU;
+using ILGPU.Algorithms;
+
+namespace IlgpuVq.Kernels;
+
+/// <summary>
+/// Counter-based random numbers: Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3",
+/// SC 2011). Key = the 64-bit seed split into (low, high) 32-bit words; counter = (low, high) words of
+/// offset + element index, then 0, 0. Each element costs one Philox block and uses its first word (uniform,
+/// Gumbel) or first two words (Box–Muller normal), so any element can be generated independently of the others
+/// and a stream continues exactly by advancing the offset. One thread per element (implicitly grouped), except
+/// <see cref="SampleCategorical"/> (one thread per batch row, looping over the classes).
+/// Layout for the categorical kernels: logits NCHW [B, K, H, W], codes [B, H, W] int32.
+/// </summary>
+public static class RandomKernels
+{
+    /// <summary>bits[i] = first 32-bit word of Philox4x32-10(counter = offset + i, key), as int (for exact tests).</summary>
+    public static void UniformBits(Index1D i, ArrayView<int> bits, uint key0, uint key1, ulong offset) =>
+        bits[i] = (int)Block(offset + (ulong)i.X, key0, key1).X0;
+
+    /// <summary>y[i] = lo + (hi - lo)·u, u = (word0 &gt;&gt; 8)·2⁻²⁴ ∈ [0, 1).</summary>
+    public static void Uniform(Index1D i, ArrayView<float> y, uint key0, uint key1, ulong offset, float lo, float hi) =>
+        y[i] = lo + (hi - lo) * ToUnit(Block(offset + (ulong)i.X, key0, key1).X0);
+
+    /// <summary>y[i] = mean + std·z, z = sqrt(-2 ln u1)·cos(2π u2), u1 = ((word0 &gt;&gt; 8) + 1)·2⁻²⁴ ∈ (0, 1], u2 from word1.</summary>
+    public static void Normal(Index1D i, ArrayView<float> y, uint key0, uint key1, ulong offset, float mean, float std)
+    {
+        var r = Block(offset + (ulong)i.X, key0, key1);
+        float u1 = ((r.X0 >> 8) + 1u) * (1f / 16777216f);
+        float u2 = ToUnit(r.X1);
+        y[i] = mean + std * XMath.Sqrt(-2f * XMath.Log(u1)) * XMath.Cos(2f * XMath.PI * u2);
+    }
+
+    /// <summary>
+    /// codes[b,h,w] = argmax_k(logits[b,k,h,w]·invTemperature + G_k), G_k = -ln(-ln u) with u = ((word0 &gt;&gt; 8) + ½)·2⁻²⁴
+    /// from counter offset + ((b·H + h)·W + w)·K + k (so one offset serves a whole image). greedy ≠ 0 drops the noise
+    /// and the temperature (plain argmax). Ties go to the lowest k. One thread per b.
+    /// </summary>
+    public static void SampleCategorical(Index1D b, ArrayView<float> logits, ArrayView<int> codes, int classes, int height, int width,
+        int h, int w, float invTemperature, int greedy, uint key0, uint key1, ulong offset)
+    {
+        int plane = height * width;
+        int pos = h * width + w;
+        ulong baseCounter = offset + (ulong)(((long)b.X * plane + pos) * classes);
+        float best = 0f;
+        int arg = 0;
+        for (int k = 0; k < classes; k++)
+        {
+            float v = logits[(b * classes + k) * plane + pos];
+            if (greedy == 0)
+            {
+                float u = ((Block(baseCounter + (ulong)k, key0, key1).X0 >> 8) + 0.5f) * (1f / 16777216f);
+                v = v * invTemperature - XMath.Log(-XMath.Log(u));
+            }
+            if (k == 0 || v > best)
+            {
+                best = v;
+                arg = k;
+            }
+        }
+        codes[b * plane + pos] = arg;
+    }
+
+    /// <summary>codes[b, s] = argmax_k logits[b, k, s] over [B, K, inner] (ties → lowest k); one thread per (b, s).</summary>
+    public static void ArgmaxChannel(Index1D i, ArrayView<float> logits, int classes, int inner, ArrayView<int> codes)
+    {
+        int b = i / inner;
+        int s = i - b * inner;
+        int start = b * classes * inner + s;
+        float best = logits[start];
+        int arg = 0;
+        for (int k = 1; k < classes; k++)
+        {
+            float v = logits[start + k * inner];
+            if (v > best)
+            {
+                best = v;
+                arg = k;
+            }
+        }
+        codes[i] = arg;
+    }
+
+    internal static float ToUnit(uint word) => (word >> 8) * (1f / 16777216f);
+
+    /// <summary>Philox4x32-10 of counter (low(c), high(c), 0, 0) under key (k0, k1).</summary>
+    internal static Philox4 Block(ulong counter, uint k0, uint k1)
+    {
+        var x = new Philox4 { X0 = (uint)counter, X1 = (uint)(counter >> 32), X2 = 0u, X3 = 0u };
+        for (int round = 0; round < 10; round++)
+        {
+            if (round > 0)
+            {
+                k0 += 0x9E3779B9u;
+                k1 += 0xBB67AE85u;
+            }
+            ulong p0 = 0xD2511F53ul * x.X0;
+            ulong p1 = 0xCD9E8D57ul * x.X2;
+            uint hi0 = (uint)(p0 >> 32), lo0 = (uint)p0;
+            uint hi1 = (uint)(p1 >> 32), lo1 = (uint)p1;
+            x = new Philox4 { X0 = hi1 ^ x.X1 ^ k0, X1 = lo1, X2 = hi0 ^ x.X3 ^ k1, X3 = lo0 };
+        }
+        return x;
+    }
+}
+
+/// <summary>One Philox4x32 block (four 32-bit words).</summary>
+internal struct Philox4
+{
+    public uint X0, X1, X2, X3;
+}
