@@ -1,0 +1,32 @@
+using IlgpuVq.Engine.Autograd;
+using IlgpuVq.Engine.Memory;
+using IlgpuVq.Engine.Tensors;
+using IlgpuVq.Models.VqVae;
+
+namespace IlgpuVq.Models.Training;
+
+/// <summary>The figures a training run refreshes: loss curves and reconstruction grids.</summary>
+public static class TrainingFigures
+{
+    /// <summary>Train and validation curves of every <c>train_*</c>/<c>val_*</c> loss in the metrics log.</summary>
+    public static void LossPlot(string path, MetricsLog metrics)
+    {
+        var keys = metrics.Rows.SelectMany(r => r.Keys).Distinct()
+            .Where(k => (k.StartsWith("train_") || k.StartsWith("val_")) && (k.EndsWith("_loss") || k.EndsWith("nll"))).ToList();
+        var series = keys.Select(k => { var (x, y) = metrics.Series(k); return (k, x, y); }).ToList();
+        Plots.Lines(path, "losses", "epoch", "loss", series);
+    }
+
+    /// <summary>Rows of originals above their reconstructions, for a fixed set of images.</summary>
+    public static void ReconstructionGrid(string path, VqVaeModel model, ImageBatch images)
+    {
+        float[] recon;
+        using (GradMode.NoGrad())
+        using (new TensorScope())
+        {
+            var x = Tensor.FromArray(model.Device, images.Images, images.Count, 3, images.ImageSize, images.ImageSize);
+            recon = model.Forward(x).Reconstruction.ToArray();
+        }
+        Plots.ImageRows(path, [images.Images, recon], ["original", "reconstruction"], images.Count, images.ImageSize);
+    }
+}

@@ -1,0 +1,56 @@
+namespace IlgpuVq.Models.VqVae;
+
+/// <summary>
+/// Architecture and quantizer settings of a VQ-VAE. <see cref="Validate"/> rejects impossible settings
+/// before any work starts.
+/// </summary>
+public sealed record VqVaeConfig
+{
+    /// <summary>Channels after the first stride-2 convolution: Hidden/2, then Hidden.</summary>
+    public int Hidden { get; init; } = 128;
+    public int ResidualHidden { get; init; } = 32;
+    public int ResidualBlocks { get; init; } = 2;
+    /// <summary>Embedding (code vector) dimension D.</summary>
+    public int EmbeddingDim { get; init; } = 64;
+    /// <summary>Number of codes K.</summary>
+    public int NumCodes { get; init; } = 512;
+    /// <summary>Spatial downsampling factor of the encoder: 4 (two stride-2 convolutions) or 8 (three).</summary>
+    public int Downsample { get; init; } = 4;
+    /// <summary>Commitment cost β.</summary>
+    public float Beta { get; init; } = 0.25f;
+    /// <summary>Update the codebook by exponential moving averages instead of the codebook loss.</summary>
+    public bool Ema { get; init; }
+    public float EmaDecay { get; init; } = 0.99f;
+    public float EmaEpsilon { get; init; } = 1e-5f;
+    /// <summary>Restart codes unused for this many steps from random encoder outputs (0 = never).</summary>
+    public int DeadCodeWindow { get; init; }
+
+    public int DownsampleSteps => Downsample == 8 ? 3 : 2;
+
+    public void Validate(int imageSize)
+    {
+        if (NumCodes < 2) throw new ArgumentException($"number of codes K must be at least 2 (got {NumCodes})");
+        if (EmbeddingDim < 1) throw new ArgumentException($"embedding dimension D must be at least 1 (got {EmbeddingDim})");
+        if (Downsample is not (4 or 8)) throw new ArgumentException($"downsample must be 4 or 8 (got {Downsample})");
+        if (Hidden < 2 || Hidden % 2 != 0) throw new ArgumentException($"hidden channels must be an even number ≥ 2 (got {Hidden})");
+        if (ResidualHidden < 1 || ResidualBlocks < 0) throw new ArgumentException("residual hidden channels must be ≥ 1 and residual blocks ≥ 0");
+        if (Beta < 0) throw new ArgumentException($"commitment cost β must be ≥ 0 (got {Beta})");
+        if (Ema && (EmaDecay <= 0 || EmaDecay >= 1)) throw new ArgumentException($"EMA decay must be in (0, 1) (got {EmaDecay})");
+        if (imageSize < Downsample || imageSize % Downsample != 0)
+            throw new ArgumentException($"image size {imageSize} is not a positive multiple of the downsampling factor {Downsample}");
+    }
+
+    /// <summary>
+    /// Named presets: <c>isic</c> (the source report: K=128, D=512), <c>ref</c> (the speed reference model:
+    /// 3→64→128 encoder, 2 residual blocks of 32, D=64, K=512) and <c>demo</c> (small and fast on a CPU).
+    /// </summary>
+    public static VqVaeConfig Preset(string name) => name.ToLowerInvariant() switch
+    {
+        "isic" => new VqVaeConfig { Hidden = 128, ResidualHidden = 32, ResidualBlocks = 2, EmbeddingDim = 512, NumCodes = 128, Downsample = 8 },
+        "ref" => new VqVaeConfig { Hidden = 128, ResidualHidden = 32, ResidualBlocks = 2, EmbeddingDim = 64, NumCodes = 512, Downsample = 4 },
+        "demo" => new VqVaeConfig { Hidden = 32, ResidualHidden = 16, ResidualBlocks = 1, EmbeddingDim = 16, NumCodes = 32, Downsample = 4 },
+        _ => throw new ArgumentException($"unknown preset '{name}'; presets: isic, ref, demo"),
+    };
+
+    public static readonly string[] PresetNames = ["isic", "ref", "demo"];
+}

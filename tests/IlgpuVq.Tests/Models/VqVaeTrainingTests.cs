@@ -1,0 +1,110 @@
+using IlgpuVq.Engine.Memory;
+using IlgpuVq.Engine.Optim;
+using IlgpuVq.Engine.Serialization;
+using IlgpuVq.Engine.Tensors;
+using IlgpuVq.Models.Training;
+using IlgpuVq.Models.VqVae;
+
+namespace IlgpuVq.Tests.Models;
+
+public class VqVaeTrainingTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("ilgpuvq-vq-").FullName;
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    internal static readonly VqVaeConfig Tiny = new() { Hidden = 8, ResidualHidden = 4, ResidualBlocks = 1, EmbeddingDim = 4, NumCodes = 8, Downsample = 4 };
+
+    [Fact]
+    public void TinyModelOverfitsEightImages()
+    {
+        var device = TestDevices.Get("cpu");
+        var data = TinyImages.Make(8, 16, seed: 5);
+        using var model = new VqVaeModel(device, Tiny with { Hidden = 16, ResidualHidden = 8, NumCodes = 16, EmbeddingDim = 8 }, seed: 3);
+        using var optimizer = new AdamW(model.Parameters(), lr: 3e-3f, weightDecay: 0);
+        float first = 0, last = 0;
+        for (int step = 0; step < 200; step++)
+        {
+            using var scope = new TensorScope();
+            var x = Tensor.FromArray(device, data.Images, 8, 3, 16, 16);
+            var output = model.Forward(x);
+            output.Loss.Backward();
+            optimizer.Step();
+            optimizer.ZeroGrad();
+            var recon = output.ReconstructionLoss.Item();
+            if (step == 0) first = recon;
+            last = recon;
+        }
+        Assert.True(float.IsFinite(last));
+        Assert.True(last * 5 <= first, $"reconstruction loss fell from {first} to {last}, less than 5x");
+    }
+
+    static VqVaeTrainOptions Options(string outDir) => new()
+    {
+        OutDir = outDir, Model = Tiny, Epochs = 2, BatchSize = 4, LearningRate = 1e-3f, Seed = 7, GridImages = 4, LogEvery = 1,
+    };
+
+    [Fact]
+    public void ResumedRunMatchesAnUninterruptedOneBitForBit()
+    {
+        var device = TestDevices.Get("cpu");
+        var images = TinyImages.Make(8, 16, seed: 1);
+        var train = new InMemoryBatches(images.Images, images.Labels, 16, 4);
+        var val = new InMemoryBatches(images.Images, images.Labels, 16, 8);
+        var grid = TinyImages.Make(4, 16, seed: 2);
+
+        var straight = new VqVaeTrainer(device, Options(Path.Combine(dir, "a"))).Train(train, val, grid);
+        var first = new VqVaeTrainer(device, Options(Path.Combine(dir, "b")) with { StopAtStep = 3 }).Train(train, val, grid);
+        Assert.True(first.Interrupted);
+        var resumed = new VqVaeTrainer(device, Options(Path.Combine(dir, "b")) with { Resume = true }).Train(train, val, grid);
+
+        Assert.False(resumed.Interrupted);
+        Assert.Equal(straight.Steps, resumed.Steps);
+        Assert.Equal(2, resumed.Metrics.Count);
+        for (int e = 0; e < 2; e++)
+            foreach (var key in new[] { "train_recon_loss", "train_quant_loss", "val_recon_loss", "val_quant_loss", "perplexity", "codes_used" })
+                Assert.Equal(straight.Metrics[e][key], resumed.Metrics[e][key]);
+        var a = SafeTensors.Read(Path.Combine(dir, "a", "checkpoints", "epoch_0002", CheckpointStore.ModelFile)).Tensors;
+        var b = SafeTensors.Read(Path.Combine(dir, "b", "checkpoints", "epoch_0002", CheckpointStore.ModelFile)).Tensors;
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        foreach (var key in a.Keys) Assert.Equal(a[key].Floats, b[key].Floats);
+    }
+
+    [Fact]
+    public void RunFolderHoldsEveryArtifact()
+    {
+        var device = TestDevices.Get("cpu");
+        var images = TinyImages.Make(8, 16, seed: 1);
+        var opts = Options(Path.Combine(dir, "run")) with { Epochs = 1 };
+        new VqVaeTrainer(device, opts).Train(new InMemoryBatches(images.Images, images.Labels, 16, 4), new InMemoryBatches(images.Images, images.Labels, 16, 8), TinyImages.Make(4, 16, 2));
+        var run = new RunFolder(opts.OutDir);
+        foreach (var f in new[] { run.Config, run.MetricsJsonl, run.MetricsCsv, run.LossPlot, run.Grid("recon", 1),
+                     Path.Combine(run.Checkpoints, "epoch_0001", CheckpointStore.ModelFile), Path.Combine(run.Checkpoints, "best", CheckpointStore.StateFile) })
+            Assert.True(File.Exists(f), $"missing {f}");
+        var model = SafeTensors.Read(Path.Combine(run.Checkpoints, "epoch_0001", CheckpointStore.ModelFile)).Tensors;
+        Assert.Contains("encoder.down1.weight", model.Keys);
+        Assert.Contains("quantizer.codebook", model.Keys);
+        Assert.Contains("decoder.up2.bias", model.Keys);
+        Assert.Equal(2, File.ReadAllLines(run.MetricsCsv).Length);
+    }
+
+    [Fact]
+    public void InvalidSettingsFailBeforeAnyWork()
+    {
+        Assert.Contains("K must be at least 2", Assert.Throws<ArgumentException>(() => (Tiny with { NumCodes = 1 }).Validate(16)).Message);
+        Assert.Contains("D must be at least 1", Assert.Throws<ArgumentException>(() => (Tiny with { EmbeddingDim = 0 }).Validate(16)).Message);
+        Assert.Contains("not a positive multiple", Assert.Throws<ArgumentException>(() => (Tiny with { Downsample = 8 }).Validate(20)).Message);
+    }
+
+    [Fact]
+    public void LoadingAMismatchedCheckpointNamesTheTensorAndShapes()
+    {
+        var device = TestDevices.Get("cpu");
+        using var small = new VqVaeModel(device, Tiny, 1);
+        using var other = new VqVaeModel(device, Tiny with { NumCodes = 9 }, 1);
+        var state = small.StateDictToHost().ToDictionary(t => t.Name);
+        var e = Assert.Throws<CheckpointException>(() => other.LoadStateDict(state));
+        Assert.Contains("quantizer.codebook", e.Message);
+        Assert.Contains("[8,4]", e.Message);
+        Assert.Contains("[9,4]", e.Message);
+    }
+}
