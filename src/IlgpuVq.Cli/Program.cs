@@ -6,7 +6,10 @@ using IlgpuVq.Cli.Commands;
 // and exposes `static Command Create()`; this file only wires them together.
 var root = new RootCommand("ilgpuvq: VQ-VAE + Gated PixelCNN for skin-lesion images on a from-scratch ILGPU engine");
 // -- command registrations (one line each) --
+root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(DevicesCommand.Create());
 root.Subcommands.Add(GradcheckCommand.Create());
 root.Subcommands.Add(KernelsCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(ProfileCommand.Create());
 return CliRunner.Run(root, args);

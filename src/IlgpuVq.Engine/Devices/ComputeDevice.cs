@@ -11,6 +11,7 @@ namespace IlgpuVq.Engine.Devices;
 public sealed class ComputeDevice
 {
     readonly ConcurrentDictionary<object, Delegate> kernels = new();
+    readonly ConcurrentDictionary<object, Delegate> profiled = new();
 
     internal ComputeDevice(string name, Accelerator accelerator)
     {
@@ -31,9 +32,16 @@ public sealed class ComputeDevice
     /// <summary>Number of kernels loaded so far (each is loaded once and kept).</summary>
     public int LoadedKernelCount => kernels.Count;
 
+    /// <summary>When set, every kernel launch is timed (see <see cref="KernelProfiler"/>); null in normal runs.</summary>
+    public KernelProfiler? Profiler { get; set; }
+
     /// <summary>Returns the kernel for <paramref name="slot"/>, loading it on first use only.</summary>
-    public T Kernel<T>(KernelSlot<T> slot) where T : Delegate =>
-        (T)kernels.GetOrAdd(slot, static (_, args) => args.slot.Load(args.acc), (slot, acc: Accelerator));
+    public T Kernel<T>(KernelSlot<T> slot) where T : Delegate
+    {
+        var launcher = (T)kernels.GetOrAdd(slot, static (_, args) => args.slot.Load(args.acc), (slot, acc: Accelerator));
+        if (Profiler is not { } profiler) return launcher;
+        return (T)profiled.GetOrAdd(slot, static (_, args) => args.profiler.Wrap(args.launcher, args.acc), (profiler, launcher, acc: Accelerator));
+    }
 
     /// <summary>Waits for all queued work. Only the host edges (reads, timing) call this.</summary>
     public void Synchronize() => Accelerator.Synchronize();
