@@ -18,8 +18,8 @@ public sealed class Conv2dLayer : Module
         Stride = stride;
         Padding = padding;
         var bound = 1f / MathF.Sqrt(inChannels * kernelH * kernelW);
-        Weight = RegisterParameter("weight", ParameterInit.Uniform(device, seeds.Next(), bound, outChannels, inChannels, kernelH, kernelW));
-        if (bias) Bias = RegisterParameter("bias", ParameterInit.Uniform(device, seeds.Next(), bound, outChannels));
+        Weight = RegisterParameter("weight", Rng.UniformParameter(device, seeds.Next(), [outChannels, inChannels, kernelH, kernelW], bound));
+        if (bias) Bias = RegisterParameter("bias", Rng.UniformParameter(device, seeds.Next(), [outChannels], bound));
     }
 
     public Tensor Weight { get; }

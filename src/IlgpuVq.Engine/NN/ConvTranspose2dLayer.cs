@@ -16,8 +16,8 @@ public sealed class ConvTranspose2dLayer : Module
         Padding = padding;
         OutputPadding = outputPadding;
         var bound = 1f / MathF.Sqrt(outChannels * kernel * kernel);
-        Weight = RegisterParameter("weight", ParameterInit.Uniform(device, seeds.Next(), bound, inChannels, outChannels, kernel, kernel));
-        if (bias) Bias = RegisterParameter("bias", ParameterInit.Uniform(device, seeds.Next(), bound, outChannels));
+        Weight = RegisterParameter("weight", Rng.UniformParameter(device, seeds.Next(), [inChannels, outChannels, kernel, kernel], bound));
+        if (bias) Bias = RegisterParameter("bias", Rng.UniformParameter(device, seeds.Next(), [outChannels], bound));
     }
 
     public Tensor Weight { get; }

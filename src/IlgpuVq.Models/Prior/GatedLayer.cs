@@ -43,8 +43,8 @@ public sealed class GatedLayer : Module
         }
         if (numClasses > 0)
         {
-            classBiasV = RegisterParameter("class_bias_v", ParameterInit.Uniform(device, seeds.Next(), 0f, numClasses, 2 * channels));
-            classBiasH = RegisterParameter("class_bias_h", ParameterInit.Uniform(device, seeds.Next(), 0f, numClasses, 2 * channels));
+            classBiasV = RegisterParameter("class_bias_v", Rng.UniformParameter(device, seeds.Next(), [numClasses, 2 * channels], 0f));
+            classBiasH = RegisterParameter("class_bias_h", Rng.UniformParameter(device, seeds.Next(), [numClasses, 2 * channels], 0f));
         }
     }
 

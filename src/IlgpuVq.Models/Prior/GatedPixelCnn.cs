@@ -21,7 +21,7 @@ public sealed class GatedPixelCnn : Module
         config.Validate();
         Config = config;
         var seeds = new SeedSequence(seed);
-        embedding = RegisterParameter("embedding.weight", ParameterInit.Uniform(device, seeds.Next(), 1f, config.NumCodes, config.Channels));
+        embedding = RegisterParameter("embedding.weight", Rng.UniformParameter(device, seeds.Next(), [config.NumCodes, config.Channels], 1f));
         layers.Add(RegisterModule("layers.0", new GatedLayer(device, seeds, config.Channels, config.FirstKernel, first: true, config.NumClasses)));
         for (int i = 1; i <= config.Layers; i++)
             layers.Add(RegisterModule($"layers.{i}", new GatedLayer(device, seeds, config.Channels, config.Kernel, first: false, config.NumClasses)));

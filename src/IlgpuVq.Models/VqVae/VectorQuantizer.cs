@@ -25,7 +25,7 @@ public sealed class VectorQuantizer : Module
     {
         this.config = config;
         var bound = 1f / config.NumCodes;
-        var init = ParameterInit.Uniform(device, seeds.Next(), bound, config.NumCodes, config.EmbeddingDim);
+        var init = Rng.UniformParameter(device, seeds.Next(), [config.NumCodes, config.EmbeddingDim], bound);
         Codes = config.Ema ? RegisterBuffer("codebook", init) : RegisterParameter("codebook", init);
         if (config.Ema)
         {
