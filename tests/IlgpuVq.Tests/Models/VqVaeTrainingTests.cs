@@ -38,10 +38,14 @@ public class VqVaeTrainingTests : IDisposable
         Assert.True(last * 5 <= first, $"reconstruction loss fell from {first} to {last}, less than 5x");
     }
 
-    static VqVaeTrainOptions Options(string outDir) => new()
+    static TrainingOptions Options(string outDir) => new() { OutDir = outDir, Epochs = 2, LogEvery = 1 };
+
+    static TrainResult Train(TrainingOptions options, IImageBatchSource train, IImageBatchSource val, ImageBatch grid)
     {
-        OutDir = outDir, Model = Tiny, Epochs = 2, BatchSize = 4, LearningRate = 1e-3f, Seed = 7, GridImages = 4, LogEvery = 1,
-    };
+        var settings = new VqVaeSettings { Model = Tiny, BatchSize = 4, LearningRate = 1e-3f, Seed = 7 };
+        using var task = new VqVaeTrainingTask(TestDevices.Get("cpu"), settings, train, val, grid);
+        return new TrainingLoop<ImageBatch>(TestDevices.Get("cpu"), task, options).Run();
+    }
 
     [Fact]
     public void ResumedRunMatchesAnUninterruptedOneBitForBit()
@@ -52,10 +56,10 @@ public class VqVaeTrainingTests : IDisposable
         var val = new InMemoryBatches(images.Images, images.Labels, 16, 8);
         var grid = TinyImages.Make(4, 16, seed: 2);
 
-        var straight = new VqVaeTrainer(device, Options(Path.Combine(dir, "a"))).Train(train, val, grid);
-        var first = new VqVaeTrainer(device, Options(Path.Combine(dir, "b")) with { StopAtStep = 3 }).Train(train, val, grid);
+        var straight = Train(Options(Path.Combine(dir, "a")), train, val, grid);
+        var first = Train(Options(Path.Combine(dir, "b")) with { StopAtStep = 3 }, train, val, grid);
         Assert.True(first.Interrupted);
-        var resumed = new VqVaeTrainer(device, Options(Path.Combine(dir, "b")) with { Resume = true }).Train(train, val, grid);
+        var resumed = Train(Options(Path.Combine(dir, "b")) with { Resume = true }, train, val, grid);
 
         Assert.False(resumed.Interrupted);
         Assert.Equal(straight.Steps, resumed.Steps);
@@ -75,7 +79,7 @@ public class VqVaeTrainingTests : IDisposable
         var device = TestDevices.Get("cpu");
         var images = TinyImages.Make(8, 16, seed: 1);
         var opts = Options(Path.Combine(dir, "run")) with { Epochs = 1 };
-        new VqVaeTrainer(device, opts).Train(new InMemoryBatches(images.Images, images.Labels, 16, 4), new InMemoryBatches(images.Images, images.Labels, 16, 8), TinyImages.Make(4, 16, 2));
+        Train(opts, new InMemoryBatches(images.Images, images.Labels, 16, 4), new InMemoryBatches(images.Images, images.Labels, 16, 8), TinyImages.Make(4, 16, 2));
         var run = new RunFolder(opts.OutDir);
         foreach (var f in new[] { run.Config, run.MetricsJsonl, run.MetricsCsv, run.LossPlot, run.Grid("recon", 1),
                      Path.Combine(run.Checkpoints, "epoch_0001", CheckpointStore.ModelFile), Path.Combine(run.Checkpoints, "best", CheckpointStore.StateFile) })

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json;
+using IlgpuVq.Engine.Autograd;
+using IlgpuVq.Engine.Devices;
+using IlgpuVq.Engine.Memory;
+using IlgpuVq.Engine.NN;
+using IlgpuVq.Engine.Ops;
+using IlgpuVq.Engine.Optim;
+using IlgpuVq.Engine.Tensors;
+using IlgpuVq.Models.Training;
+
+namespace IlgpuVq.Models.VqVae;
+
+/// <summary>Model and optimizer settings of a VQ-VAE run.</summary>
+public sealed record VqVaeSettings
+{
+    public string Preset { get; init; } = "demo";
+    public VqVaeConfig Model { get; init; } = VqVaeConfig.Preset("demo");
+    public int BatchSize { get; init; } = 32;
+    public float LearningRate { get; init; } = 2e-4f;
+    public float WeightDecay { get; init; } = 1e-4f;
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Data settings (spec, image size, split, augmentation) recorded in config.json.</summary>
+    public IReadOnlyDictionary<string, object?> Data { get; init; } = new Dictionary<string, object?>();
+}
+
+/// <summary>
+/// Training a <see cref="VqVaeModel"/>: loss terms recon_loss (MSE) and quant_loss (codebook + β·commitment);
+/// validation adds perplexity and the number of codes used; figures are reconstruction grids of fixed images.
+/// </summary>
+public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
+{
+    readonly ComputeDevice device;
+    readonly VqVaeSettings settings;
+    readonly IImageBatchSource train, validation;
+    readonly ImageBatch gridImages;
+    readonly VqVaeModel model;
+
+    public VqVaeTrainingTask(ComputeDevice device, VqVaeSettings settings, IImageBatchSource train, IImageBatchSource validation, ImageBatch gridImages)
+    {
+        settings.Model.Validate(train.ImageSize);
+        this.device = device;
+        this.settings = settings;
+        this.train = train;
+        this.validation = validation;
+        this.gridImages = gridImages;
+        model = new VqVaeModel(device, settings.Model, settings.Seed);
+        Optimizer = new AdamW(model.Parameters(), settings.LearningRate, weightDecay: settings.WeightDecay);
+    }
+
+    public string Kind => "vqvae";
+    public Module Model => model;
+    public VqVaeModel VqVae => model;
+    public AdamW Optimizer { get; }
+    public IReadOnlyList<string> LossNames { get; } = ["recon_loss", "quant_loss"];
+    public int BatchesPerEpoch => train.BatchesPerEpoch;
+    public IEnumerable<ImageBatch> Batches(int epoch, int startBatch) => train.Epoch(epoch, startBatch);
+    public int Count(ImageBatch batch) => batch.Count;
+
+    public (Tensor[] Terms, Tensor Total) Forward(ImageBatch batch)
+    {
+        var x = Tensor.FromArray(device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
+        var output = model.Forward(x);
+        return ([output.ReconstructionLoss, output.QuantizationLoss], output.Loss);
+    }
+
+    public void AfterStep(long step) { }
+
+    public (Dictionary<string, double> Metrics, double SelectionLoss) Validate()
+    {
+        var e = Evaluate(model, validation);
+        return (new Dictionary<string, double>
+        {
+            ["val_recon_loss"] = e.Recon, ["val_quant_loss"] = e.Quant, ["perplexity"] = e.Perplexity, ["codes_used"] = e.CodesUsed,
+        }, e.Recon + e.Quant);
+    }
+
+    public void Figures(string runFolder, int epoch) =>
+        TrainingFigures.ReconstructionGrid(new RunFolder(runFolder).Grid("recon", epoch), model, gridImages);
+
+    public IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>
+    {
+        ["preset"] = settings.Preset, ["architecture"] = settings.Model, ["batch_size"] = settings.BatchSize,
+        ["learning_rate"] = settings.LearningRate, ["weight_decay"] = settings.WeightDecay, ["seed"] = settings.Seed,
+        ["train_images"] = train.Count, ["validation_images"] = validation.Count, ["image_size"] = train.ImageSize, ["data"] = settings.Data,
+    };
+
+    public IReadOnlyDictionary<string, string> CheckpointInfo => new Dictionary<string, string>
+    {
+        ["preset"] = settings.Preset,
+        ["config"] = JsonSerializer.Serialize(settings.Model),
+        ["image_size"] = train.ImageSize.ToString(CultureInfo.InvariantCulture),
+        ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Mean losses over a split (no grad) and code usage: perplexity exp(−Σ p log p) and the number of codes used.</summary>
+    public static (double Recon, double Quant, double Perplexity, int CodesUsed) Evaluate(VqVaeModel model, IImageBatchSource data)
+    {
+        double recon = 0, quant = 0;
+        int batches = 0;
+        var counts = new int[model.Config.NumCodes];
+        using (GradMode.NoGrad())
+            foreach (var batch in data.Epoch(0, 0))
+            {
+                using var scope = new TensorScope();
+                var x = Tensor.FromArray(model.Device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
+                var output = model.Forward(x);
+                recon += output.ReconstructionLoss.Item();
+                quant += output.QuantizationLoss.Item();
+                var c = Embedding.CountIndices(output.Indices, model.Config.NumCodes).ToIntArray();
+                for (int k = 0; k < c.Length; k++) counts[k] += c[k];
+                batches++;
+            }
+        return (recon / Math.Max(1, batches), quant / Math.Max(1, batches), Codebook.Perplexity(counts), counts.Count(c => c > 0));
+    }
+
+    public void Dispose()
+    {
+        Optimizer.Dispose();
+        model.Dispose();
+    }
+}
