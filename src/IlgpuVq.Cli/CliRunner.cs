@@ -11,7 +11,8 @@ public static class CliRunner
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (UserError e)
+        catch (Exception e) when (e is UserError or IlgpuVq.Data.DataError or IlgpuVq.Engine.Serialization.CheckpointException
+                                       or IlgpuVq.Engine.Devices.DeviceNotFoundException or IlgpuVq.Models.Training.NonFiniteLossException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;

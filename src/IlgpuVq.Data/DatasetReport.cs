@@ -1,0 +1,86 @@
+namespace IlgpuVq.Data;
+
+/// <summary>The dataset layouts the loader recognises.</summary>
+public enum DatasetLayout
+{
+    /// <summary>Procedural lesions generated in memory (<c>--data synthetic</c>).</summary>
+    Synthetic,
+    /// <summary>Image folders of <c>ISIC_XXXXXXX.jpg</c> plus <c>HAM10000_metadata.csv</c>.</summary>
+    Ham10000,
+    /// <summary><c>ISIC2018_Task3_Training_Input/</c> plus the one-hot <c>ISIC2018_Task3_Training_GroundTruth.csv</c>.</summary>
+    Isic2018Task3,
+    /// <summary>A folder of images without a CSV: no labels.</summary>
+    UnlabeledFolder,
+}
+
+/// <summary>How the preprocessing cache was used when the dataset was opened.</summary>
+public enum CacheStatus
+{
+    /// <summary>No disk cache (synthetic data lives in memory).</summary>
+    None,
+    /// <summary>The cache was missing or stale and was built by this call.</summary>
+    Built,
+    /// <summary>An up-to-date cache was memory-mapped.</summary>
+    Reused,
+}
+
+/// <summary>A kind of problem found while loading: how many, and the first few names.</summary>
+public sealed record ProblemList(int Count, IReadOnlyList<string> Examples)
+{
+    /// <summary>Number of example names kept.</summary>
+    public const int MaxExamples = 5;
+
+    /// <summary>No problems.</summary>
+    public static ProblemList None { get; } = new(0, []);
+
+    /// <summary>From the full list of names, keeping the first few (in ordinal order).</summary>
+    public static ProblemList From(IEnumerable<string> names)
+    {
+        var all = names.Order(StringComparer.Ordinal).ToList();
+        return new ProblemList(all.Count, all.Take(MaxExamples).ToList());
+    }
+
+    /// <summary>"3 (a.jpg, b.jpg, c.jpg)" or "12 (a.jpg, ... and 7 more)".</summary>
+    public override string ToString() =>
+        Count == 0 ? "0" : $"{Count} ({string.Join(", ", Examples)}{(Count > Examples.Count ? $", ... and {Count - Examples.Count} more" : "")})";
+}
+
+/// <summary>Where a dataset came from and what was skipped while loading it.</summary>
+public sealed record DatasetReport
+{
+    /// <summary>The recognised layout.</summary>
+    public required DatasetLayout Layout { get; init; }
+
+    /// <summary>The data folder (full path) or the synthetic spec.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Whether the preprocessing cache was built or reused.</summary>
+    public CacheStatus Cache { get; init; }
+
+    /// <summary>Path of the cache file, when there is one.</summary>
+    public string? CachePath { get; init; }
+
+    /// <summary>Corrupt, truncated, unreadable and non-image files that were skipped.</summary>
+    public ProblemList Unreadable { get; init; } = ProblemList.None;
+
+    /// <summary>CSV rows whose image file is missing.</summary>
+    public ProblemList MissingImages { get; init; } = ProblemList.None;
+
+    /// <summary>Images that have no CSV row (labeled layouts only).</summary>
+    public ProblemList Unlisted { get; init; } = ProblemList.None;
+
+    /// <summary>CSV rows with an unknown class or an invalid one-hot row, or duplicate image ids.</summary>
+    public ProblemList BadRows { get; init; } = ProblemList.None;
+
+    /// <summary>True when something was skipped.</summary>
+    public bool HasProblems => Unreadable.Count + MissingImages.Count + Unlisted.Count + BadRows.Count > 0;
+
+    /// <summary>One human-readable line per kind of problem found (empty when the data is clean).</summary>
+    public IEnumerable<string> ProblemLines()
+    {
+        if (Unreadable.Count > 0) yield return $"skipped unreadable, corrupt or non-image files: {Unreadable}";
+        if (MissingImages.Count > 0) yield return $"CSV rows whose image is missing: {MissingImages}";
+        if (Unlisted.Count > 0) yield return $"images with no CSV row (skipped): {Unlisted}";
+        if (BadRows.Count > 0) yield return $"invalid CSV rows (skipped): {BadRows}";
+    }
+}

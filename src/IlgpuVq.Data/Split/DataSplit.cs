@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text;
+
+namespace IlgpuVq.Data;
+
+/// <summary>
+/// A train/test split of a dataset: deterministic from a seed, stratified by class, and grouped by lesion id so that
+/// no lesion has images on both sides. Written to the run folder as a CSV to be audited and reused.
+/// </summary>
+public sealed class DataSplit
+{
+    DataSplit(int[] train, int[] test, ILesionDataset dataset, int seed)
+    {
+        Train = train;
+        Test = test;
+        Seed = seed;
+        _ids = Enumerable.Range(0, dataset.Count).Select(dataset.ImageId).ToArray();
+        _groups = Enumerable.Range(0, dataset.Count).Select(dataset.GroupId).ToArray();
+        _labels = Enumerable.Range(0, dataset.Count).Select(dataset.Label).ToArray();
+        _classNames = dataset.ClassNames;
+    }
+
+    readonly string[] _ids;
+    readonly string?[] _groups;
+    readonly int[] _labels;
+    readonly IReadOnlyList<string> _classNames;
+
+    /// <summary>Dataset indices of the training images, ascending.</summary>
+    public int[] Train { get; }
+
+    /// <summary>Dataset indices of the test images, ascending.</summary>
+    public int[] Test { get; }
+
+    /// <summary>The seed the split was made with (-1 when read from a CSV).</summary>
+    public int Seed { get; }
+
+    /// <summary>
+    /// Splits a dataset. Images are grouped by <see cref="ILesionDataset.GroupId"/> (an image without one is its own
+    /// group); each group gets the majority label of its images; within each class the groups are shuffled with the
+    /// seed and taken in that order until the class has its share of the test images (test size × class share,
+    /// rounded by largest remainder). The test set therefore matches the requested size up to the granularity of
+    /// lesion groups (usually exactly), and the class ratios of train and test match the dataset's.
+    /// </summary>
+    public static DataSplit Create(ILesionDataset dataset, TestSize testSize, int seed)
+    {
+        var n = dataset.Count;
+        if (n == 0) throw new DataError("cannot split an empty dataset");
+        var target = testSize.Resolve(n);
+
+        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < n; i++)
+        {
+            var key = dataset.GroupId(i) is { } g ? "g:" + g : "i:" + dataset.ImageId(i);
+            if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
+            list.Add(i);
+        }
+        var classes = Math.Max(1, dataset.ClassNames.Count);
+        var strata = new List<(string Key, List<int> Members)>[classes];
+        for (var c = 0; c < classes; c++) strata[c] = [];
+        foreach (var (key, members) in groups.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            strata[Math.Max(0, MajorityLabel(dataset, members))].Add((key, members));
+
+        var classTotals = strata.Select(s => s.Sum(g => g.Members.Count)).ToArray();
+        var targets = Apportion(target, classTotals);
+        var test = new List<int>(target);
+        for (var c = 0; c < classes; c++)
+        {
+            var order = strata[c].ToArray();
+            new CounterRng(RngStreams.Split, seed, c).Shuffle(order.AsSpan());
+            var taken = 0;
+            var used = new bool[order.Length];
+            for (var k = 0; k < order.Length && taken < targets[c]; k++)
+            {
+                if (taken + order[k].Members.Count > targets[c]) continue;
+                taken += order[k].Members.Count;
+                used[k] = true;
+                test.AddRange(order[k].Members);
+            }
+            // If no combination fit exactly, add the one group that brings the class closest to its target.
+            int best = -1, bestGap = Math.Abs(taken - targets[c]);
+            for (var k = 0; k < order.Length; k++)
+            {
+                var gap = Math.Abs(taken + order[k].Members.Count - targets[c]);
+                if (!used[k] && gap < bestGap) (best, bestGap) = (k, gap);
+            }
+            if (best >= 0) test.AddRange(order[best].Members);
+        }
+        var isTest = new bool[n];
+        foreach (var i in test) isTest[i] = true;
+        var testArr = Enumerable.Range(0, n).Where(i => isTest[i]).ToArray();
+        var trainArr = Enumerable.Range(0, n).Where(i => !isTest[i]).ToArray();
+        if (trainArr.Length == 0) throw new DataError($"the split left no training image ({n} images in {groups.Count} lesion groups)");
+        return new DataSplit(trainArr, testArr, dataset, seed);
+    }
+
+    static int MajorityLabel(ILesionDataset dataset, List<int> members)
+    {
+        if (members.Count == 1) return dataset.Label(members[0]);
+        return members.GroupBy(dataset.Label).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+    }
+
+    /// <summary>Largest-remainder apportionment of <paramref name="total"/> in proportion to <paramref name="weights"/>.</summary>
+    static int[] Apportion(int total, int[] weights)
+    {
+        var sum = weights.Sum();
+        var result = weights.Select(w => (int)((long)total * w / sum)).ToArray();
+        var order = Enumerable.Range(0, weights.Length)
+            .OrderByDescending(c => (double)total * weights[c] / sum - result[c]).ThenBy(c => c).ToArray();
+        for (var k = 0; result.Sum() < total; k++) result[order[k % order.Length]]++;
+        return result;
+    }
+
+    /// <summary>Images per class among <paramref name="indices"/> (length = number of classes; empty when unlabeled).</summary>
+    public static int[] CountByClass(ILesionDataset dataset, IEnumerable<int> indices)
+    {
+        var counts = new int[dataset.ClassNames.Count];
+        if (counts.Length == 0) return counts;
+        foreach (var i in indices) counts[dataset.Label(i)]++;
+        return counts;
+    }
+
+    /// <summary>Writes <c>image_id,lesion_id,label,split</c>, one row per image in dataset order.</summary>
+    public void WriteCsv(string path)
+    {
+        var isTest = new bool[_ids.Length];
+        foreach (var i in Test) isTest[i] = true;
+        var sb = new StringBuilder("image_id,lesion_id,label,split\n");
+        for (var i = 0; i < _ids.Length; i++)
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{Quote(_ids[i])},{Quote(_groups[i] ?? "")},{(_labels[i] >= 0 && _labels[i] < _classNames.Count ? _classNames[_labels[i]] : "")},{(isTest[i] ? "test" : "train")}\n");
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        File.WriteAllText(path, sb.ToString());
+    }
+
+    /// <summary>
+    /// Reads a split written by <see cref="WriteCsv"/> and maps it onto a dataset by image id; throws when the CSV and
+    /// the dataset do not have the same images.
+    /// </summary>
+    public static DataSplit ReadCsv(string path, ILesionDataset dataset)
+    {
+        if (!File.Exists(path)) throw new DataError($"split file {path} does not exist");
+        var csv = CsvTable.Read(path);
+        var missingCols = CsvTable.Missing(csv.Header, ["image_id", "split"]);
+        if (missingCols.Count > 0) throw new DataError($"split file {path} is missing columns {string.Join(", ", missingCols)}");
+        int cId = csv.Column("image_id"), cSplit = csv.Column("split");
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < dataset.Count; i++) index[dataset.ImageId(i)] = i;
+        var side = new int[dataset.Count];
+        var unknown = new List<string>();
+        foreach (var row in csv.Rows)
+        {
+            var id = CsvTable.Field(row, cId);
+            var s = CsvTable.Field(row, cSplit).ToLowerInvariant();
+            if (s is not ("train" or "test")) throw new DataError($"split file {path}: image {id} has split '{s}', expected train or test");
+            if (!index.TryGetValue(id, out var i)) { unknown.Add(id); continue; }
+            side[i] = s == "test" ? 2 : 1;
+        }
+        var absent = Enumerable.Range(0, dataset.Count).Where(i => side[i] == 0).Select(dataset.ImageId).ToList();
+        if (unknown.Count > 0 || absent.Count > 0)
+            throw new DataError($"split file {path} does not match the dataset: images in the CSV but not in the data: {ProblemList.From(unknown)}; " +
+                                $"images in the data but not in the CSV: {ProblemList.From(absent)}");
+        return new DataSplit(Enumerable.Range(0, dataset.Count).Where(i => side[i] == 1).ToArray(),
+                             Enumerable.Range(0, dataset.Count).Where(i => side[i] == 2).ToArray(), dataset, -1);
+    }
+
+    static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}
