@@ -26,6 +26,8 @@ public interface ITrainingTask<TBatch>
     void AfterStep(long step);
     /// <summary>Validation metrics (keys start with <c>val_</c>, plus any others such as perplexity) and the value that picks the best checkpoint.</summary>
     (Dictionary<string, double> Metrics, double SelectionLoss) Validate();
+    /// <summary>Metrics computed from the row (e.g. bits per dimension from a train NLL); none by default.</summary>
+    void AddDerivedMetrics(Dictionary<string, double> row) { }
     /// <summary>Figures of an epoch (reconstruction or sample grids).</summary>
     void Figures(string runFolder, int epoch);
     /// <summary>Settings for config.json and scalars for the checkpoint header.</summary>

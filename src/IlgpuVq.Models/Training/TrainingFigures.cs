@@ -1,3 +1,4 @@
+using IlgpuVq.Data;
 using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Memory;
 using IlgpuVq.Engine.Tensors;
@@ -13,9 +14,12 @@ public static class TrainingFigures
     {
         var keys = metrics.Rows.SelectMany(r => r.Keys).Distinct()
             .Where(k => (k.StartsWith("train_") || k.StartsWith("val_")) && (k.EndsWith("_loss") || k.EndsWith("nll"))).ToList();
-        var series = keys.Select(k => { var (x, y) = metrics.Series(k); return (k, x, y); }).ToList();
-        Plots.Lines(path, "losses", "epoch", "loss", series);
+        var series = keys.Select(k => { var (x, y) = metrics.Series(k); return new PlotSeries(k, x, y); }).ToList();
+        LinePlot.Save(path, series, "losses", "epoch", "loss (log10)", logY: true);
     }
+
+    /// <summary>Pixel scale that makes small images visible in a grid (about 96 px per image, at least 1).</summary>
+    public static int GridScale(int imageSize) => Math.Max(1, 96 / imageSize);
 
     /// <summary>Rows of originals above their reconstructions, for a fixed set of images.</summary>
     public static void ReconstructionGrid(string path, VqVaeModel model, ImageBatch images)
@@ -27,6 +31,6 @@ public static class TrainingFigures
             var x = Tensor.FromArray(model.Device, images.Images, images.Count, 3, images.ImageSize, images.ImageSize);
             recon = model.Forward(x).Reconstruction.ToArray();
         }
-        Plots.ImageRows(path, [images.Images, recon], ["original", "reconstruction"], images.Count, images.ImageSize);
+        ImageGrid.Save(path, [.. images.Images, .. recon], images.ImageSize, images.Count, ["original", "reconstruction"], GridScale(images.ImageSize));
     }
 }

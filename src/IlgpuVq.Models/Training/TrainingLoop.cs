@@ -102,6 +102,7 @@ public sealed class TrainingLoop<TBatch>
             var seconds = clock.Elapsed.TotalSeconds;
             var (val, selection) = task.Validate();
             foreach (var (k, v) in val) row[k] = v;
+            task.AddDerivedMetrics(row);
             row["images_per_s"] = images / Math.Max(1e-9, seconds);
             row["lr"] = task.Optimizer.LearningRate;
             metrics.Append(row);
