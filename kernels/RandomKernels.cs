@@ -26,7 +26,7 @@ public static class RandomKernels
     public static void Normal(Index1D i, ArrayView<float> y, uint key0, uint key1, ulong offset, float mean, float std)
     {
         var r = Block(offset + (ulong)i.X, key0, key1);
-        float u1 = ((r.X0 >> 8) + 1u) * (1f / 16777216f);
+        float u1 = (Top24(r.X0) + 1f) * (1f / 16777216f);
         float u2 = ToUnit(r.X1);
         y[i] = mean + std * XMath.Sqrt(-2f * XMath.Log(u1)) * XMath.Cos(2f * XMath.PI * u2);
     }
@@ -49,7 +49,7 @@ public static class RandomKernels
             float v = logits[(b * classes + k) * plane + pos];
             if (greedy == 0)
             {
-                float u = ((Block(baseCounter + (ulong)k, key0, key1).X0 >> 8) + 0.5f) * (1f / 16777216f);
+                float u = (Top24(Block(baseCounter + (ulong)k, key0, key1).X0) + 0.5f) * (1f / 16777216f);
                 v = v * invTemperature - XMath.Log(-XMath.Log(u));
             }
             if (k == 0 || v > best)
@@ -81,7 +81,10 @@ public static class RandomKernels
         codes[i] = arg;
     }
 
-    internal static float ToUnit(uint word) => (word >> 8) * (1f / 16777216f);
+    internal static float ToUnit(uint word) => Top24(word) * (1f / 16777216f);
+
+    /// <summary>The top 24 bits as a float, converted through int (uint → float would go through double in IL, which OpenCL lacks).</summary>
+    internal static float Top24(uint word) => (int)(word >> 8);
 
     /// <summary>Philox4x32-10 of counter (low(c), high(c), 0, 0) under key (k0, k1).</summary>
     internal static Philox4 Block(ulong counter, uint k0, uint k1)

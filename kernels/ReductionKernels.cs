@@ -11,7 +11,9 @@ namespace IlgpuVq.Kernels;
 /// group g sums x[g·B + t], x[g·B + t + G·B], … (a fixed strided pattern), then the group combines its B values
 /// with a fixed binary tree (any group size, not only powers of two) and writes partials[g]. A whole-tensor sum is
 /// this kernel twice: G groups over x, then one group over the G partials.</item>
-/// <item><see cref="ChannelSum"/>: one group per channel of [N,C,inner], same strided pattern and tree; one pass.</item>
+/// <item><see cref="ChannelSlices"/> then <see cref="RowSum"/>: per-channel sums of [N,C,inner] in two implicitly
+/// grouped gathering passes (no barriers: cheap on the CPU simulator too, where a group barrier costs an OS thread
+/// switch per simulated thread).</item>
 /// <item><see cref="RowSum"/>: one thread per row of [rows, len] looping over its row (rows are short).</item>
 /// <item>Broadcast kernels: the backward passes (dx = scale · dy[...]).</item>
 /// </list>
@@ -28,19 +30,22 @@ public static class ReductionKernels
         if (Group.IdxX == 0) partials[Grid.IdxX] = total * scale;
     }
 
-    /// <summary>y[c] = scale · Σ_{n,j} x[(n·channels + c)·inner + j]; group c handles channel c.</summary>
-    public static void ChannelSum(ArrayView<float> x, int batch, int channels, int inner, float scale, ArrayView<float> y)
+    /// <summary>
+    /// First pass of the per-channel sum of x [batch, channels, inner]: thread i = c·slices + s gathers elements
+    /// k = s, s + slices, s + 2·slices, … (k = n·inner + j) of channel c into partials[i]. Adjacent threads read
+    /// adjacent addresses; the second pass is <see cref="RowSum"/> over [channels, slices].
+    /// </summary>
+    public static void ChannelSlices(Index1D i, ArrayView<float> x, int batch, int channels, int inner, int slices, ArrayView<float> partials)
     {
-        int c = Grid.IdxX;
+        int c = i / slices;
         int count = batch * inner;
         float acc = 0f;
-        for (int k = Group.IdxX; k < count; k += Group.DimX)
+        for (int k = i - c * slices; k < count; k += slices)
         {
             int n = k / inner;
             acc += x[(n * channels + c) * inner + (k - n * inner)];
         }
-        float total = GroupTreeSum(acc);
-        if (Group.IdxX == 0) y[c] = total * scale;
+        partials[i] = acc;
     }
 
     /// <summary>y[r] = scale · Σ_j x[r·len + j], one thread per row.</summary>

@@ -36,7 +36,7 @@ public sealed class ReductionChecks : IOpChecks
             Reference = x => ReductionReference.Sum(x[0]), Engine = t => Reduction.Sum(t[0]),
         };
 
-        foreach (var shape in new[] { new[] { 1, 1 }, new[] { 4, 13 }, new[] { 2, 3, 5, 7 }, new[] { 1, 5, 33, 17 }, new[] { 3, 1, 4, 4 } })
+        foreach (var shape in new[] { new[] { 1, 1 }, new[] { 4, 13 }, new[] { 2, 3, 5, 7 }, new[] { 1, 5, 33, 17 }, new[] { 3, 1, 4, 4 }, new[] { 2, 3, 40, 40 } })
         {
             yield return new GradCase
             {

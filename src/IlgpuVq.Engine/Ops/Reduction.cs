@@ -17,8 +17,8 @@ public static class Reduction
 {
     static readonly KernelSlot<Action<KernelConfig, V, int, float, V>> PartialsKernel =
         new(a => a.LoadStreamKernel<V, int, float, V>(ReductionKernels.SumPartials));
-    static readonly KernelSlot<Action<KernelConfig, V, int, int, int, float, V>> ChannelKernel =
-        new(a => a.LoadStreamKernel<V, int, int, int, float, V>(ReductionKernels.ChannelSum));
+    static readonly KernelSlot<Action<Index1D, V, int, int, int, int, V>> ChannelSlicesKernel =
+        new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, int, int, int, int, V>(ReductionKernels.ChannelSlices));
     static readonly KernelSlot<Action<Index1D, V, int, float, V>> RowKernel =
         new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, int, float, V>(ReductionKernels.RowSum));
     static readonly KernelSlot<Action<Index1D, V, float, V>> BroadcastScalarKernel =
@@ -55,13 +55,15 @@ public static class Reduction
 
     /// <summary>
     /// The two-pass plan shared with fused reductions (e.g. <see cref="Loss.Mse"/>): group size B = the accelerator's
-    /// largest, G = min(B, ⌈n/B⌉) groups write G partials (scaled when G = 1), then one group sums the partials.
-    /// <paramref name="firstPass"/> launches the caller's first-pass kernel with the given configuration.
+    /// largest, G = min(B, ⌈n/B⌉, 2·multiprocessors) groups write G partials (scaled when G = 1), then one group sums
+    /// the partials. Two groups per multiprocessor keep a GPU busy (each thread strides over many elements) and keep
+    /// the CPU simulator, which runs groups one after another with an OS thread per simulated thread, from paying for
+    /// hundreds of group barriers. <paramref name="firstPass"/> launches the caller's first-pass kernel.
     /// </summary>
     internal static Tensor ScalarSum(ComputeDevice device, int n, float scale, Action<KernelConfig, PartialsTarget> firstPass)
     {
         int b = device.MaxGroupSize;
-        int groups = Math.Max(1, Math.Min(b, (n + b - 1) / b));
+        int groups = Math.Max(1, Math.Min(Math.Min(b, (n + b - 1) / b), 2 * device.Accelerator.NumMultiprocessors));
         var y = Tensor.Empty(device, 1);
         if (groups == 1)
         {
@@ -93,15 +95,22 @@ public static class Reduction
         return Backprop.Record(y, new ChannelBackward(x.Shape, scale), x);
     }
 
-    /// <summary>scale · per-channel sum of [N,C,...] → [C], outside autograd (also the bias gradient).</summary>
+    /// <summary>
+    /// scale · per-channel sum of [N,C,...] → [C], outside autograd (also the bias gradient). Two gathering passes:
+    /// S = clamp(N·inner / 64, 1, max group size) slices per channel (each at least ~64 elements), then one thread per
+    /// channel over its S partials. S depends only on the shape and the device, so results are deterministic.
+    /// </summary>
     internal static Tensor ChannelSumRaw(Tensor x, float scale)
     {
         var (batch, channels, inner) = Split(x.Shape);
         var y = Tensor.Empty(x.Device, channels);
         if (channels == 0) return y;
         if (batch * inner == 0) { y.Zero(); return y; }
-        int b = x.Device.MaxGroupSize;
-        x.Device.Kernel(ChannelKernel)(Config(channels, b), x.View, batch, channels, inner, scale, y.View);
+        int slices = Math.Clamp(batch * inner / 64, 1, x.Device.MaxGroupSize);
+        var partials = Tensor.Empty(x.Device, channels, slices);
+        x.Device.Kernel(ChannelSlicesKernel)(channels * slices, x.View, batch, channels, inner, slices, partials.View);
+        x.Device.Kernel(RowKernel)(channels, partials.View, slices, scale, y.View);
+        partials.Dispose();
         return y;
     }
 

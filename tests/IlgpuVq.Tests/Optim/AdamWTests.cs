@@ -21,12 +21,12 @@ public class AdamWTests
         return p;
     }
 
-    /// <summary>Sets p.Grad to exactly g through autograd: d/dp Σ p·g = g.</summary>
+    /// <summary>Sets p.Grad to exactly g through autograd: backward of p·g with upstream ones gives g.</summary>
     static void SetGrad(Tensor p, float[] g)
     {
         using var scope = new TensorScope();
         p.ZeroGrad();
-        Reduction.Sum(Elementwise.Mul(p, Tensor.FromArray(p.Device, g, p.Shape))).Backward();
+        Elementwise.Mul(p, Tensor.FromArray(p.Device, g, p.Shape)).Backward(Elementwise.Fill(p.Device, 1f, p.Shape));
     }
 
     static float[] Values(int n, int seed, double lo, double hi)
