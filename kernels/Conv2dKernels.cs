@@ -77,58 +77,68 @@ public static class Conv2dKernels
             }
         }
         int ohw = g.OH * g.OW, rowOff = oh * g.OW + ow0, left = g.OW - ow0;
-        StoreChannel(y, c0, bias, hasBias, (n * g.Cout + co0) * ohw + rowOff, left, co0, g.Cout);
-        StoreChannel(y, c1, bias, hasBias, (n * g.Cout + co0 + 1) * ohw + rowOff, left, co0 + 1, g.Cout);
-        StoreChannel(y, c2, bias, hasBias, (n * g.Cout + co0 + 2) * ohw + rowOff, left, co0 + 2, g.Cout);
-        StoreChannel(y, c3, bias, hasBias, (n * g.Cout + co0 + 3) * ohw + rowOff, left, co0 + 3, g.Cout);
+        StoreChannel(y, c0, bias, hasBias, (n * g.Cout + co0) * ohw + rowOff, 1, left, co0, g.Cout);
+        StoreChannel(y, c1, bias, hasBias, (n * g.Cout + co0 + 1) * ohw + rowOff, 1, left, co0 + 1, g.Cout);
+        StoreChannel(y, c2, bias, hasBias, (n * g.Cout + co0 + 2) * ohw + rowOff, 1, left, co0 + 2, g.Cout);
+        StoreChannel(y, c3, bias, hasBias, (n * g.Cout + co0 + 3) * ohw + rowOff, 1, left, co0 + 3, g.Cout);
     }
 
     /// <summary>
     /// dx[n,ci,ih,iw] = Σ_{co,kh,kw} dy[n,co,oh,ow]·w[co,ci,kh,kw] over the (oh,ow) with oh·SH − PT + kh = ih and
     /// ow·SW − PL + kw = iw (+ bias[ci] when <paramref name="hasBias"/> ≠ 0, used by conv_transpose2d).
-    /// Thread t: column tile fastest, then ih, then channel tile (of Cin), then n. Launch extent: N·ceil(Cin/4)·H·ceil(W/8).
+    /// A thread's 8 input columns are iw = r + (8q + j)·SW, j = 0..7, all in one residue class r mod SW: then the taps kw that
+    /// reach them are the same for all 8 (kw ≡ r + PL mod SW) and hit 8 consecutive output columns, so a stride-2 gather
+    /// wastes no work and needs no per-lane division. Rows likewise only visit kh ≡ ih + PT mod SH.
+    /// Thread t: column tile fastest (residue r = tile mod SW, q = tile / SW), then ih, then channel tile (of Cin), then n.
+    /// Launch extent: N·ceil(Cin/4)·H·SW·ceil(ceil(W/SW)/8).
     /// </summary>
     public static void InputGrad(Index1D t, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> dx,
         Conv2dGeometry g, int hasBias)
     {
-        int tilesW = (g.W + TileW - 1) / TileW, tilesC = (g.Cin + TileC - 1) / TileC;
+        int tilesW = ColumnTiles(g.W, g.SW), tilesC = (g.Cin + TileC - 1) / TileC;
         int r = t;
         int tw = r % tilesW; r /= tilesW;
         int ih = r % g.H; r /= g.H;
         int tc = r % tilesC; int n = r / tilesC;
-        int ci0 = tc * TileC, iw0 = tw * TileW;
+        int res = tw % g.SW, q0 = (tw / g.SW) * TileW;
+        int iw0 = res + q0 * g.SW;
+        int ci0 = tc * TileC;
         int khw = g.KH * g.KW;
         int w0 = XClamp(ci0, g.Cin) * khw, w1 = XClamp(ci0 + 1, g.Cin) * khw;
         int w2 = XClamp(ci0 + 2, g.Cin) * khw, w3 = XClamp(ci0 + 3, g.Cin) * khw;
         int ohw = g.OH * g.OW, coStride = g.Cin * khw;
+        int kh0 = (ih + g.PT) % g.SH, kw0 = (res + g.PL) % g.SW;
 
         var c0 = new Row8(); var c1 = new Row8(); var c2 = new Row8(); var c3 = new Row8();
-        for (int co = 0; co < g.Cout; co++)
+        if (iw0 < g.W)
         {
-            int dyPlane = (n * g.Cout + co) * ohw, wc = co * coStride;
-            for (int kh = 0; kh < g.KH; kh++)
+            for (int co = 0; co < g.Cout; co++)
             {
-                int ohs = ih + g.PT - kh;
-                if (ohs < 0) break; // larger kh only make it more negative
-                int oh = ohs / g.SH;
-                if (oh * g.SH != ohs || oh >= g.OH) continue;
-                int dyRow = dyPlane + oh * g.OW;
-                for (int kw = 0; kw < g.KW; kw++)
+                int dyPlane = (n * g.Cout + co) * ohw, wc = co * coStride;
+                for (int kh = kh0; kh < g.KH; kh += g.SH)
                 {
-                    var dv = GatherRow(dy, dyRow, iw0 + g.PL - kw, g.SW, g.OW);
-                    int wk = wc + kh * g.KW + kw;
-                    c0 = Row8.Fma(c0, w[w0 + wk], dv);
-                    c1 = Row8.Fma(c1, w[w1 + wk], dv);
-                    c2 = Row8.Fma(c2, w[w2 + wk], dv);
-                    c3 = Row8.Fma(c3, w[w3 + wk], dv);
+                    int oh = (ih + g.PT - kh) / g.SH; // exact: kh ≡ ih + PT (mod SH)
+                    if (oh < 0) break;             // larger kh only lower it
+                    if (oh >= g.OH) continue;
+                    int dyRow = dyPlane + oh * g.OW;
+                    for (int kw = kw0; kw < g.KW; kw += g.SW)
+                    {
+                        var dv = LoadRow(dy, dyRow, (res + g.PL - kw) / g.SW + q0, 1, g.OW);
+                        int wk = wc + kh * g.KW + kw;
+                        c0 = Row8.Fma(c0, w[w0 + wk], dv);
+                        c1 = Row8.Fma(c1, w[w1 + wk], dv);
+                        c2 = Row8.Fma(c2, w[w2 + wk], dv);
+                        c3 = Row8.Fma(c3, w[w3 + wk], dv);
+                    }
                 }
             }
         }
-        int hw = g.H * g.W, rowOff = ih * g.W + iw0, left = g.W - iw0;
-        StoreChannel(dx, c0, bias, hasBias, (n * g.Cin + ci0) * hw + rowOff, left, ci0, g.Cin);
-        StoreChannel(dx, c1, bias, hasBias, (n * g.Cin + ci0 + 1) * hw + rowOff, left, ci0 + 1, g.Cin);
-        StoreChannel(dx, c2, bias, hasBias, (n * g.Cin + ci0 + 2) * hw + rowOff, left, ci0 + 2, g.Cin);
-        StoreChannel(dx, c3, bias, hasBias, (n * g.Cin + ci0 + 3) * hw + rowOff, left, ci0 + 3, g.Cin);
+        int hw = g.H * g.W, rowOff = ih * g.W + iw0;
+        int left = (g.W - res + g.SW - 1) / g.SW - q0; // columns of this residue class from q0 on
+        StoreChannel(dx, c0, bias, hasBias, (n * g.Cin + ci0) * hw + rowOff, g.SW, left, ci0, g.Cin);
+        StoreChannel(dx, c1, bias, hasBias, (n * g.Cin + ci0 + 1) * hw + rowOff, g.SW, left, ci0 + 1, g.Cin);
+        StoreChannel(dx, c2, bias, hasBias, (n * g.Cin + ci0 + 2) * hw + rowOff, g.SW, left, ci0 + 2, g.Cin);
+        StoreChannel(dx, c3, bias, hasBias, (n * g.Cin + ci0 + 3) * hw + rowOff, g.SW, left, ci0 + 3, g.Cin);
     }
 
     /// <summary>
@@ -194,24 +204,15 @@ public static class Conv2dKernels
 
     static float Load(ArrayView<float> v, int row, int col, int width) => col >= 0 && col < width ? v[row + col] : 0f;
 
-    /// <summary>For j = 0..7: dy[row + (s + j)/step] where s + j is a non-negative multiple of step below step·width, else zero.</summary>
-    static Row8 GatherRow(ArrayView<float> dy, int row, int s, int step, int width) => new(
-        Gather(dy, row, s, step, width), Gather(dy, row, s + 1, step, width), Gather(dy, row, s + 2, step, width), Gather(dy, row, s + 3, step, width),
-        Gather(dy, row, s + 4, step, width), Gather(dy, row, s + 5, step, width), Gather(dy, row, s + 6, step, width), Gather(dy, row, s + 7, step, width));
+    /// <summary>Column tiles per row of <see cref="InputGrad"/>: SW residue classes × ceil(ceil(W/SW)/8).</summary>
+    static int ColumnTiles(int w, int sw) => sw * (((w + sw - 1) / sw + TileW - 1) / TileW);
 
-    static float Gather(ArrayView<float> dy, int row, int s, int step, int width)
-    {
-        if (s < 0) return 0f;
-        int o = s / step;
-        return o * step == s && o < width ? dy[row + o] : 0f;
-    }
-
-    static void StoreChannel(ArrayView<float> y, Row8 v, ArrayView<float> bias, int hasBias, int offset, int count, int channel, int channels)
+    static void StoreChannel(ArrayView<float> y, Row8 v, ArrayView<float> bias, int hasBias, int offset, int stride, int count, int channel, int channels)
     {
         if (channel >= channels) return;
         float b = hasBias != 0 ? bias[channel] : 0f;
         v.V0 += b; v.V1 += b; v.V2 += b; v.V3 += b; v.V4 += b; v.V5 += b; v.V6 += b; v.V7 += b;
-        v.Store(y, offset, 1, count, true);
+        v.Store(y, offset, stride, count, true);
     }
 
     static void StoreWeights(ArrayView<float> dw, Row4 v, int co, int ci0, int tap, Conv2dGeometry g)

@@ -20,7 +20,7 @@ namespace IlgpuVq.Kernels;
 public static class ConvTranspose2dKernels
 {
     /// <summary>y = conv_transpose(x, w) (+ bias when <paramref name="hasBias"/> ≠ 0); g is the equivalent convolution.
-    /// Launch extent: N·ceil(Cout_t/4)·Hout·ceil(Wout/8).</summary>
+    /// Launch extent: N·ceil(Cout_t/4)·Hout·s·ceil(ceil(Wout/s)/8).</summary>
     public static void Forward(Index1D t, ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
         Conv2dGeometry g, int hasBias) => Conv2dKernels.InputGrad(t, x, w, bias, y, g, hasBias);
 

@@ -86,7 +86,7 @@ public static class Conv2d
 
     internal static void LaunchInputGrad(ComputeDevice device, Tensor dy, Tensor weight, Tensor? bias, Tensor dx, Conv2dGeometry g)
     {
-        int extent = g.N * Tiles(g.Cin, Conv2dKernels.TileC) * g.H * Tiles(g.W, Conv2dKernels.TileW);
+        int extent = g.N * Tiles(g.Cin, Conv2dKernels.TileC) * g.H * InputGradColumnTiles(g.W, g.SW);
         device.Kernel(InputGradKernel)(extent, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0);
     }
 
@@ -105,6 +105,9 @@ public static class Conv2d
     }
 
     internal static int Tiles(int n, int tile) => (n + tile - 1) / tile;
+
+    /// <summary>Column tiles per row of <see cref="Conv2dKernels.InputGrad"/>: one set per residue class of the stride.</summary>
+    internal static int InputGradColumnTiles(int w, int sw) => sw * Tiles(Tiles(w, sw), Conv2dKernels.TileW);
 
     sealed class Conv2dBackward(Tensor x, Tensor weight, Conv2dGeometry g, bool hasBias) : GradNode
     {

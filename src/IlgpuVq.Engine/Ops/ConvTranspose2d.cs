@@ -59,7 +59,7 @@ public static class ConvTranspose2d
         };
         var device = x.Device;
         var y = Tensor.Empty(device, n, cout, hout, wout);
-        int extent = n * Conv2d.Tiles(cout, Conv2dKernels.TileC) * hout * Conv2d.Tiles(wout, Conv2dKernels.TileW);
+        int extent = n * Conv2d.Tiles(cout, Conv2dKernels.TileC) * hout * Conv2d.InputGradColumnTiles(wout, strideW);
         device.Kernel(ForwardKernel)(extent, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0);
         var inputs = bias == null ? new[] { x, weight } : new[] { x, weight, bias };
         return Backprop.Record(y, new ConvTranspose2dBackward(x, weight, g, bias != null), inputs);
