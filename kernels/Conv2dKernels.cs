@@ -23,8 +23,10 @@ public struct Conv2dGeometry
 /// <item><see cref="InputGrad"/>: dx as a gather: each thread owns 4 input channels × 8 consecutive input columns and sums the
 /// output gradients that these pixels influenced (only the (kh,kw) taps that land on the stride grid contribute), so stride 2
 /// needs no scatter. With the weight read as [Cin_t,Cout_t] this is also conv_transpose2d's forward.</item>
-/// <item><see cref="WeightGrad"/>: one thread per 4 output channels × 4 input channels of one tap (kh,kw), summing over N,OH,OW.</item>
-/// <item><see cref="BiasGrad"/>: one thread per channel, summing over N and the spatial positions.</item>
+/// <item><see cref="WeightGrad"/>: one thread per 4 output channels × 4 input channels of one tap (kh,kw), summing over N,OH,OW;
+/// when that gives too few threads for the device the batch is split into chunks whose partial sums
+/// <see cref="SumChunks"/> adds in a fixed order.</item>
+/// <item><see cref="BiasGrad"/>: one thread per channel (and batch chunk), summing over N and the spatial positions.</item>
 /// </list>
 /// </summary>
 public static class Conv2dKernels
@@ -142,13 +144,19 @@ public static class Conv2dKernels
     }
 
     /// <summary>
-    /// dw[co,ci,kh,kw] = Σ_{n,oh,ow} dy[n,co,oh,ow]·x[n,ci,oh·SH − PT + kh, ow·SW − PL + kw]. Thread t owns the tap (kh,kw)
-    /// (fastest), then a tile of 4 input channels, then a tile of 4 output channels. Launch extent: ceil(Cout/4)·ceil(Cin/4)·KH·KW.
+    /// dw[co,ci,kh,kw] = Σ_{n,oh,ow} dy[n,co,oh,ow]·x[n,ci,oh·SH − PT + kh, ow·SW − PL + kw], optionally split over the batch
+    /// for parallelism: chunk c sums batches [c·B, (c+1)·B) (B = <paramref name="batchesPerChunk"/>) into
+    /// dw[c·Cout·Cin·KH·KW + ...]; <see cref="SumChunks"/> then adds the chunks in a fixed order (deterministic, no atomics).
+    /// Thread t owns the tap (kh,kw) (fastest), then a tile of 4 input channels, then a tile of 4 output channels, then the chunk.
+    /// Launch extent: chunks·ceil(Cout/4)·ceil(Cin/4)·KH·KW.
     /// </summary>
-    public static void WeightGrad(Index1D t, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, Conv2dGeometry g)
+    public static void WeightGrad(Index1D t, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, Conv2dGeometry g,
+        int batchesPerChunk)
     {
-        int khw = g.KH * g.KW, tilesCi = (g.Cin + TileWeight - 1) / TileWeight;
-        int r = t;
+        int khw = g.KH * g.KW, tilesCi = (g.Cin + TileWeight - 1) / TileWeight, tilesCo = (g.Cout + TileWeight - 1) / TileWeight;
+        int perChunk = tilesCo * tilesCi * khw;
+        int chunk = t / perChunk;
+        int r = t - chunk * perChunk;
         int tap = r % khw; r /= khw;
         int tci = r % tilesCi; int tco = r / tilesCi;
         int kh = tap / g.KW, kw = tap - kh * g.KW;
@@ -158,7 +166,8 @@ public static class Conv2dKernels
         int x0 = XClamp(ci0, g.Cin) * hw, x1 = XClamp(ci0 + 1, g.Cin) * hw, x2 = XClamp(ci0 + 2, g.Cin) * hw, x3 = XClamp(ci0 + 3, g.Cin) * hw;
 
         var a0 = new Row4(); var a1 = new Row4(); var a2 = new Row4(); var a3 = new Row4();
-        for (int n = 0; n < g.N; n++)
+        int nEnd = XMin(g.N, (chunk + 1) * batchesPerChunk);
+        for (int n = chunk * batchesPerChunk; n < nEnd; n++)
         {
             int dyN = n * g.Cout * ohw, xN = n * g.Cin * hw;
             for (int oh = 0; oh < g.OH; oh++)
@@ -179,23 +188,39 @@ public static class Conv2dKernels
                 }
             }
         }
-        StoreWeights(dw, a0, co0, ci0, tap, g);
-        StoreWeights(dw, a1, co0 + 1, ci0, tap, g);
-        StoreWeights(dw, a2, co0 + 2, ci0, tap, g);
-        StoreWeights(dw, a3, co0 + 3, ci0, tap, g);
+        int outOff = chunk * g.Cout * g.Cin * khw;
+        StoreWeights(dw, a0, outOff, co0, ci0, tap, g);
+        StoreWeights(dw, a1, outOff, co0 + 1, ci0, tap, g);
+        StoreWeights(dw, a2, outOff, co0 + 2, ci0, tap, g);
+        StoreWeights(dw, a3, outOff, co0 + 3, ci0, tap, g);
     }
 
-    /// <summary>db[c] = Σ_{n,p} dy[n,c,p] for dy [batch, channels, plane]. Launch extent: channels.</summary>
-    public static void BiasGrad(Index1D c, ArrayView<float> dy, ArrayView<float> db, int batch, int channels, int plane)
+    /// <summary>
+    /// db[c] = Σ_{n,p} dy[n,c,p] for dy [batch, channels, plane], split over the batch like <see cref="WeightGrad"/>: thread
+    /// t = chunk·channels + c sums batches [chunk·B, (chunk+1)·B) into db[t]. Launch extent: chunks·channels.
+    /// </summary>
+    public static void BiasGrad(Index1D t, ArrayView<float> dy, ArrayView<float> db, int batch, int channels, int plane, int batchesPerChunk)
     {
+        int chunk = t / channels, c = t - chunk * channels;
+        int nEnd = XMin(batch, (chunk + 1) * batchesPerChunk);
         float sum = 0f;
-        for (int n = 0; n < batch; n++)
+        for (int n = chunk * batchesPerChunk; n < nEnd; n++)
         {
             int off = (n * channels + c) * plane;
             for (int p = 0; p < plane; p++) sum += dy[off + p];
         }
-        db[c] = sum;
+        db[t] = sum;
     }
+
+    /// <summary>y[i] = Σ_{c &lt; chunks} partial[c·length + i], in order of c (the second, fixed-order pass of a split sum).</summary>
+    public static void SumChunks(Index1D i, ArrayView<float> partial, ArrayView<float> y, int chunks, int length)
+    {
+        float sum = 0f;
+        for (int c = 0; c < chunks; c++) sum += partial[c * length + i];
+        y[i] = sum;
+    }
+
+    static int XMin(int a, int b) => a < b ? a : b;
 
     /// <summary>Eight values v[row + col + j·step] for j = 0..7, zero where the column is outside [0, width).</summary>
     static Row8 LoadRow(ArrayView<float> v, int row, int col, int step, int width) => new(
@@ -215,10 +240,10 @@ public static class Conv2dKernels
         v.Store(y, offset, stride, count, true);
     }
 
-    static void StoreWeights(ArrayView<float> dw, Row4 v, int co, int ci0, int tap, Conv2dGeometry g)
+    static void StoreWeights(ArrayView<float> dw, Row4 v, int outOff, int co, int ci0, int tap, Conv2dGeometry g)
     {
         if (co >= g.Cout) return;
-        int khw = g.KH * g.KW, baseIdx = (co * g.Cin + ci0) * khw + tap, left = g.Cin - ci0;
+        int khw = g.KH * g.KW, baseIdx = outOff + (co * g.Cin + ci0) * khw + tap, left = g.Cin - ci0;
         if (left > 0) dw[baseIdx] = v.V0;
         if (left > 1) dw[baseIdx + khw] = v.V1;
         if (left > 2) dw[baseIdx + 2 * khw] = v.V2;
