@@ -23,8 +23,10 @@ public struct Conv2dGeometry
 /// <item><see cref="InputGrad"/>: dx as a gather: each thread owns 4 input channels × 8 consecutive input columns and sums the
 /// output gradients that these pixels influenced (only the (kh,kw) taps that land on the stride grid contribute), so stride 2
 /// needs no scatter. With the weight read as [Cin_t,Cout_t] this is also conv_transpose2d's forward.</item>
-/// <item><see cref="WeightGrad"/>: one thread per 4 output channels × 4 input channels of one tap (kh,kw), summing over N,OH,OW.</item>
-/// <item><see cref="BiasGrad"/>: one thread per channel, summing over N and the spatial positions.</item>
+/// <item><see cref="WeightGrad"/>: one thread per 4 output channels × 4 input channels of one tap (kh,kw), summing over N,OH,OW;
+/// when that gives too few threads for the device the batch is split into chunks whose partial sums
+/// <see cref="SumChunks"/> adds in a fixed order.</item>
+/// <item><see cref="BiasGrad"/>: one thread per channel (and batch chunk), summing over N and the spatial positions.</item>
 /// </list>
 /// </summary>
 public static class Conv2dKernels
@@ -77,68 +79,84 @@ public static class Conv2dKernels
             }
         }
         int ohw = g.OH * g.OW, rowOff = oh * g.OW + ow0, left = g.OW - ow0;
-        StoreChannel(y, c0, bias, hasBias, (n * g.Cout + co0) * ohw + rowOff, left, co0, g.Cout);
-        StoreChannel(y, c1, bias, hasBias, (n * g.Cout + co0 + 1) * ohw + rowOff, left, co0 + 1, g.Cout);
-        StoreChannel(y, c2, bias, hasBias, (n * g.Cout + co0 + 2) * ohw + rowOff, left, co0 + 2, g.Cout);
-        StoreChannel(y, c3, bias, hasBias, (n * g.Cout + co0 + 3) * ohw + rowOff, left, co0 + 3, g.Cout);
+        StoreChannel(y, c0, bias, hasBias, (n * g.Cout + co0) * ohw + rowOff, 1, left, co0, g.Cout);
+        StoreChannel(y, c1, bias, hasBias, (n * g.Cout + co0 + 1) * ohw + rowOff, 1, left, co0 + 1, g.Cout);
+        StoreChannel(y, c2, bias, hasBias, (n * g.Cout + co0 + 2) * ohw + rowOff, 1, left, co0 + 2, g.Cout);
+        StoreChannel(y, c3, bias, hasBias, (n * g.Cout + co0 + 3) * ohw + rowOff, 1, left, co0 + 3, g.Cout);
     }
 
     /// <summary>
     /// dx[n,ci,ih,iw] = Σ_{co,kh,kw} dy[n,co,oh,ow]·w[co,ci,kh,kw] over the (oh,ow) with oh·SH − PT + kh = ih and
     /// ow·SW − PL + kw = iw (+ bias[ci] when <paramref name="hasBias"/> ≠ 0, used by conv_transpose2d).
-    /// Thread t: column tile fastest, then ih, then channel tile (of Cin), then n. Launch extent: N·ceil(Cin/4)·H·ceil(W/8).
+    /// A thread's 8 input columns are iw = r + (8q + j)·SW, j = 0..7, all in one residue class r mod SW: then the taps kw that
+    /// reach them are the same for all 8 (kw ≡ r + PL mod SW) and hit 8 consecutive output columns, so a stride-2 gather
+    /// wastes no work and needs no per-lane division. Rows likewise only visit kh ≡ ih + PT mod SH.
+    /// Thread t: column tile fastest (residue r = tile mod SW, q = tile / SW), then ih, then channel tile (of Cin), then n.
+    /// Launch extent: N·ceil(Cin/4)·H·SW·ceil(ceil(W/SW)/8).
     /// </summary>
     public static void InputGrad(Index1D t, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> dx,
         Conv2dGeometry g, int hasBias)
     {
-        int tilesW = (g.W + TileW - 1) / TileW, tilesC = (g.Cin + TileC - 1) / TileC;
+        int tilesW = ColumnTiles(g.W, g.SW), tilesC = (g.Cin + TileC - 1) / TileC;
         int r = t;
         int tw = r % tilesW; r /= tilesW;
         int ih = r % g.H; r /= g.H;
         int tc = r % tilesC; int n = r / tilesC;
-        int ci0 = tc * TileC, iw0 = tw * TileW;
+        int res = tw % g.SW, q0 = (tw / g.SW) * TileW;
+        int iw0 = res + q0 * g.SW;
+        int ci0 = tc * TileC;
         int khw = g.KH * g.KW;
         int w0 = XClamp(ci0, g.Cin) * khw, w1 = XClamp(ci0 + 1, g.Cin) * khw;
         int w2 = XClamp(ci0 + 2, g.Cin) * khw, w3 = XClamp(ci0 + 3, g.Cin) * khw;
         int ohw = g.OH * g.OW, coStride = g.Cin * khw;
+        int kh0 = (ih + g.PT) % g.SH, kw0 = (res + g.PL) % g.SW;
 
         var c0 = new Row8(); var c1 = new Row8(); var c2 = new Row8(); var c3 = new Row8();
-        for (int co = 0; co < g.Cout; co++)
+        if (iw0 < g.W)
         {
-            int dyPlane = (n * g.Cout + co) * ohw, wc = co * coStride;
-            for (int kh = 0; kh < g.KH; kh++)
+            for (int co = 0; co < g.Cout; co++)
             {
-                int ohs = ih + g.PT - kh;
-                if (ohs < 0) break; // larger kh only make it more negative
-                int oh = ohs / g.SH;
-                if (oh * g.SH != ohs || oh >= g.OH) continue;
-                int dyRow = dyPlane + oh * g.OW;
-                for (int kw = 0; kw < g.KW; kw++)
+                int dyPlane = (n * g.Cout + co) * ohw, wc = co * coStride;
+                for (int kh = kh0; kh < g.KH; kh += g.SH)
                 {
-                    var dv = GatherRow(dy, dyRow, iw0 + g.PL - kw, g.SW, g.OW);
-                    int wk = wc + kh * g.KW + kw;
-                    c0 = Row8.Fma(c0, w[w0 + wk], dv);
-                    c1 = Row8.Fma(c1, w[w1 + wk], dv);
-                    c2 = Row8.Fma(c2, w[w2 + wk], dv);
-                    c3 = Row8.Fma(c3, w[w3 + wk], dv);
+                    int oh = (ih + g.PT - kh) / g.SH; // exact: kh ≡ ih + PT (mod SH)
+                    if (oh < 0) break;             // larger kh only lower it
+                    if (oh >= g.OH) continue;
+                    int dyRow = dyPlane + oh * g.OW;
+                    for (int kw = kw0; kw < g.KW; kw += g.SW)
+                    {
+                        var dv = LoadRow(dy, dyRow, (res + g.PL - kw) / g.SW + q0, 1, g.OW);
+                        int wk = wc + kh * g.KW + kw;
+                        c0 = Row8.Fma(c0, w[w0 + wk], dv);
+                        c1 = Row8.Fma(c1, w[w1 + wk], dv);
+                        c2 = Row8.Fma(c2, w[w2 + wk], dv);
+                        c3 = Row8.Fma(c3, w[w3 + wk], dv);
+                    }
                 }
             }
         }
-        int hw = g.H * g.W, rowOff = ih * g.W + iw0, left = g.W - iw0;
-        StoreChannel(dx, c0, bias, hasBias, (n * g.Cin + ci0) * hw + rowOff, left, ci0, g.Cin);
-        StoreChannel(dx, c1, bias, hasBias, (n * g.Cin + ci0 + 1) * hw + rowOff, left, ci0 + 1, g.Cin);
-        StoreChannel(dx, c2, bias, hasBias, (n * g.Cin + ci0 + 2) * hw + rowOff, left, ci0 + 2, g.Cin);
-        StoreChannel(dx, c3, bias, hasBias, (n * g.Cin + ci0 + 3) * hw + rowOff, left, ci0 + 3, g.Cin);
+        int hw = g.H * g.W, rowOff = ih * g.W + iw0;
+        int left = (g.W - res + g.SW - 1) / g.SW - q0; // columns of this residue class from q0 on
+        StoreChannel(dx, c0, bias, hasBias, (n * g.Cin + ci0) * hw + rowOff, g.SW, left, ci0, g.Cin);
+        StoreChannel(dx, c1, bias, hasBias, (n * g.Cin + ci0 + 1) * hw + rowOff, g.SW, left, ci0 + 1, g.Cin);
+        StoreChannel(dx, c2, bias, hasBias, (n * g.Cin + ci0 + 2) * hw + rowOff, g.SW, left, ci0 + 2, g.Cin);
+        StoreChannel(dx, c3, bias, hasBias, (n * g.Cin + ci0 + 3) * hw + rowOff, g.SW, left, ci0 + 3, g.Cin);
     }
 
     /// <summary>
-    /// dw[co,ci,kh,kw] = Σ_{n,oh,ow} dy[n,co,oh,ow]·x[n,ci,oh·SH − PT + kh, ow·SW − PL + kw]. Thread t owns the tap (kh,kw)
-    /// (fastest), then a tile of 4 input channels, then a tile of 4 output channels. Launch extent: ceil(Cout/4)·ceil(Cin/4)·KH·KW.
+    /// dw[co,ci,kh,kw] = Σ_{n,oh,ow} dy[n,co,oh,ow]·x[n,ci,oh·SH − PT + kh, ow·SW − PL + kw], optionally split over the batch
+    /// for parallelism: chunk c sums batches [c·B, (c+1)·B) (B = <paramref name="batchesPerChunk"/>) into
+    /// dw[c·Cout·Cin·KH·KW + ...]; <see cref="SumChunks"/> then adds the chunks in a fixed order (deterministic, no atomics).
+    /// Thread t owns the tap (kh,kw) (fastest), then a tile of 4 input channels, then a tile of 4 output channels, then the chunk.
+    /// Launch extent: chunks·ceil(Cout/4)·ceil(Cin/4)·KH·KW.
     /// </summary>
-    public static void WeightGrad(Index1D t, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, Conv2dGeometry g)
+    public static void WeightGrad(Index1D t, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, Conv2dGeometry g,
+        int batchesPerChunk)
     {
-        int khw = g.KH * g.KW, tilesCi = (g.Cin + TileWeight - 1) / TileWeight;
-        int r = t;
+        int khw = g.KH * g.KW, tilesCi = (g.Cin + TileWeight - 1) / TileWeight, tilesCo = (g.Cout + TileWeight - 1) / TileWeight;
+        int perChunk = tilesCo * tilesCi * khw;
+        int chunk = t / perChunk;
+        int r = t - chunk * perChunk;
         int tap = r % khw; r /= khw;
         int tci = r % tilesCi; int tco = r / tilesCi;
         int kh = tap / g.KW, kw = tap - kh * g.KW;
@@ -148,7 +166,8 @@ public static class Conv2dKernels
         int x0 = XClamp(ci0, g.Cin) * hw, x1 = XClamp(ci0 + 1, g.Cin) * hw, x2 = XClamp(ci0 + 2, g.Cin) * hw, x3 = XClamp(ci0 + 3, g.Cin) * hw;
 
         var a0 = new Row4(); var a1 = new Row4(); var a2 = new Row4(); var a3 = new Row4();
-        for (int n = 0; n < g.N; n++)
+        int nEnd = XMin(g.N, (chunk + 1) * batchesPerChunk);
+        for (int n = chunk * batchesPerChunk; n < nEnd; n++)
         {
             int dyN = n * g.Cout * ohw, xN = n * g.Cin * hw;
             for (int oh = 0; oh < g.OH; oh++)
@@ -169,23 +188,39 @@ public static class Conv2dKernels
                 }
             }
         }
-        StoreWeights(dw, a0, co0, ci0, tap, g);
-        StoreWeights(dw, a1, co0 + 1, ci0, tap, g);
-        StoreWeights(dw, a2, co0 + 2, ci0, tap, g);
-        StoreWeights(dw, a3, co0 + 3, ci0, tap, g);
+        int outOff = chunk * g.Cout * g.Cin * khw;
+        StoreWeights(dw, a0, outOff, co0, ci0, tap, g);
+        StoreWeights(dw, a1, outOff, co0 + 1, ci0, tap, g);
+        StoreWeights(dw, a2, outOff, co0 + 2, ci0, tap, g);
+        StoreWeights(dw, a3, outOff, co0 + 3, ci0, tap, g);
     }
 
-    /// <summary>db[c] = Σ_{n,p} dy[n,c,p] for dy [batch, channels, plane]. Launch extent: channels.</summary>
-    public static void BiasGrad(Index1D c, ArrayView<float> dy, ArrayView<float> db, int batch, int channels, int plane)
+    /// <summary>
+    /// db[c] = Σ_{n,p} dy[n,c,p] for dy [batch, channels, plane], split over the batch like <see cref="WeightGrad"/>: thread
+    /// t = chunk·channels + c sums batches [chunk·B, (chunk+1)·B) into db[t]. Launch extent: chunks·channels.
+    /// </summary>
+    public static void BiasGrad(Index1D t, ArrayView<float> dy, ArrayView<float> db, int batch, int channels, int plane, int batchesPerChunk)
     {
+        int chunk = t / channels, c = t - chunk * channels;
+        int nEnd = XMin(batch, (chunk + 1) * batchesPerChunk);
         float sum = 0f;
-        for (int n = 0; n < batch; n++)
+        for (int n = chunk * batchesPerChunk; n < nEnd; n++)
         {
             int off = (n * channels + c) * plane;
             for (int p = 0; p < plane; p++) sum += dy[off + p];
         }
-        db[c] = sum;
+        db[t] = sum;
     }
+
+    /// <summary>y[i] = Σ_{c &lt; chunks} partial[c·length + i], in order of c (the second, fixed-order pass of a split sum).</summary>
+    public static void SumChunks(Index1D i, ArrayView<float> partial, ArrayView<float> y, int chunks, int length)
+    {
+        float sum = 0f;
+        for (int c = 0; c < chunks; c++) sum += partial[c * length + i];
+        y[i] = sum;
+    }
+
+    static int XMin(int a, int b) => a < b ? a : b;
 
     /// <summary>Eight values v[row + col + j·step] for j = 0..7, zero where the column is outside [0, width).</summary>
     static Row8 LoadRow(ArrayView<float> v, int row, int col, int step, int width) => new(
@@ -194,30 +229,21 @@ public static class Conv2dKernels
 
     static float Load(ArrayView<float> v, int row, int col, int width) => col >= 0 && col < width ? v[row + col] : 0f;
 
-    /// <summary>For j = 0..7: dy[row + (s + j)/step] where s + j is a non-negative multiple of step below step·width, else zero.</summary>
-    static Row8 GatherRow(ArrayView<float> dy, int row, int s, int step, int width) => new(
-        Gather(dy, row, s, step, width), Gather(dy, row, s + 1, step, width), Gather(dy, row, s + 2, step, width), Gather(dy, row, s + 3, step, width),
-        Gather(dy, row, s + 4, step, width), Gather(dy, row, s + 5, step, width), Gather(dy, row, s + 6, step, width), Gather(dy, row, s + 7, step, width));
+    /// <summary>Column tiles per row of <see cref="InputGrad"/>: SW residue classes × ceil(ceil(W/SW)/8).</summary>
+    static int ColumnTiles(int w, int sw) => sw * (((w + sw - 1) / sw + TileW - 1) / TileW);
 
-    static float Gather(ArrayView<float> dy, int row, int s, int step, int width)
-    {
-        if (s < 0) return 0f;
-        int o = s / step;
-        return o * step == s && o < width ? dy[row + o] : 0f;
-    }
-
-    static void StoreChannel(ArrayView<float> y, Row8 v, ArrayView<float> bias, int hasBias, int offset, int count, int channel, int channels)
+    static void StoreChannel(ArrayView<float> y, Row8 v, ArrayView<float> bias, int hasBias, int offset, int stride, int count, int channel, int channels)
     {
         if (channel >= channels) return;
         float b = hasBias != 0 ? bias[channel] : 0f;
         v.V0 += b; v.V1 += b; v.V2 += b; v.V3 += b; v.V4 += b; v.V5 += b; v.V6 += b; v.V7 += b;
-        v.Store(y, offset, 1, count, true);
+        v.Store(y, offset, stride, count, true);
     }
 
-    static void StoreWeights(ArrayView<float> dw, Row4 v, int co, int ci0, int tap, Conv2dGeometry g)
+    static void StoreWeights(ArrayView<float> dw, Row4 v, int outOff, int co, int ci0, int tap, Conv2dGeometry g)
     {
         if (co >= g.Cout) return;
-        int khw = g.KH * g.KW, baseIdx = (co * g.Cin + ci0) * khw + tap, left = g.Cin - ci0;
+        int khw = g.KH * g.KW, baseIdx = outOff + (co * g.Cin + ci0) * khw + tap, left = g.Cin - ci0;
         if (left > 0) dw[baseIdx] = v.V0;
         if (left > 1) dw[baseIdx + khw] = v.V1;
         if (left > 2) dw[baseIdx + 2 * khw] = v.V2;

@@ -20,7 +20,7 @@ namespace IlgpuVq.Kernels;
 public static class ConvTranspose2dKernels
 {
     /// <summary>y = conv_transpose(x, w) (+ bias when <paramref name="hasBias"/> ≠ 0); g is the equivalent convolution.
-    /// Launch extent: N·ceil(Cout_t/4)·Hout·ceil(Wout/8).</summary>
+    /// Launch extent: N·ceil(Cout_t/4)·Hout·s·ceil(ceil(Wout/s)/8).</summary>
     public static void Forward(Index1D t, ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
         Conv2dGeometry g, int hasBias) => Conv2dKernels.InputGrad(t, x, w, bias, y, g, hasBias);
 
@@ -29,8 +29,8 @@ public static class ConvTranspose2dKernels
     public static void InputGrad(Index1D t, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, Conv2dGeometry g) =>
         Conv2dKernels.Forward(t, dy, w, w, dx, g, 0);
 
-    /// <summary>dw[ci,co,kh,kw] = Σ_{n,ih,iw} x[n,ci,ih,iw]·dy[n,co,ih·s − p + kh, iw·s − p + kw].
-    /// Launch extent: ceil(Cin_t/4)·ceil(Cout_t/4)·KH·KW.</summary>
-    public static void WeightGrad(Index1D t, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, Conv2dGeometry g) =>
-        Conv2dKernels.WeightGrad(t, x, dy, dw, g);
+    /// <summary>dw[ci,co,kh,kw] = Σ_{n,ih,iw} x[n,ci,ih,iw]·dy[n,co,ih·s − p + kh, iw·s − p + kw], split over batch chunks
+    /// exactly like <see cref="Conv2dKernels.WeightGrad"/>. Launch extent: chunks·ceil(Cin_t/4)·ceil(Cout_t/4)·KH·KW.</summary>
+    public static void WeightGrad(Index1D t, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, Conv2dGeometry g,
+        int batchesPerChunk) => Conv2dKernels.WeightGrad(t, x, dy, dw, g, batchesPerChunk);
 }

@@ -44,7 +44,11 @@ public class ConvBenchmarks : DeviceBenchmark
         Sync();
     }
 
-    /// <summary>Forward, then input and weight gradients (the bias does not require grad); FLOPs: all three convolutions.</summary>
+    /// <summary>
+    /// Forward, then input and weight gradients through autograd (the bias does not require grad); FLOPs: all three convolutions.
+    /// The time includes the engine's accumulation of the 1M-element x gradient into x.Grad (an elementwise kernel, slow on
+    /// ILGPU's CPU accelerator, which simulates one thread per element); the two benchmarks below isolate the gradient kernels.
+    /// </summary>
     [Benchmark(Description = "Conv2d 128->128 k3p1 fwd+bwd(dx,dw)"), Flops(3 * Conv3Flops)]
     public void Conv3ForwardBackward()
     {
@@ -52,6 +56,27 @@ public class ConvBenchmarks : DeviceBenchmark
         w3.RequiresGrad = true;
         using (new TensorScope()) Conv2d.Apply(x3, w3, b3, 1, 1).Backward(g3);
         x3.RequiresGrad = false;
+        w3.RequiresGrad = false;
+        Sync();
+    }
+
+    /// <summary>
+    /// conv2d's input gradient for the 128→128 k3 p1 shape without autograd: conv_transpose2d(dy, w) with stride 1, padding 1
+    /// is exactly dx = conv2dᵀ(dy) and runs the same kernel (<c>Conv2dKernels.InputGrad</c>).
+    /// </summary>
+    [Benchmark(Description = "Conv2d 128->128 k3p1 dx kernel only"), Flops(Conv3Flops)]
+    public void Conv3InputGrad()
+    {
+        using (new TensorScope()) ConvTranspose2d.Apply(g3, w3, null, 1, 1);
+        Sync();
+    }
+
+    /// <summary>Forward plus the weight gradient only (x does not require grad; w.Grad is 147k elements).</summary>
+    [Benchmark(Description = "Conv2d 128->128 k3p1 fwd+dw"), Flops(2 * Conv3Flops)]
+    public void Conv3ForwardWeightGrad()
+    {
+        w3.RequiresGrad = true;
+        using (new TensorScope()) Conv2d.Apply(x3, w3, b3, 1, 1).Backward(g3);
         w3.RequiresGrad = false;
         Sync();
     }

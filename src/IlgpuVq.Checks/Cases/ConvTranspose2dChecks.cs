@@ -22,6 +22,8 @@ public sealed class ConvTranspose2dChecks : IOpChecks
             new(1, 4, 5, 6, 3, 3, 3, 1, 1, 1, 1, 0, 0, false),
             new(1, 2, 3, 5, 9, 4, 4, 2, 2, 1, 1, 0, 1, true),
             new(3, 2, 1, 1, 2, 3, 3, 1, 1, 0, 0, 0, 0, true),
+            new(1, 3, 2, 10, 2, 4, 4, 2, 2, 1, 1, 0, 1, true),
+            new(1, 2, 3, 7, 3, 3, 5, 3, 3, 1, 2, 2, 1, false),
         ];
         int seed = 300;
         foreach (var s in specs)

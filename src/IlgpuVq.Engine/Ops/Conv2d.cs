@@ -7,8 +7,8 @@ using IlgpuVq.Kernels;
 using TileDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int>;
 using WeightGradDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
-    IlgpuVq.Kernels.Conv2dGeometry>;
-using BiasGradDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int>;
+    IlgpuVq.Kernels.Conv2dGeometry, int>;
+using BiasGradDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int, int>;
 
 namespace IlgpuVq.Engine.Ops;
 
@@ -34,9 +34,11 @@ public static class Conv2d
     internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(a =>
         a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.InputGrad));
     internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry>(Conv2dKernels.WeightGrad));
+        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.WeightGrad));
     internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(Conv2dKernels.BiasGrad));
+        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int>(Conv2dKernels.BiasGrad));
+    static readonly KernelSlot<Action<Index1D, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(a =>
+        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(Conv2dKernels.SumChunks));
 
     /// <summary>Convolution with the same stride and padding in both directions.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) =>
@@ -86,25 +88,67 @@ public static class Conv2d
 
     internal static void LaunchInputGrad(ComputeDevice device, Tensor dy, Tensor weight, Tensor? bias, Tensor dx, Conv2dGeometry g)
     {
-        int extent = g.N * Tiles(g.Cin, Conv2dKernels.TileC) * g.H * Tiles(g.W, Conv2dKernels.TileW);
+        int extent = g.N * Tiles(g.Cin, Conv2dKernels.TileC) * g.H * InputGradColumnTiles(g.W, g.SW);
         device.Kernel(InputGradKernel)(extent, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0);
     }
 
-    internal static void LaunchWeightGrad(ComputeDevice device, Tensor dy, Tensor x, Tensor dw, Conv2dGeometry g)
+    internal static void LaunchWeightGrad(ComputeDevice device, Tensor dy, Tensor x, Tensor dw, Conv2dGeometry g) =>
+        WeightGrad(device, WeightGradKernel, dy.View, x.View, dw, g);
+
+    /// <summary>
+    /// Runs a weight-gradient kernel (this op's or conv_transpose2d's): one pass when the weight tiles alone fill the device,
+    /// otherwise per-batch-chunk partial sums and a fixed-order <see cref="Conv2dKernels.SumChunks"/> pass.
+    /// </summary>
+    internal static void WeightGrad(ComputeDevice device, KernelSlot<WeightGradDelegate> slot, ArrayView<float> first,
+        ArrayView<float> second, Tensor dw, Conv2dGeometry g)
     {
-        int extent = Tiles(g.Cout, Conv2dKernels.TileWeight) * Tiles(g.Cin, Conv2dKernels.TileWeight) * g.KH * g.KW;
-        device.Kernel(WeightGradKernel)(extent, dy.View, x.View, dw.View, g);
+        int tiles = Tiles(g.Cout, Conv2dKernels.TileWeight) * Tiles(g.Cin, Conv2dKernels.TileWeight) * g.KH * g.KW;
+        int per = BatchesPerChunk(device, tiles, g.N), chunks = Tiles(g.N, per);
+        if (chunks == 1)
+        {
+            device.Kernel(slot)(tiles, first, second, dw.View, g, per);
+            return;
+        }
+        var partial = Tensor.Empty(device, chunks, dw.Length);
+        device.Kernel(slot)(chunks * tiles, first, second, partial.View, g, per);
+        device.Kernel(SumChunksKernel)(dw.Length, partial.View, dw.View, chunks, dw.Length);
+        partial.Dispose(); // safe: the pool hands it out again only to work queued after this on the same stream
     }
 
-    /// <summary>db[c] = Σ over batch and plane of dy [N,C,H,W].</summary>
+    /// <summary>db[c] = Σ over batch and plane of dy [N,C,H,W] (split over batch chunks when C alone is too few threads).</summary>
     internal static Tensor BiasGrad(Tensor dy)
     {
-        var db = Tensor.Empty(dy.Device, dy.Shape[1]);
-        dy.Device.Kernel(BiasGradKernel)(dy.Shape[1], dy.View, db.View, dy.Shape[0], dy.Shape[1], dy.Shape[2] * dy.Shape[3]);
+        var device = dy.Device;
+        int n = dy.Shape[0], c = dy.Shape[1], plane = dy.Shape[2] * dy.Shape[3];
+        var db = Tensor.Empty(device, c);
+        int per = BatchesPerChunk(device, c, n), chunks = Tiles(n, per);
+        if (chunks == 1)
+        {
+            device.Kernel(BiasGradKernel)(c, dy.View, db.View, n, c, plane, per);
+            return db;
+        }
+        var partial = Tensor.Empty(device, chunks, c);
+        device.Kernel(BiasGradKernel)(chunks * c, dy.View, partial.View, n, c, plane, per);
+        device.Kernel(SumChunksKernel)(c, partial.View, db.View, chunks, c);
+        partial.Dispose();
         return db;
     }
 
+    /// <summary>
+    /// Batches per chunk so that chunks × <paramref name="threads"/> roughly fills the device
+    /// (multiprocessors × threads per multiprocessor); all of <paramref name="batch"/> when one chunk already does.
+    /// </summary>
+    static int BatchesPerChunk(ComputeDevice device, int threads, int batch)
+    {
+        long capacity = (long)device.Accelerator.NumMultiprocessors * device.Accelerator.MaxNumThreadsPerMultiprocessor;
+        long wanted = Math.Clamp((capacity + threads - 1) / Math.Max(1, threads), 1, batch);
+        return (int)((batch + wanted - 1) / wanted);
+    }
+
     internal static int Tiles(int n, int tile) => (n + tile - 1) / tile;
+
+    /// <summary>Column tiles per row of <see cref="Conv2dKernels.InputGrad"/>: one set per residue class of the stride.</summary>
+    internal static int InputGradColumnTiles(int w, int sw) => sw * Tiles(Tiles(w, sw), Conv2dKernels.TileW);
 
     sealed class Conv2dBackward(Tensor x, Tensor weight, Conv2dGeometry g, bool hasBias) : GradNode
     {

@@ -23,8 +23,8 @@ public static class ConvTranspose2d
         a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.Forward));
     static readonly KernelSlot<GradDelegate> InputGradKernel = new(a =>
         a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry>(ConvTranspose2dKernels.InputGrad));
-    static readonly KernelSlot<GradDelegate> WeightGradKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry>(ConvTranspose2dKernels.WeightGrad));
+    static readonly KernelSlot<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>> WeightGradKernel = new(a =>
+        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.WeightGrad));
 
     /// <summary>Transposed convolution with the same stride, padding and output padding on both axes.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0, int outputPadding = 0) =>
@@ -59,7 +59,7 @@ public static class ConvTranspose2d
         };
         var device = x.Device;
         var y = Tensor.Empty(device, n, cout, hout, wout);
-        int extent = n * Conv2d.Tiles(cout, Conv2dKernels.TileC) * hout * Conv2d.Tiles(wout, Conv2dKernels.TileW);
+        int extent = n * Conv2d.Tiles(cout, Conv2dKernels.TileC) * hout * Conv2d.InputGradColumnTiles(wout, strideW);
         device.Kernel(ForwardKernel)(extent, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0);
         var inputs = bias == null ? new[] { x, weight } : new[] { x, weight, bias };
         return Backprop.Record(y, new ConvTranspose2dBackward(x, weight, g, bias != null), inputs);
@@ -80,8 +80,7 @@ public static class ConvTranspose2d
             if (Needs(1))
             {
                 dw = Tensor.Empty(device, weight.Shape);
-                int extent = Conv2d.Tiles(g.Cout, Conv2dKernels.TileWeight) * Conv2d.Tiles(g.Cin, Conv2dKernels.TileWeight) * g.KH * g.KW;
-                device.Kernel(WeightGradKernel)(extent, x.View, dy.View, dw.View, g);
+                Conv2d.WeightGrad(device, WeightGradKernel, x.View, dy.View, dw, g);
             }
             if (hasBias && Needs(2)) db = Conv2d.BiasGrad(dy);
             return hasBias ? [dx, dw, db] : [dx, dw];

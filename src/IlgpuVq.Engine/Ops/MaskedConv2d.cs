@@ -50,6 +50,26 @@ public static class MaskedConv2d
         return mask;
     }
 
+    /// <summary>The same [cOut,cIn,kH,kW] mask built on the host (e.g. to fill a persistent module buffer).</summary>
+    public static float[] BuildMask(MaskKind kind, MaskType type, int kH, int kW, int cOut, int cIn)
+    {
+        if (kH < 1 || kW < 1 || cOut < 1 || cIn < 1)
+            throw new ArgumentException($"masked_conv2d: mask shape [{cOut},{cIn},{kH},{kW}] must be positive");
+        var mask = new float[cOut * cIn * kH * kW];
+        for (int i = 0; i < mask.Length; i++)
+        {
+            int tap = i % (kH * kW), r = tap / kW, c = tap % kW;
+            bool allowed = kind switch
+            {
+                MaskKind.Vertical => r <= kW / 2,
+                MaskKind.Horizontal => c < kW - 1 || (type == MaskType.B && c == kW - 1),
+                _ => r < kH / 2 || (r == kH / 2 && (c < kW / 2 || (type == MaskType.B && c == kW / 2))),
+            };
+            mask[i] = allowed ? 1f : 0f;
+        }
+        return mask;
+    }
+
     /// <summary>
     /// The zero padding that keeps H×W and makes the kernel causal: Full (kH/2, kH−1−kH/2, kW/2, kW−1−kW/2); Vertical puts the
     /// centre row kW/2 on the current row (top kW/2, bottom kH−1−kW/2, left/right as Full); Horizontal (0, 0, kW−1, 0).
