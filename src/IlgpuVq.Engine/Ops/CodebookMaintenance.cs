@@ -106,6 +106,7 @@ public static class CodebookMaintenance
         RequireShape(op, z, DType.Float32, z.Shape);
         RequireShape(op, ages, DType.Int32, codes);
         RequireShape(op, restartedCount, DType.Int32, 1);
+        if (window < 1) throw new ArgumentException($"{op}: window must be at least 1, got {window}");
         if ((emaCounts == null) != (emaSums == null)) throw new ArgumentException($"{op}: pass both EMA buffers or neither");
         if (emaCounts != null)
         {

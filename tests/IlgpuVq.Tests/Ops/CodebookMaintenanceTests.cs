@@ -219,6 +219,8 @@ public class CodebookMaintenanceTests
             Tensor.Zeros(device, 5, 3), Tensor.ZerosInt(device, 5), 0.9f, 1e-5f));
         Assert.Throws<ArgumentException>(() => CodebookMaintenance.RestartDead(cb, Tensor.ZerosInt(device, 4), Tensor.Zeros(device, 1, 2, 2, 2),
             2, 1, 0, Tensor.ZerosInt(device, 1)));
+        Assert.Throws<ArgumentException>(() => CodebookMaintenance.RestartDead(cb, Tensor.ZerosInt(device, 4), Tensor.Zeros(device, 5, 3),
+            0, 1, 0, Tensor.ZerosInt(device, 1)));
         Assert.Throws<ArgumentException>(() => CodebookMaintenance.TrackUsage(Tensor.Zeros(device, 4), Tensor.ZerosInt(device, 3)));
     }
 }
