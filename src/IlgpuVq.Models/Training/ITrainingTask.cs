@@ -22,7 +22,7 @@ public interface ITrainingTask<TBatch>
     int Count(TBatch batch);
     /// <summary>Forward pass of a batch (inside the loop's scope): the loss terms ([1] each) and the total to differentiate.</summary>
     (Tensor[] Terms, Tensor Total) Forward(TBatch batch);
-    /// <summary>Work after the optimizer step (EMA codebook updates, dead-code restarts).</summary>
+    /// <summary>Work after the optimizer step, still inside the step's scope (EMA codebook updates, dead-code restarts).</summary>
     void AfterStep(long step);
     /// <summary>Validation metrics (keys start with <c>val_</c>, plus any others such as perplexity) and the value that picks the best checkpoint.</summary>
     (Dictionary<string, double> Metrics, double SelectionLoss) Validate();

@@ -84,9 +84,8 @@ public sealed class TrainingLoop<TBatch>
                     reporter.Message($"stopped: checkpoint saved at epoch {epoch}, batch {position}; continue with --resume");
                     return new TrainResult(epoch - 1, step, true, metrics.Rows);
                 }
-                var loss = Step(batch, sums, readLoss: (step + 1) % Math.Max(1, options.LogEvery) == 0);
+                var loss = Step(batch, sums, step, readLoss: (step + 1) % Math.Max(1, options.LogEvery) == 0);
                 if (loss is { } l && !float.IsFinite(l)) throw NonFinite(epoch, step);
-                task.AfterStep(step);
                 step++;
                 position++;
                 images += task.Count(batch);
@@ -120,13 +119,14 @@ public sealed class TrainingLoop<TBatch>
     string Format => $"ilgpuvq-{task.Kind}-1";
     static string SumName(int i) => $"loop.loss_sum.{i}";
 
-    float? Step(TBatch batch, Tensor[] sums, bool readLoss)
+    float? Step(TBatch batch, Tensor[] sums, long step, bool readLoss)
     {
         using var scope = new TensorScope();
         var (terms, total) = task.Forward(batch);
         total.Backward();
         task.Optimizer.Step();
         task.Optimizer.ZeroGrad();
+        task.AfterStep(step);
         for (int i = 0; i < sums.Length; i++) Elementwise.AddInPlace(sums[i], terms[i]);
         return readLoss ? total.Item() : null;
     }

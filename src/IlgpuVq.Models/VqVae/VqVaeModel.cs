@@ -6,7 +6,7 @@ using IlgpuVq.Engine.Tensors;
 namespace IlgpuVq.Models.VqVae;
 
 /// <summary>The losses and outputs of one VQ-VAE forward pass.</summary>
-public sealed record VqVaeOutput(Tensor Reconstruction, Tensor ReconstructionLoss, Tensor QuantizationLoss, Tensor Loss, Tensor Indices);
+public sealed record VqVaeOutput(Tensor Reconstruction, Tensor ReconstructionLoss, Tensor QuantizationLoss, Tensor Loss, Tensor Indices, Tensor Latents);
 
 /// <summary>
 /// VQ-VAE (van den Oord et al. 2017): <see cref="Encoder"/> → <see cref="VectorQuantizer"/> →
@@ -38,7 +38,7 @@ public sealed class VqVaeModel : Module
         var q = Quantizer.Forward(z);
         var recon = Decoder.Forward(q.Quantized);
         var reconLoss = Loss.Mse(recon, images);
-        return new VqVaeOutput(recon, reconLoss, q.Loss, Elementwise.Add(reconLoss, q.Loss), q.Indices);
+        return new VqVaeOutput(recon, reconLoss, q.Loss, Elementwise.Add(reconLoss, q.Loss), q.Indices, q.Latents);
     }
 
     /// <summary>Images → code maps [B,S/f,S/f] (int32).</summary>

@@ -35,6 +35,7 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
     readonly IImageBatchSource train, validation;
     readonly ImageBatch gridImages;
     readonly VqVaeModel model;
+    VqVaeOutput? last;
 
     public VqVaeTrainingTask(ComputeDevice device, VqVaeSettings settings, IImageBatchSource train, IImageBatchSource validation, ImageBatch gridImages)
     {
@@ -61,10 +62,15 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
     {
         var x = Tensor.FromArray(device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
         var output = model.Forward(x);
+        last = output;
         return ([output.ReconstructionLoss, output.QuantizationLoss], output.Loss);
     }
 
-    public void AfterStep(long step) { }
+    public void AfterStep(long step)
+    {
+        if (last != null) model.Quantizer.AfterStep(last.Latents, last.Indices, settings.Seed, step);
+        last = null;
+    }
 
     public (Dictionary<string, double> Metrics, double SelectionLoss) Validate()
     {
@@ -72,6 +78,7 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
         return (new Dictionary<string, double>
         {
             ["val_recon_loss"] = e.Recon, ["val_quant_loss"] = e.Quant, ["perplexity"] = e.Perplexity, ["codes_used"] = e.CodesUsed,
+            ["codes_restarted"] = model.Quantizer.Restarted?.ToIntArray()[0] ?? 0,
         }, e.Recon + e.Quant);
     }
 

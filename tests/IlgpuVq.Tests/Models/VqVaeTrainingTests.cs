@@ -40,37 +40,43 @@ public class VqVaeTrainingTests : IDisposable
 
     static TrainingOptions Options(string outDir) => new() { OutDir = outDir, Epochs = 2, LogEvery = 1 };
 
-    static TrainResult Train(TrainingOptions options, IImageBatchSource train, IImageBatchSource val, ImageBatch grid)
+    static TrainResult Train(TrainingOptions options, IImageBatchSource train, IImageBatchSource val, ImageBatch grid, VqVaeConfig? config = null)
     {
-        var settings = new VqVaeSettings { Model = Tiny, BatchSize = 4, LearningRate = 1e-3f, Seed = 7 };
+        var settings = new VqVaeSettings { Model = config ?? Tiny, BatchSize = 4, LearningRate = 1e-3f, Seed = 7 };
         using var task = new VqVaeTrainingTask(TestDevices.Get("cpu"), settings, train, val, grid);
         return new TrainingLoop<ImageBatch>(TestDevices.Get("cpu"), task, options).Run();
     }
 
-    [Fact]
-    public void ResumedRunMatchesAnUninterruptedOneBitForBit()
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 1)] // EMA codebook and dead-code restarts: their buffers must resume exactly too
+    public void ResumedRunMatchesAnUninterruptedOneBitForBit(bool ema, int deadCodeWindow)
     {
+        var config = Tiny with { Ema = ema, DeadCodeWindow = deadCodeWindow };
         var device = TestDevices.Get("cpu");
         var images = TinyImages.Make(8, 16, seed: 1);
         var train = new InMemoryBatches(images.Images, images.Labels, 16, 4);
         var val = new InMemoryBatches(images.Images, images.Labels, 16, 8);
         var grid = TinyImages.Make(4, 16, seed: 2);
 
-        var straight = Train(Options(Path.Combine(dir, "a")), train, val, grid);
-        var first = Train(Options(Path.Combine(dir, "b")) with { StopAtStep = 3 }, train, val, grid);
+        var straight = Train(Options(Path.Combine(dir, "a")), train, val, grid, config);
+        var first = Train(Options(Path.Combine(dir, "b")) with { StopAtStep = 3 }, train, val, grid, config);
         Assert.True(first.Interrupted);
-        var resumed = Train(Options(Path.Combine(dir, "b")) with { Resume = true }, train, val, grid);
+        var resumed = Train(Options(Path.Combine(dir, "b")) with { Resume = true }, train, val, grid, config);
 
         Assert.False(resumed.Interrupted);
         Assert.Equal(straight.Steps, resumed.Steps);
         Assert.Equal(2, resumed.Metrics.Count);
         for (int e = 0; e < 2; e++)
-            foreach (var key in new[] { "train_recon_loss", "train_quant_loss", "val_recon_loss", "val_quant_loss", "perplexity", "codes_used" })
+            foreach (var key in new[] { "train_recon_loss", "train_quant_loss", "val_recon_loss", "val_quant_loss", "perplexity", "codes_used", "codes_restarted" })
                 Assert.Equal(straight.Metrics[e][key], resumed.Metrics[e][key]);
         var a = SafeTensors.Read(Path.Combine(dir, "a", "checkpoints", "epoch_0002", CheckpointStore.ModelFile)).Tensors;
         var b = SafeTensors.Read(Path.Combine(dir, "b", "checkpoints", "epoch_0002", CheckpointStore.ModelFile)).Tensors;
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
-        foreach (var key in a.Keys) Assert.Equal(a[key].Floats, b[key].Floats);
+        foreach (var key in a.Keys) { Assert.Equal(a[key].Floats, b[key].Floats); Assert.Equal(a[key].Ints, b[key].Ints); }
+        if (deadCodeWindow > 0) Assert.Contains("quantizer.code_ages", a.Keys);
+        if (deadCodeWindow > 0) Assert.True(straight.Metrics[1]["codes_restarted"] > 0, "no code was restarted: the restart path was not exercised");
+        if (ema) Assert.Contains("quantizer.ema_sums", a.Keys);
     }
 
     [Fact]
