@@ -12,4 +12,7 @@ root.Subcommands.Add(GradcheckCommand.Create());
 root.Subcommands.Add(KernelsCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ProfileCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(SampleCommand.Create());
+root.Subcommands.Add(ReconstructCommand.Create());
 return CliRunner.Run(root, args);

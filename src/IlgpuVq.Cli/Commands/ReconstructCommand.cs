@@ -1,0 +1,42 @@
+using System.CommandLine;
+using IlgpuVq.Data;
+using IlgpuVq.Models.Evaluation;
+using IlgpuVq.Models.Training;
+using IlgpuVq.Models.VqVae;
+
+namespace IlgpuVq.Cli.Commands;
+
+/// <summary><c>ilgpuvq reconstruct</c>: reconstruction grid and MSE/PSNR/SSIM of a VQ-VAE over a split.</summary>
+public static class ReconstructCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "VQ-VAE run folder or checkpoint", Required = true };
+        var data = new DataCliOptions();
+        var split = new Option<string>("--split") { Description = "test, train or all", DefaultValueFactory = _ => "test" };
+        var outFile = new Option<string>("--out") { Description = "PNG grid of originals and reconstructions", Required = true };
+        var device = DeviceOption.Create();
+        var cmd = new Command("reconstruct", "Reconstruct a split with a VQ-VAE: grid PNG plus MSE, PSNR and SSIM (also saved as test_metrics.json beside --out)") { checkpoint, split, outFile, device };
+        data.AddTo(cmd);
+        cmd.SetAction(parse =>
+        {
+            var which = parse.GetValue(split)!.ToLowerInvariant();
+            if (which is not ("test" or "train" or "all")) throw new UserError($"--split must be test, train or all (got '{which}')");
+            using var vq = VqVaeCheckpoint.Load(DeviceOption.Open(parse.GetValue(device)!), parse.GetValue(checkpoint)!);
+            var size = parse.GetValue(data.ImageSize) ?? vq.ImageSize;
+            if (size != vq.ImageSize) throw new UserError($"the VQ-VAE was trained on {vq.ImageSize} px images; --image-size {size} does not match");
+            var runInfo = VqVaeRunInfo.Read(parse.GetValue(checkpoint)!);
+            using var dataset = data.Open(parse, vq.Model.Config.Downsample);
+            var dataSplit = runInfo != null && runInfo.DataSpec == parse.GetValue(data.Data)
+                ? DataSplit.ReadCsv(runInfo.SplitCsv, dataset)
+                : DataSplit.Create(dataset, data.TestSize(parse), parse.GetValue(data.Seed));
+            int[] indices = which switch { "test" => dataSplit.Test, "train" => dataSplit.Train, _ => [.. dataSplit.Train, .. dataSplit.Test] };
+            var path = parse.GetValue(outFile)!;
+            var metrics = ReconstructionReport.Evaluate(vq.Model, DatasetBatches.ForEvaluation(dataset, indices, 32), path);
+            metrics.Save(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "test_metrics.json"));
+            Console.WriteLine($"{which} split, {metrics}; grid: {path}");
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using IlgpuVq.Data;
+using IlgpuVq.Models.Training;
+using IlgpuVq.Models.VqVae;
+
+namespace IlgpuVq.Cli.Commands;
+
+/// <summary><c>ilgpuvq train vqvae|prior</c>.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("train", "Train the VQ-VAE or the PixelCNN prior");
+        cmd.Subcommands.Add(CreateVqVae());
+        cmd.Subcommands.Add(TrainPriorCommand.Create());
+        return cmd;
+    }
+
+    /// <summary>Run-folder options shared by both models.</summary>
+    public sealed class RunOptions
+    {
+        public Option<string> Out { get; } = new("--out") { Description = "run folder", Required = true };
+        public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs (default: the preset's)" };
+        public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "batch size (default: the preset's)" };
+        public Option<float?> Lr { get; } = new("--lr") { Description = "AdamW learning rate (default: the preset's)" };
+        public Option<float> WeightDecay { get; } = new("--weight-decay") { DefaultValueFactory = _ => 1e-4f };
+        public Option<int> GridEvery { get; } = new("--grid-every") { Description = "write image grids every N epochs", DefaultValueFactory = _ => 1 };
+        public Option<int> KeepLast { get; } = new("--keep-last") { Description = "epoch checkpoints to keep (plus the best)", DefaultValueFactory = _ => 3 };
+        public Option<bool> Resume { get; } = new("--resume") { Description = "continue the run in --out from its latest checkpoint, exactly" };
+        public Option<string> Device { get; } = DeviceOption.Create();
+
+        public void AddTo(Command c)
+        {
+            foreach (var o in new Option[] { Out, Epochs, BatchSize, Lr, WeightDecay, GridEvery, KeepLast, Resume, Device }) c.Options.Add(o);
+        }
+
+        public TrainingOptions Training(ParseResult p, int defaultEpochs)
+        {
+            int epochs = p.GetValue(Epochs) ?? defaultEpochs, every = p.GetValue(GridEvery), keep = p.GetValue(KeepLast);
+            if (epochs < 1) throw new UserError($"--epochs must be at least 1 (got {epochs})");
+            if (every < 1 || keep < 1) throw new UserError("--grid-every and --keep-last must be at least 1");
+            var outDir = p.GetValue(Out)!;
+            bool resume = p.GetValue(Resume);
+            if (resume && !Directory.Exists(Path.Combine(outDir, "checkpoints")))
+                throw new UserError($"--resume: '{outDir}' has no checkpoints to continue from");
+            if (!resume && Directory.Exists(Path.Combine(outDir, "checkpoints")) && Directory.EnumerateFileSystemEntries(Path.Combine(outDir, "checkpoints")).Any())
+                throw new UserError($"'{outDir}' already holds a run; use --resume to continue it or choose another --out (nothing was overwritten)");
+            return new TrainingOptions { OutDir = outDir, Epochs = epochs, GridEvery = every, KeepLast = keep, Resume = resume };
+        }
+    }
+
+    /// <summary>Per-preset defaults of the training schedule.</summary>
+    static (int Epochs, int Batch, float Lr) Schedule(string preset) => preset switch
+    {
+        "demo" => (6, 32, 2e-3f),
+        "ref" => (100, 32, 2e-4f),
+        _ => (300, 32, 2e-4f), // isic: the source report's settings
+    };
+
+    static Command CreateVqVae()
+    {
+        var data = new DataCliOptions();
+        var run = new RunOptions();
+        var preset = new Option<string>("--preset") { Description = "isic (K=128, D=512, the source report), ref (speed reference), demo (small)", DefaultValueFactory = _ => "isic" };
+        var codes = new Option<int?>("--num-codes") { Description = "codebook size K" };
+        var dim = new Option<int?>("--embedding-dim") { Description = "code dimension D" };
+        var down = new Option<int?>("--downsample") { Description = "4 or 8 (8 gives a 32x32 code grid at 256 px)" };
+        var beta = new Option<float>("--beta") { Description = "commitment cost", DefaultValueFactory = _ => 0.25f };
+        var ema = new Option<bool>("--ema") { Description = "EMA codebook updates (decay 0.99) instead of the codebook loss" };
+        var dead = new Option<int>("--dead-code-window") { Description = "restart codes unused for N steps (0 = off)", DefaultValueFactory = _ => 0 };
+        var noAugment = new Option<bool>("--no-augment") { Description = "train without flips and colour jitter" };
+        var cmd = new Command("vqvae", "Train a VQ-VAE: metrics, loss plots, reconstruction grids, checkpoints, test PSNR/SSIM") { preset, codes, dim, down, beta, ema, dead, noAugment };
+        data.AddTo(cmd);
+        cmd.Options.Add(data.Balance);
+        run.AddTo(cmd);
+        cmd.SetAction(parse =>
+        {
+            var name = parse.GetValue(preset)!.ToLowerInvariant();
+            VqVaeConfig config;
+            try { config = VqVaeConfig.Preset(name); }
+            catch (ArgumentException e) { throw new UserError(e.Message); }
+            config = config with
+            {
+                NumCodes = parse.GetValue(codes) ?? config.NumCodes, EmbeddingDim = parse.GetValue(dim) ?? config.EmbeddingDim,
+                Downsample = parse.GetValue(down) ?? config.Downsample, Beta = parse.GetValue(beta), Ema = parse.GetValue(ema),
+                DeadCodeWindow = parse.GetValue(dead),
+            };
+            int? size = parse.GetValue(data.ImageSize);
+            try { config.Validate(size ?? (DatasetLoader.IsSynthetic(parse.GetValue(data.Data)!) ? DataOptions.DefaultSyntheticImageSize : DataOptions.DefaultRealImageSize)); }
+            catch (ArgumentException e) { throw new UserError(e.Message); }
+            var (epochs, batch, lr) = Schedule(name);
+            var training = run.Training(parse, epochs);
+            var settings = new VqVaeSettings
+            {
+                Preset = name, Model = config, BatchSize = parse.GetValue(run.BatchSize) ?? batch, LearningRate = parse.GetValue(run.Lr) ?? lr,
+                WeightDecay = parse.GetValue(run.WeightDecay), Seed = (ulong)parse.GetValue(data.Seed),
+            };
+            if (settings.BatchSize < 1 || !(settings.LearningRate > 0)) throw new UserError("--batch-size must be ≥ 1 and --lr > 0");
+            var device = DeviceOption.Open(parse.GetValue(run.Device)!);
+            using var dataset = data.Open(parse, config.Downsample);
+            using var cts = VqVaeJob.CancelOnCtrlC();
+            var (result, _) = VqVaeJob.Run(device, dataset, new VqVaeJobOptions(training, settings, parse.GetValue(data.Data)!, data.TestSize(parse), parse.GetValue(data.Seed),
+                !parse.GetValue(noAugment), parse.GetValue(data.Balance)), cts.Token);
+            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with: ilgpuvq train vqvae --resume --out {training.OutDir} (same options)" : $"done: {training.OutDir}");
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using IlgpuVq.Engine.Devices;
+using IlgpuVq.Models.Prior;
+using IlgpuVq.Models.Training;
+using IlgpuVq.Models.VqVae;
+
+namespace IlgpuVq.Cli.Commands;
+
+/// <summary>What a prior run needs.</summary>
+public sealed record PriorJobOptions(TrainingOptions Training, PriorSettings Settings, string VqVaePath, bool? ClassConditional, string? CacheDir);
+
+/// <summary><c>ilgpuvq train prior</c>: a Gated PixelCNN on the code maps of a trained VQ-VAE.</summary>
+public static class TrainPriorCommand
+{
+    public static Command Create()
+    {
+        var run = new TrainCommand.RunOptions();
+        var vqvae = new Option<string>("--vqvae") { Description = "the VQ-VAE run folder (its data, split and best checkpoint are used)", Required = true };
+        var layers = new Option<int>("--layers") { Description = "gated 3x3 mask-B layers after the 7x7 mask-A layer", DefaultValueFactory = _ => 15 };
+        var channels = new Option<int>("--channels") { Description = "channels of both stacks", DefaultValueFactory = _ => 64 };
+        var head = new Option<int>("--head-channels") { DefaultValueFactory = _ => 256 };
+        var conditional = new Option<bool?>("--class-conditional") { Description = "per-class gate bias (default: on when the data has labels)" };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "preprocessing cache folder of the dataset" };
+        var cmd = new Command("prior", "Train a Gated PixelCNN prior on a VQ-VAE's code maps (encoded once, cached by checkpoint hash)") { vqvae, layers, channels, head, conditional, cacheDir };
+        run.AddTo(cmd);
+        cmd.SetAction(parse =>
+        {
+            var training = run.Training(parse, defaultEpochs: 500);
+            var settings = new PriorSettings
+            {
+                Model = new PixelCnnConfig { Layers = parse.GetValue(layers), Channels = parse.GetValue(channels), HeadChannels = parse.GetValue(head) },
+                BatchSize = parse.GetValue(run.BatchSize) ?? 32, LearningRate = parse.GetValue(run.Lr) ?? 2e-4f, WeightDecay = parse.GetValue(run.WeightDecay),
+            };
+            try { settings.Model.Validate(); }
+            catch (ArgumentException e) { throw new UserError(e.Message); }
+            var device = DeviceOption.Open(parse.GetValue(run.Device)!);
+            using var cts = VqVaeJob.CancelOnCtrlC();
+            var result = Run(device, new PriorJobOptions(training, settings, parse.GetValue(vqvae)!, parse.GetValue(conditional), parse.GetValue(cacheDir)), cts.Token);
+            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with --resume" : $"done: {training.OutDir}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    public static TrainResult Run(ComputeDevice device, PriorJobOptions o, CancellationToken cancel)
+    {
+        var info = VqVaeRunInfo.Read(o.VqVaePath)
+            ?? throw new UserError($"--vqvae '{o.VqVaePath}' is not a VQ-VAE run folder (config.json and split.csv are needed to encode its data)");
+        using var vq = VqVaeCheckpoint.Load(device, o.VqVaePath);
+        var (dataset, split) = info.Open(o.CacheDir);
+        using var _ = dataset;
+        bool conditional = o.ClassConditional ?? dataset.HasLabels;
+        if (conditional && !dataset.HasLabels) throw new UserError("--class-conditional needs class labels, and this dataset has none");
+        var settings = o.Settings with
+        {
+            Model = o.Settings.Model with { NumCodes = vq.Model.Config.NumCodes, NumClasses = conditional ? dataset.ClassNames.Count : 0 },
+            ClassNames = conditional ? dataset.ClassNames : [],
+            Seed = (ulong)info.Seed,
+        };
+        var run = new RunFolder(o.Training.OutDir);
+        run.Create();
+        var hash = CodeDataset.Hash(vq.ModelFile);
+        var (trainMaps, testMaps, cached) = CodeDataset.LoadOrEncode(run.Root, hash, vq.Model,
+            DatasetBatches.ForEvaluation(dataset, split.Train, 32), DatasetBatches.ForEvaluation(dataset, split.Test, 32));
+        Console.WriteLine($"code maps: {trainMaps.Count} train, {testMaps.Count} test, {trainMaps.Height}x{trainMaps.Width} codes each ({(cached ? "cached" : "encoded")}, VQ-VAE sha256 {hash[..12]}…)");
+        using var task = new PriorTrainingTask(device, settings, trainMaps, testMaps, vq, hash);
+        return TrainingConsole.Run(reporter => new TrainingLoop<CodeBatch>(device, task, o.Training, reporter).Run(cancel));
+    }
+}

@@ -1,0 +1,58 @@
+using IlgpuVq.Data;
+using IlgpuVq.Engine.Devices;
+using IlgpuVq.Models.Evaluation;
+using IlgpuVq.Models.Training;
+using IlgpuVq.Models.VqVae;
+
+namespace IlgpuVq.Cli.Commands;
+
+/// <summary>What a VQ-VAE run needs beyond the model settings.</summary>
+public sealed record VqVaeJobOptions(TrainingOptions Training, VqVaeSettings Settings, string DataSpec, TestSize TestSize, int DataSeed, bool Augment, bool Balance);
+
+/// <summary>
+/// A whole VQ-VAE run on a dataset: split (written to split.csv, reused on resume), training with
+/// progress, then test reconstructions with MSE/PSNR/SSIM saved to test_metrics.json.
+/// Shared by <c>train vqvae</c> and <c>demo</c>.
+/// </summary>
+public static class VqVaeJob
+{
+    public static (TrainResult Result, ReconstructionMetrics? Test) Run(ComputeDevice device, ILesionDataset dataset, VqVaeJobOptions o, CancellationToken cancel)
+    {
+        var run = new RunFolder(o.Training.OutDir);
+        run.Create();
+        var split = o.Training.Resume && File.Exists(run.Split) ? DataSplit.ReadCsv(run.Split, dataset) : DataSplit.Create(dataset, o.TestSize, o.DataSeed);
+        if (!File.Exists(run.Split) || !o.Training.Resume) split.WriteCsv(run.Split);
+        var settings = o.Settings with
+        {
+            Data = new Dictionary<string, object?>
+            {
+                ["spec"] = o.DataSpec, ["source"] = dataset.Report.Source, ["layout"] = dataset.Report.Layout.ToString(), ["image_size"] = dataset.ImageSize,
+                ["images"] = dataset.Count, ["train"] = split.Train.Length, ["test"] = split.Test.Length, ["split_seed"] = o.DataSeed,
+                ["split_csv"] = run.Split, ["augment"] = o.Augment, ["balance"] = o.Balance, ["classes"] = dataset.ClassNames,
+            },
+        };
+        var train = DatasetBatches.ForTraining(dataset, split.Train, settings.BatchSize, o.DataSeed, o.Augment ? AugmentOptions.Default : null, o.Balance);
+        var test = DatasetBatches.ForEvaluation(dataset, split.Test, settings.BatchSize);
+        using var task = new VqVaeTrainingTask(device, settings, train, test, test.First(8));
+        var result = TrainingConsole.Run(reporter => new TrainingLoop<ImageBatch>(device, task, o.Training, reporter).Run(cancel));
+        if (result.Interrupted) return (result, null);
+        var metrics = ReconstructionReport.Evaluate(task.VqVae, test, Path.Combine(run.Root, "test_reconstructions.png"));
+        metrics.Save(run.TestMetrics);
+        Console.WriteLine($"test reconstructions: {metrics}");
+        return (result, metrics);
+    }
+
+    /// <summary>Ctrl+C requests a clean stop: the loop saves a checkpoint and returns.</summary>
+    public static CancellationTokenSource CancelOnCtrlC()
+    {
+        var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (cts.IsCancellationRequested) return; // a second Ctrl+C kills the process
+            e.Cancel = true;
+            Console.Error.WriteLine("stopping after this batch: saving a checkpoint…");
+            cts.Cancel();
+        };
+        return cts;
+    }
+}
