@@ -97,6 +97,37 @@ public class VqVaeTrainingTests : IDisposable
         Assert.Equal(2, File.ReadAllLines(run.MetricsCsv).Length);
     }
 
+    /// <summary>Clean images in epoch 1, a NaN pixel from epoch 2 on.</summary>
+    sealed class PoisonedFromEpochTwo(ImageBatch images) : IImageBatchSource
+    {
+        public int BatchesPerEpoch => 2;
+        public int ImageSize => images.ImageSize;
+        public int Count => images.Count;
+        public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch)
+        {
+            for (int b = startBatch; b < 2; b++)
+            {
+                var x = (float[])images.Images.Clone();
+                if (epoch >= 2) x[5] = float.NaN;
+                yield return images with { Images = x };
+            }
+        }
+    }
+
+    [Fact]
+    public void NonFiniteLossStopsTrainingAndKeepsTheLastGoodCheckpoint()
+    {
+        var images = TinyImages.Make(4, 16, seed: 1);
+        var source = new PoisonedFromEpochTwo(images);
+        var run = Path.Combine(dir, "nan");
+        var e = Assert.Throws<NonFiniteLossException>(() => Train(Options(run) with { Epochs = 3 }, source, new InMemoryBatches(images.Images, images.Labels, 16, 4), images));
+        Assert.Contains("NaN or infinite at epoch 2", e.Message);
+        var store = new CheckpointStore(Path.Combine(run, "checkpoints"));
+        Assert.Equal(["epoch_0001"], store.EpochFolders().Select(Path.GetFileName));
+        var good = store.LoadLatest()!;
+        Assert.All(good.Model.Values, t => Assert.All(t.Floats ?? [], v => Assert.True(float.IsFinite(v))));
+    }
+
     [Fact]
     public void InvalidSettingsFailBeforeAnyWork()
     {
