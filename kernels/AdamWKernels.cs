@@ -28,14 +28,18 @@ public struct AdamWStepConstants
 public static class AdamWKernels
 {
     /// <summary>One AdamW step for element i.</summary>
-    public static void Step(Index1D i, ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, AdamWStepConstants k)
+    public static void Step(Index1D thread, int total, int stride, ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, AdamWStepConstants k)
     {
-        float grad = g[i];
-        float mi = k.Beta1 * m[i] + (1f - k.Beta1) * grad;
-        float vi = k.Beta2 * v[i] + (1f - k.Beta2) * grad * grad;
-        m[i] = mi;
-        v[i] = vi;
-        float denom = XMath.Sqrt(vi) * k.InvBias2Sqrt + k.Eps;
-        p[i] = p[i] * k.Decay - k.StepSize * mi / denom;
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            float grad = g[i];
+            float mi = k.Beta1 * m[i] + (1f - k.Beta1) * grad;
+            float vi = k.Beta2 * v[i] + (1f - k.Beta2) * grad * grad;
+            m[i] = mi;
+            v[i] = vi;
+            float denom = XMath.Sqrt(vi) * k.InvBias2Sqrt + k.Eps;
+            p[i] = p[i] * k.Decay - k.StepSize * mi / denom;
+        }
     }
 }

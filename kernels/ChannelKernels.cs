@@ -15,36 +15,48 @@ public static class ChannelKernels
     /// srcC channels and dst has dstC channels, both with <paramref name="inner"/> elements per channel.
     /// The launch extent is N·count·inner.
     /// </summary>
-    public static void CopyChannels(Index1D i, ArrayView<float> src, int srcC, int srcOffset,
+    public static void CopyChannels(Index1D thread, int total, int stride, ArrayView<float> src, int srcC, int srcOffset,
         ArrayView<float> dst, int dstC, int dstOffset, int count, int inner)
     {
-        int block = count * inner;
-        int n = i / block;
-        int r = i - n * block;
-        int c = r / inner;
-        int s = r - c * inner;
-        dst[((long)n * dstC + dstOffset + c) * inner + s] = src[((long)n * srcC + srcOffset + c) * inner + s];
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            int block = count * inner;
+            int n = i / block;
+            int r = i - n * block;
+            int c = r / inner;
+            int s = r - c * inner;
+            dst[((long)n * dstC + dstOffset + c) * inner + s] = src[((long)n * srcC + srcOffset + c) * inner + s];
+        }
     }
 
     /// <summary>y[n, s, c] = x[n, c, s] (NCHW → NHWC with s = h·W + w); extent N·HW·C.</summary>
-    public static void NchwToNhwc(Index1D i, ArrayView<float> x, ArrayView<float> y, int channels, int hw)
+    public static void NchwToNhwc(Index1D thread, int total, int stride, ArrayView<float> x, ArrayView<float> y, int channels, int hw)
     {
-        int block = hw * channels;
-        int n = i / block;
-        int r = i - n * block;
-        int s = r / channels;
-        int c = r - s * channels;
-        y[i] = x[((long)n * channels + c) * hw + s];
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            int block = hw * channels;
+            int n = i / block;
+            int r = i - n * block;
+            int s = r / channels;
+            int c = r - s * channels;
+            y[i] = x[((long)n * channels + c) * hw + s];
+        }
     }
 
     /// <summary>y[n, c, s] = x[n, s, c] (NHWC → NCHW with s = h·W + w); extent N·C·HW.</summary>
-    public static void NhwcToNchw(Index1D i, ArrayView<float> x, ArrayView<float> y, int channels, int hw)
+    public static void NhwcToNchw(Index1D thread, int total, int stride, ArrayView<float> x, ArrayView<float> y, int channels, int hw)
     {
-        int block = hw * channels;
-        int n = i / block;
-        int r = i - n * block;
-        int c = r / hw;
-        int s = r - c * hw;
-        y[i] = x[((long)n * hw + s) * channels + c];
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            int block = hw * channels;
+            int n = i / block;
+            int r = i - n * block;
+            int c = r / hw;
+            int s = r - c * hw;
+            y[i] = x[((long)n * hw + s) * channels + c];
+        }
     }
 }

@@ -60,29 +60,43 @@ public static class CodebookKernels
     }
 
     /// <summary>partials[c] = Σ (a[j] − b[j])² over j in [c·chunk, min(n, (c+1)·chunk)), ascending; extent = chunk count.</summary>
-    public static void SquaredDiffPartials(Index1D c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> partials, int n, int chunk)
+    public static void SquaredDiffPartials(Index1D thread, int total, int stride, ArrayView<float> a, ArrayView<float> b, ArrayView<float> partials, int n, int chunk)
     {
-        long start = (long)(int)c * chunk;
-        long end = start + chunk < n ? start + chunk : n;
-        float sum = 0f;
-        for (long j = start; j < end; j++)
+        for (long item = thread; item < total; item += stride)
         {
-            float diff = a[j] - b[j];
-            sum += diff * diff;
+            int c = (int)item;
+            long start = (long)(int)c * chunk;
+            long end = start + chunk < n ? start + chunk : n;
+            float sum = 0f;
+            for (long j = start; j < end; j++)
+            {
+                float diff = a[j] - b[j];
+                sum += diff * diff;
+            }
+            partials[c] = sum;
         }
-        partials[c] = sum;
     }
 
     /// <summary>y[0] = scale · Σ partials[c], ascending, in one thread; launched with extent 1.</summary>
-    public static void SumPartials(Index1D i, ArrayView<float> partials, ArrayView<float> y, int count, float scale)
+    public static void SumPartials(Index1D thread, int total, int stride, ArrayView<float> partials, ArrayView<float> y, int count, float scale)
     {
-        if (i != 0) return;
-        float sum = 0f;
-        for (int c = 0; c < count; c++) sum += partials[c];
-        y[0] = sum * scale;
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            if (i != 0) return;
+            float sum = 0f;
+            for (int c = 0; c < count; c++) sum += partials[c];
+            y[0] = sum * scale;
+        }
     }
 
     /// <summary>y[i] = scale · dy[0] · (a[i] − b[i]) (the gradient of a scaled mean squared difference).</summary>
-    public static void ScaledDiff(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dy, ArrayView<float> y, float scale) =>
-        y[i] = scale * dy[0] * (a[i] - b[i]);
+    public static void ScaledDiff(Index1D thread, int total, int stride, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dy, ArrayView<float> y, float scale)
+    {
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            y[i] = scale * dy[0] * (a[i] - b[i]);
+        }
+    }
 }

@@ -16,15 +16,26 @@ namespace IlgpuVq.Kernels;
 public static class MaskedConv2dKernels
 {
     /// <summary>mask[i] = 1 where the tap of element i is allowed for (kind, type), else 0.</summary>
-    public static void BuildMask(Index1D i, ArrayView<float> mask, int kind, int type, int kh, int kw)
+    public static void BuildMask(Index1D thread, int total, int stride, ArrayView<float> mask, int kind, int type, int kh, int kw)
     {
-        int tap = i % (kh * kw);
-        int r = tap / kw, c = tap - r * kw;
-        mask[i] = Allows(kind, type, kh, kw, r, c) ? 1f : 0f;
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            int tap = i % (kh * kw);
+            int r = tap / kw, c = tap - r * kw;
+            mask[i] = Allows(kind, type, kh, kw, r, c) ? 1f : 0f;
+        }
     }
 
     /// <summary>y[i] = w[i]·mask[i] (masking a weight, or the gradient of a masked weight).</summary>
-    public static void Multiply(Index1D i, ArrayView<float> w, ArrayView<float> mask, ArrayView<float> y) => y[i] = w[i] * mask[i];
+    public static void Multiply(Index1D thread, int total, int stride, ArrayView<float> w, ArrayView<float> mask, ArrayView<float> y)
+    {
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            y[i] = w[i] * mask[i];
+        }
+    }
 
     static bool Allows(int kind, int type, int kh, int kw, int r, int c)
     {

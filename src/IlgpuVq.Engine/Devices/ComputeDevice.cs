@@ -29,6 +29,23 @@ public sealed class ComputeDevice
     public int WarpSize => Accelerator.WarpSize;
     /// <summary>The largest group size this accelerator supports.</summary>
     public int MaxGroupSize => Accelerator.MaxNumThreadsPerGroup;
+    /// <summary>
+    /// How many threads to launch for a grid-stride kernel over <paramref name="work"/> items (every kernel loops
+    /// <c>for (i = thread; i &lt; work; i += threads)</c>, so any count ≥ 1 is correct; this only decides speed).
+    /// Policy: on ILGPU's CPU accelerator every thread group of a launch costs tens of µs (it is handed to worker
+    /// threads and joined), and each simulated thread is an OS thread, so a launch wants as few groups and threads as
+    /// still keep the cores busy: min(work, WarpSize × NumMultiprocessors), i.e. one warp per simulated multiprocessor
+    /// (4 threads on <c>cpu</c>, 32 on <c>cpu:nvidia</c>). On a GPU: min(work, NumMultiprocessors × MaxGroupSize × 4),
+    /// enough resident threads to hide latency without launching a thread per element. Returns at least 1.
+    /// </summary>
+    public int LaunchThreads(long work)
+    {
+        long cap = Accelerator.AcceleratorType == AcceleratorType.CPU
+            ? (long)WarpSize * Math.Max(1, Accelerator.NumMultiprocessors)
+            : (long)Math.Max(1, Accelerator.NumMultiprocessors) * MaxGroupSize * 4;
+        return (int)Math.Max(1, Math.Min(work, cap));
+    }
+
     /// <summary>Number of kernels loaded so far (each is loaded once and kept).</summary>
     public int LoadedKernelCount => kernels.Count;
 
