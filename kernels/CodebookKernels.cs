@@ -16,7 +16,8 @@ public static class CodebookKernels
 {
     /// <summary>
     /// indices[row] = argmin_k Σ_d (z[row, d] − codebook[k, d])² for row &lt; rows. Explicitly grouped (any group
-    /// size); dynamic shared memory must hold <paramref name="tileCodes"/>·<paramref name="dim"/> floats.
+    /// size, any number of groups: group g handles row blocks g, g + groups, … of the group size, a loop whose bound is
+    /// uniform over the group, so every thread reaches the same barriers); dynamic shared memory must hold <paramref name="tileCodes"/>·<paramref name="dim"/> floats.
     /// </summary>
     public static void NearestCode(ArrayView<float> z, ArrayView<float> codebook, ArrayView<int> indices,
         int rows, int codes, int dim, int hw, int tileCodes)
@@ -24,39 +25,42 @@ public static class CodebookKernels
         var tile = SharedMemory.GetDynamic<float>();
         int tid = Group.IdxX;
         int groupSize = Group.DimX;
-        int row = Grid.IdxX * groupSize + tid;
-        bool active = row < rows;
-        int b = active ? row / hw : 0;
-        int s = active ? row - b * hw : 0;
-        long zBase = (long)b * dim * hw + s;
-        float best = float.PositiveInfinity;
-        int bestCode = 0;
-        for (int k0 = 0; k0 < codes; k0 += tileCodes)
+        for (int rowBase = Grid.IdxX * groupSize; rowBase < rows; rowBase += Grid.DimX * groupSize)
         {
-            int n = codes - k0 < tileCodes ? codes - k0 : tileCodes;
-            int elements = n * dim;
-            for (int e = tid; e < elements; e += groupSize) tile[e] = codebook[(long)k0 * dim + e];
-            Group.Barrier();
-            if (active)
+            int row = rowBase + tid;
+            bool active = row < rows;
+            int b = active ? row / hw : 0;
+            int s = active ? row - b * hw : 0;
+            long zBase = (long)b * dim * hw + s;
+            float best = float.PositiveInfinity;
+            int bestCode = 0;
+            for (int k0 = 0; k0 < codes; k0 += tileCodes)
             {
-                for (int j = 0; j < n; j++)
+                int n = codes - k0 < tileCodes ? codes - k0 : tileCodes;
+                int elements = n * dim;
+                for (int e = tid; e < elements; e += groupSize) tile[e] = codebook[(long)k0 * dim + e];
+                Group.Barrier();
+                if (active)
                 {
-                    float dist = 0f;
-                    for (int d = 0; d < dim; d++)
+                    for (int j = 0; j < n; j++)
                     {
-                        float diff = z[zBase + (long)d * hw] - tile[j * dim + d];
-                        dist += diff * diff;
-                    }
-                    if (dist < best)
-                    {
-                        best = dist;
-                        bestCode = k0 + j;
+                        float dist = 0f;
+                        for (int d = 0; d < dim; d++)
+                        {
+                            float diff = z[zBase + (long)d * hw] - tile[j * dim + d];
+                            dist += diff * diff;
+                        }
+                        if (dist < best)
+                        {
+                            best = dist;
+                            bestCode = k0 + j;
+                        }
                     }
                 }
+                Group.Barrier();
             }
-            Group.Barrier();
+            if (active) indices[row] = bestCode;
         }
-        if (active) indices[row] = bestCode;
     }
 
     /// <summary>partials[c] = Σ (a[j] − b[j])² over j in [c·chunk, min(n, (c+1)·chunk)), ascending; extent = chunk count.</summary>

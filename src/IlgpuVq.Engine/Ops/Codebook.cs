@@ -33,11 +33,11 @@ public static class Codebook
     static readonly KernelSlot<NearestK> NearestKernel = new(a =>
         a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int, int, int>(CodebookKernels.NearestCode));
     static readonly KernelSlot<PartialK> PartialKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(CodebookKernels.SquaredDiffPartials));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(CodebookKernels.SquaredDiffPartials, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(CodebookKernels.SquaredDiffPartials)));
     static readonly KernelSlot<FinishK> FinishKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, float>(CodebookKernels.SumPartials));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, float>(CodebookKernels.SumPartials, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, float>(CodebookKernels.SumPartials)));
     static readonly KernelSlot<DiffK> DiffKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(CodebookKernels.ScaledDiff));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(CodebookKernels.ScaledDiff, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(CodebookKernels.ScaledDiff)));
 
     /// <summary>For z [N,D] and codebook [K,D]: the nearest code of every row (int32 [N], ties → lowest index)
     /// and the quantized rows [N,D]. Neither output carries a gradient.</summary>
@@ -77,8 +77,8 @@ public static class Codebook
         var device = z.Device;
         int codes = codebook.Shape[0], dim = codebook.Shape[1];
         int tileCodes = Math.Clamp(TileFloats / Math.Max(1, dim), 1, codes);
-        int groupSize = Math.Min(device.MaxGroupSize, device.WarpSize * 4);
-        int groups = (rows + groupSize - 1) / groupSize;
+        int groupSize = device.GroupSize(device.WarpSize * 4);
+        int groups = Math.Max(1, Math.Min((rows + groupSize - 1) / groupSize, device.LaunchThreads(rows) / groupSize));
         var config = new KernelConfig(new Index1D(groups), new Index1D(groupSize), SharedMemoryConfig.RequestDynamic<float>(tileCodes * dim));
         device.Kernel(NearestKernel)(config, z.View, codebook.View, indices.IntView, rows, codes, dim, hw, tileCodes);
     }

@@ -30,15 +30,15 @@ public readonly record struct Padding2d(int Top, int Bottom, int Left, int Right
 public static class Conv2d
 {
     internal static readonly KernelSlot<TileDelegate> ForwardKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.Forward));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.Forward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.Forward)));
     internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.InputGrad));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.InputGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.InputGrad)));
     internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.WeightGrad));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.WeightGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.WeightGrad)));
     internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int, int, int>(Conv2dKernels.BiasGrad));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int, int, int>(Conv2dKernels.BiasGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int, int, int>(Conv2dKernels.BiasGrad)));
     static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(Conv2dKernels.SumChunks));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(Conv2dKernels.SumChunks, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(Conv2dKernels.SumChunks)));
 
     /// <summary>Convolution with the same stride and padding in both directions.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) =>
@@ -136,11 +136,11 @@ public static class Conv2d
 
     /// <summary>
     /// Batches per chunk so that chunks × <paramref name="threads"/> roughly fills the device
-    /// (multiprocessors × threads per multiprocessor); all of <paramref name="batch"/> when one chunk already does.
+    /// (the launch-size cap of <see cref="ComputeDevice.LaunchThreads"/>); all of <paramref name="batch"/> when one chunk already does.
     /// </summary>
     static int BatchesPerChunk(ComputeDevice device, int threads, int batch)
     {
-        long capacity = (long)device.Accelerator.NumMultiprocessors * device.Accelerator.MaxNumThreadsPerMultiprocessor;
+        long capacity = device.LaunchThreads(long.MaxValue);
         long wanted = Math.Clamp((capacity + threads - 1) / Math.Max(1, threads), 1, batch);
         return (int)((batch + wanted - 1) / wanted);
     }

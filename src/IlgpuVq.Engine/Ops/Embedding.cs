@@ -22,19 +22,19 @@ namespace IlgpuVq.Engine.Ops;
 public static class Embedding
 {
     static readonly KernelSlot<GatherK> GatherKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.Gather));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.Gather, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.Gather)));
     static readonly KernelSlot<GatherNchwK> GatherNchwKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(EmbeddingKernels.GatherNchw));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(EmbeddingKernels.GatherNchw, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(EmbeddingKernels.GatherNchw)));
     static readonly KernelSlot<CountK> CountKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.CountIndices));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.CountIndices, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.CountIndices)));
     static readonly KernelSlot<CountK> ScanKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.ExclusiveScan));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.ExclusiveScan, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.ExclusiveScan)));
     static readonly KernelSlot<FillK> FillKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.FillPositions));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.FillPositions, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.FillPositions)));
     static readonly KernelSlot<BackK> BackKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int>(EmbeddingKernels.GatherBackward));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int>(EmbeddingKernels.GatherBackward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int>(EmbeddingKernels.GatherBackward)));
     static readonly KernelSlot<BackNchwK> BackNchwKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.GatherNchwBackward));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.GatherNchwBackward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.GatherNchwBackward)));
 
     static void CheckTable(string op, Tensor table, Tensor indices)
     {

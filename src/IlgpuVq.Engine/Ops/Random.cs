@@ -17,15 +17,15 @@ namespace IlgpuVq.Engine.Ops;
 public static class Rng
 {
     static readonly KernelSlot<Action<Index1D, int, int, ArrayView<int>, uint, uint, ulong>> BitsKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, uint, uint, ulong>(RandomKernels.UniformBits));
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<int>, uint, uint, ulong>(RandomKernels.UniformBits, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, uint, uint, ulong>(RandomKernels.UniformBits)));
     static readonly KernelSlot<Action<Index1D, int, int, V, uint, uint, ulong, float, float>> UniformKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, uint, uint, ulong, float, float>(RandomKernels.Uniform));
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, uint, uint, ulong, float, float>(RandomKernels.Uniform, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, uint, uint, ulong, float, float>(RandomKernels.Uniform)));
     static readonly KernelSlot<Action<Index1D, int, int, V, uint, uint, ulong, float, float>> NormalKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, uint, uint, ulong, float, float>(RandomKernels.Normal));
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, uint, uint, ulong, float, float>(RandomKernels.Normal, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, uint, uint, ulong, float, float>(RandomKernels.Normal)));
     static readonly KernelSlot<Action<Index1D, int, int, V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>> SampleKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>(RandomKernels.SampleCategorical));
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>(RandomKernels.SampleCategorical, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>(RandomKernels.SampleCategorical)));
     static readonly KernelSlot<Action<Index1D, int, int, V, int, int, ArrayView<int>>> ArgmaxKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, int, ArrayView<int>>(RandomKernels.ArgmaxChannel));
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, int, int, ArrayView<int>>(RandomKernels.ArgmaxChannel, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, int, ArrayView<int>>(RandomKernels.ArgmaxChannel)));
 
     static (uint, uint) Key(ulong seed) => ((uint)seed, (uint)(seed >> 32));
 

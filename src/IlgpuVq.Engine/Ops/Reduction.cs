@@ -18,15 +18,15 @@ public static class Reduction
     static readonly KernelSlot<Action<KernelConfig, V, int, float, V>> PartialsKernel =
         new(a => a.LoadStreamKernel<V, int, float, V>(ReductionKernels.SumPartials));
     static readonly KernelSlot<Action<Index1D, int, int, V, int, int, int, int, V>> ChannelSlicesKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, int, int, int, V>(ReductionKernels.ChannelSlices));
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, int, int, int, int, V>(ReductionKernels.ChannelSlices, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, int, int, int, V>(ReductionKernels.ChannelSlices)));
     static readonly KernelSlot<Action<Index1D, int, int, V, int, float, V>> RowKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, float, V>(ReductionKernels.RowSum));
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, int, float, V>(ReductionKernels.RowSum, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, float, V>(ReductionKernels.RowSum)));
     static readonly KernelSlot<Action<Index1D, int, int, V, float, V>> BroadcastScalarKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, float, V>(ReductionKernels.BroadcastScalar));
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, float, V>(ReductionKernels.BroadcastScalar, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, float, V>(ReductionKernels.BroadcastScalar)));
     static readonly KernelSlot<Action<Index1D, int, int, V, int, int, float, V>> BroadcastChannelKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, int, float, V>(ReductionKernels.BroadcastChannel));
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, int, int, float, V>(ReductionKernels.BroadcastChannel, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, int, float, V>(ReductionKernels.BroadcastChannel)));
     static readonly KernelSlot<Action<Index1D, int, int, V, int, float, V>> BroadcastRowsKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, float, V>(ReductionKernels.BroadcastRows));
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, int, float, V>(ReductionKernels.BroadcastRows, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, float, V>(ReductionKernels.BroadcastRows)));
 
     /// <summary>Σ x over every element → [1].</summary>
     public static Tensor Sum(Tensor x) => Whole(x, 1f);
@@ -55,15 +55,14 @@ public static class Reduction
 
     /// <summary>
     /// The two-pass plan shared with fused reductions (e.g. <see cref="Loss.Mse"/>): group size B = the accelerator's
-    /// largest, G = min(B, ⌈n/B⌉, 2·multiprocessors) groups write G partials (scaled when G = 1), then one group sums
-    /// the partials. Two groups per multiprocessor keep a GPU busy (each thread strides over many elements) and keep
-    /// the CPU simulator, which runs groups one after another with an OS thread per simulated thread, from paying for
-    /// hundreds of group barriers. <paramref name="firstPass"/> launches the caller's first-pass kernel.
+    /// largest, G = min(B, ⌈n/B⌉, LaunchThreads(n)/B) groups write G partials (scaled when G = 1), then one group sums
+    /// the partials. B = <see cref="ComputeDevice.GroupSize"/>(MaxGroupSize): a whole group on a GPU, one warp on the CPU
+    /// simulator (which runs an OS thread per simulated thread and pays for every group barrier). <paramref name="firstPass"/> launches the caller's first-pass kernel.
     /// </summary>
     internal static Tensor ScalarSum(ComputeDevice device, int n, float scale, Action<KernelConfig, PartialsTarget> firstPass)
     {
-        int b = device.MaxGroupSize;
-        int groups = Math.Max(1, Math.Min(Math.Min(b, (n + b - 1) / b), 2 * device.Accelerator.NumMultiprocessors));
+        int b = device.GroupSize(device.MaxGroupSize);
+        int groups = Math.Max(1, Math.Min(Math.Min(b, (n + b - 1) / b), Math.Max(1, device.LaunchThreads(n) / b)));
         var y = Tensor.Empty(device, 1);
         if (groups == 1)
         {
