@@ -20,7 +20,7 @@ public struct AdamWStepConstants
 }
 
 /// <summary>
-/// The AdamW update (PyTorch semantics) over one flat parameter and its gradient and moments, one thread per element;
+/// The AdamW update (PyTorch semantics) over one flat parameter and its gradient and moments, one work item per element;
 /// every thread owns its element of p, m and v, so the update is in place and deterministic:
 /// p ← p·(1 - lr·wd); m ← β1·m + (1-β1)·g; v ← β2·v + (1-β2)·g²;
 /// p ← p - (lr/(1-β1^t)) · m / (sqrt(v)/sqrt(1-β2^t) + eps).

@@ -4,8 +4,8 @@ namespace IlgpuVq.Kernels;
 
 /// <summary>
 /// Per-sample, per-channel bias: y[b,c,h,w] = x[b,c,h,w] + bias[b,c] over NCHW x and a [B,C] bias (the
-/// class-conditional bias of the Gated PixelCNN, gathered from a class embedding). Forward: one thread per
-/// element. Bias gradient: one thread per (b,c) summing its H·W upstream values in a fixed order
+/// class-conditional bias of the Gated PixelCNN, gathered from a class embedding). Forward: one work item per
+/// element. Bias gradient: one work item per (b,c) summing its H·W upstream values in a fixed order
 /// (deterministic, no atomics). Only plain variants: both are memory-bound.
 /// </summary>
 public static class BatchBiasKernels

@@ -63,7 +63,7 @@ public static class CodebookKernels
         }
     }
 
-    /// <summary>partials[c] = Σ (a[j] − b[j])² over j in [c·chunk, min(n, (c+1)·chunk)), ascending; extent = chunk count.</summary>
+    /// <summary>partials[c] = Σ (a[j] − b[j])² over j in [c·chunk, min(n, (c+1)·chunk)), ascending; work items chunk count.</summary>
     public static void SquaredDiffPartials(Index1D thread, int total, int stride, ArrayView<float> a, ArrayView<float> b, ArrayView<float> partials, int n, int chunk)
     {
         for (long item = thread; item < total; item += stride)
@@ -81,7 +81,7 @@ public static class CodebookKernels
         }
     }
 
-    /// <summary>y[0] = scale · Σ partials[c], ascending, in one thread; launched with extent 1.</summary>
+    /// <summary>y[0] = scale · Σ partials[c], ascending, in one thread; launched with total 1.</summary>
     public static void SumPartials(Index1D thread, int total, int stride, ArrayView<float> partials, ArrayView<float> y, int count, float scale)
     {
         for (long item = thread; item < total; item += stride)

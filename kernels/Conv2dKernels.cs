@@ -16,17 +16,17 @@ public struct Conv2dGeometry
 
 /// <summary>
 /// Convolution kernels, NCHW, weight [Cout,Cin,KH,KW] (see <see cref="Conv2dGeometry"/>). All are implicitly grouped
-/// (<see cref="Index1D"/>), free of atomics and loop in a fixed order, so results are bit-identical run to run.
+/// (<see cref="Index1D"/>) grid-stride loops over their work items (tiles; each tile still owned by one thread), free of atomics and loop in a fixed order, so results are bit-identical run to run.
 /// <list type="bullet">
 /// <item><see cref="Forward"/>: implicit GEMM ([Cout] × [Cin·KH·KW] times [Cin·KH·KW] × [N·OH·OW]) with a register tile of
 /// 4 output channels × 8 consecutive output columns per thread: each input value loaded feeds 4 channels, each weight 8 pixels.</item>
 /// <item><see cref="InputGrad"/>: dx as a gather: each thread owns 4 input channels × 8 consecutive input columns and sums the
 /// output gradients that these pixels influenced (only the (kh,kw) taps that land on the stride grid contribute), so stride 2
 /// needs no scatter. With the weight read as [Cin_t,Cout_t] this is also conv_transpose2d's forward.</item>
-/// <item><see cref="WeightGrad"/>: one thread per 4 output channels × 4 input channels of one tap (kh,kw), summing over N,OH,OW;
+/// <item><see cref="WeightGrad"/>: one work item per 4 output channels × 4 input channels of one tap (kh,kw), summing over N,OH,OW;
 /// when that gives too few threads for the device the batch is split into chunks whose partial sums
 /// <see cref="SumChunks"/> adds in a fixed order.</item>
-/// <item><see cref="BiasGrad"/>: one thread per channel (and batch chunk), summing over N and the spatial positions.</item>
+/// <item><see cref="BiasGrad"/>: one work item per channel (and batch chunk), summing over N and the spatial positions.</item>
 /// </list>
 /// </summary>
 public static class Conv2dKernels

@@ -12,7 +12,7 @@ namespace IlgpuVq.Kernels;
 /// </summary>
 public static class CrossEntropyKernels
 {
-    /// <summary>Per position p = b·HW + s: lse[p] and nll[p] = lse[p] − x[b, t, s]; extent B·HW.</summary>
+    /// <summary>Per position p = b·HW + s: lse[p] and nll[p] = lse[p] − x[b, t, s]; work items B·HW.</summary>
     public static void Nll(Index1D thread, int total, int stride, ArrayView<float> logits, ArrayView<int> targets, ArrayView<float> nll, ArrayView<float> lse, int classes, int hw)
     {
         for (long item = thread; item < total; item += stride)
@@ -32,7 +32,7 @@ public static class CrossEntropyKernels
         }
     }
 
-    /// <summary>partials[c] = Σ x[j] for j in [c·chunk, min(n, (c+1)·chunk)), summed in ascending order; extent = chunk count.</summary>
+    /// <summary>partials[c] = Σ x[j] for j in [c·chunk, min(n, (c+1)·chunk)), summed in ascending order; work items chunk count.</summary>
     public static void PartialSums(Index1D thread, int total, int stride, ArrayView<float> x, ArrayView<float> partials, int n, int chunk)
     {
         for (long item = thread; item < total; item += stride)
@@ -46,7 +46,7 @@ public static class CrossEntropyKernels
         }
     }
 
-    /// <summary>y[0] = scale · Σ partials[c] in ascending order; launched with extent 1.</summary>
+    /// <summary>y[0] = scale · Σ partials[c] in ascending order; launched with total 1.</summary>
     public static void SumPartials(Index1D thread, int total, int stride, ArrayView<float> partials, ArrayView<float> y, int count, float scale)
     {
         for (long item = thread; item < total; item += stride)
@@ -61,7 +61,7 @@ public static class CrossEntropyKernels
 
     /// <summary>
     /// dx[b, k, s] = g · (softmax_k − [k == t]) with g = scale · dy[0] (mean) or scale · dy[p] (per position,
-    /// <paramref name="perPosition"/> ≠ 0), and 0 at ignored positions; extent B·K·HW.
+    /// <paramref name="perPosition"/> ≠ 0), and 0 at ignored positions; work items B·K·HW.
     /// </summary>
     public static void SoftmaxBackward(Index1D thread, int total, int stride, ArrayView<float> logits, ArrayView<int> targets, ArrayView<float> lse,
         ArrayView<float> dy, ArrayView<float> dx, int classes, int hw, float scale, int perPosition)

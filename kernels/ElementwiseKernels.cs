@@ -4,7 +4,7 @@ using ILGPU.Algorithms;
 namespace IlgpuVq.Kernels;
 
 /// <summary>
-/// Elementwise kernels over contiguous float32 views: one thread per element, implicitly grouped
+/// Elementwise kernels over contiguous float32 views: one work item per element, implicitly grouped
 /// (<see cref="Index1D"/>), so the accelerator picks the group size. Layout matters only for the per-channel
 /// ops (<see cref="BiasAdd"/>, <see cref="GatedActivation"/>): NCHW, with <c>inner</c> = H·W (1 for [N,C]).
 /// Variants: only the plain one; these ops are memory-bound and a register tile buys nothing.
@@ -164,7 +164,7 @@ public static class ElementwiseKernels
 
     /// <summary>
     /// Gated activation of PixelCNN: x is [N, 2C, inner], y is [N, C, inner];
-    /// y[n,c,j] = tanh(x[n,c,j]) · sigmoid(x[n,C+c,j]). One thread per output element.
+    /// y[n,c,j] = tanh(x[n,c,j]) · sigmoid(x[n,C+c,j]). One work item per output element.
     /// </summary>
     public static void GatedActivation(Index1D thread, int total, int stride, ArrayView<float> x, int channels, int inner, ArrayView<float> y)
     {
@@ -178,7 +178,7 @@ public static class ElementwiseKernels
     }
 
     /// <summary>
-    /// Backward of <see cref="GatedActivation"/>: one thread per output element writes both input gradients it
+    /// Backward of <see cref="GatedActivation"/>: one work item per output element writes both input gradients it
     /// owns, dx[a] = dy·σ(b)·(1 - tanh²(a)) and dx[b] = dy·tanh(a)·σ(b)·(1 - σ(b)).
     /// </summary>
     public static void GatedActivationBackward(Index1D thread, int total, int stride, ArrayView<float> x, ArrayView<float> dy, int channels, int inner, ArrayView<float> dx)

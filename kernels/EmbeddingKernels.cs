@@ -9,12 +9,12 @@ namespace IlgpuVq.Kernels;
 /// out of bounds; the host never inspects indices).
 /// The backward pass is deterministic and free of atomics: it builds a CSR list of positions per code
 /// (<see cref="CountIndices"/>, <see cref="ExclusiveScan"/>, <see cref="FillPositions"/>; each code's positions in
-/// ascending order) and then one thread per table element (k, d) sums its positions' upstream gradients in
+/// ascending order) and then one work item per table element (k, d) sums its positions' upstream gradients in
 /// that fixed order (<see cref="GatherBackward"/> / <see cref="GatherNchwBackward"/>).
 /// </summary>
 public static class EmbeddingKernels
 {
-    /// <summary>y[p, d] = table[idx[p], d] (0 for an out-of-range index); extent P·D.</summary>
+    /// <summary>y[p, d] = table[idx[p], d] (0 for an out-of-range index); work items P·D.</summary>
     public static void Gather(Index1D thread, int total, int stride, ArrayView<float> table, ArrayView<int> idx, ArrayView<float> y, int codes, int dim)
     {
         for (long item = thread; item < total; item += stride)
@@ -27,7 +27,7 @@ public static class EmbeddingKernels
         }
     }
 
-    /// <summary>y[b, d, s] = table[idx[b, s], d] with s = h·W + w (0 for an out-of-range index); extent B·D·HW.</summary>
+    /// <summary>y[b, d, s] = table[idx[b, s], d] with s = h·W + w (0 for an out-of-range index); work items B·D·HW.</summary>
     public static void GatherNchw(Index1D thread, int total, int stride, ArrayView<float> table, ArrayView<int> idx, ArrayView<float> y, int codes, int dim, int hw)
     {
         for (long item = thread; item < total; item += stride)
@@ -43,7 +43,7 @@ public static class EmbeddingKernels
         }
     }
 
-    /// <summary>counts[k] = number of positions p &lt; <paramref name="positions"/> with idx[p] == k; extent K.</summary>
+    /// <summary>counts[k] = number of positions p &lt; <paramref name="positions"/> with idx[p] == k; work items K.</summary>
     public static void CountIndices(Index1D thread, int total, int stride, ArrayView<int> idx, ArrayView<int> counts, int positions)
     {
         for (long item = thread; item < total; item += stride)
@@ -56,7 +56,7 @@ public static class EmbeddingKernels
         }
     }
 
-    /// <summary>offsets[k] = Σ_{j&lt;k} counts[j] for k ≤ K (offsets has K+1 entries); launched with extent 1.</summary>
+    /// <summary>offsets[k] = Σ_{j&lt;k} counts[j] for k ≤ K (offsets has K+1 entries); launched with total 1.</summary>
     public static void ExclusiveScan(Index1D thread, int total, int stride, ArrayView<int> counts, ArrayView<int> offsets, int codes)
     {
         for (long item = thread; item < total; item += stride)
@@ -73,7 +73,7 @@ public static class EmbeddingKernels
         }
     }
 
-    /// <summary>Writes the positions holding code k, ascending, to list[offsets[k] ..]; extent K.</summary>
+    /// <summary>Writes the positions holding code k, ascending, to list[offsets[k] ..]; work items K.</summary>
     public static void FillPositions(Index1D thread, int total, int stride, ArrayView<int> idx, ArrayView<int> offsets, ArrayView<int> list, int positions)
     {
         for (long item = thread; item < total; item += stride)
@@ -85,7 +85,7 @@ public static class EmbeddingKernels
         }
     }
 
-    /// <summary>dtable[k, d] = Σ over k's positions p (ascending) of dy[p, d]; extent K·D.</summary>
+    /// <summary>dtable[k, d] = Σ over k's positions p (ascending) of dy[p, d]; work items K·D.</summary>
     public static void GatherBackward(Index1D thread, int total, int stride, ArrayView<float> dy, ArrayView<int> offsets, ArrayView<int> list, ArrayView<float> dtable, int dim)
     {
         for (long item = thread; item < total; item += stride)
@@ -100,7 +100,7 @@ public static class EmbeddingKernels
         }
     }
 
-    /// <summary>dtable[k, d] = Σ over k's positions p = b·HW + s (ascending) of dy[b, d, s]; extent K·D.</summary>
+    /// <summary>dtable[k, d] = Σ over k's positions p = b·HW + s (ascending) of dy[b, d, s]; work items K·D.</summary>
     public static void GatherNchwBackward(Index1D thread, int total, int stride, ArrayView<float> dy, ArrayView<int> offsets, ArrayView<int> list, ArrayView<float> dtable, int dim, int hw)
     {
         for (long item = thread; item < total; item += stride)

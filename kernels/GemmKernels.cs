@@ -14,7 +14,7 @@ namespace IlgpuVq.Kernels;
 /// M, N, K ≥ 1 works, including sizes that are not multiples of the tile.</item>
 /// <item><see cref="Naive"/>: one output per thread, a documented baseline to compare the tile against.</item>
 /// </list>
-/// Implicitly grouped (<see cref="Index1D"/>): correct for any group size. The K loop runs in a fixed order,
+/// Implicitly grouped (<see cref="Index1D"/>) grid-stride loops over tiles: correct for any group size and launch size. The K loop runs in a fixed order,
 /// so results are bit-identical run to run.
 /// </summary>
 public static class GemmKernels

@@ -10,7 +10,7 @@ namespace IlgpuVq.Kernels;
 /// including the centre row KW/2 (all of a (k/2+1)×k kernel; the model's down-shift then makes it see only rows above);
 /// type A and B are the same. 2 = horizontal stack, kernel 1×(k/2+1) with the current pixel in the last column: the columns
 /// left of it (type A) or also the last one (type B). Types (<c>type</c>): 0 = A (excludes the centre), 1 = B (includes it).
-/// One thread per weight element, implicitly grouped; the masked convolution itself is conv2d with weight ⊙ mask
+/// One work item per weight element, implicitly grouped; the masked convolution itself is conv2d with weight ⊙ mask
 /// (<see cref="Conv2dKernels"/>), and the weight gradient is masked with the same <see cref="Multiply"/>.
 /// </summary>
 public static class MaskedConv2dKernels

@@ -8,8 +8,8 @@ namespace IlgpuVq.Kernels;
 /// SC 2011). Key = the 64-bit seed split into (low, high) 32-bit words; counter = (low, high) words of
 /// offset + element index, then 0, 0. Each element costs one Philox block and uses its first word (uniform,
 /// Gumbel) or first two words (Box–Muller normal), so any element can be generated independently of the others
-/// and a stream continues exactly by advancing the offset. One thread per element (implicitly grouped), except
-/// <see cref="SampleCategorical"/> (one thread per batch row, looping over the classes).
+/// and a stream continues exactly by advancing the offset. One work item per element (implicitly grouped grid-stride loops), except
+/// <see cref="SampleCategorical"/> (one work item per batch row, looping over the classes).
 /// Layout for the categorical kernels: logits NCHW [B, K, H, W], codes [B, H, W] int32.
 /// </summary>
 public static class RandomKernels
@@ -50,7 +50,7 @@ public static class RandomKernels
     /// <summary>
     /// codes[b,h,w] = argmax_k(logits[b,k,h,w]·invTemperature + G_k), G_k = -ln(-ln u) with u = ((word0 &gt;&gt; 8) + ½)·2⁻²⁴
     /// from counter offset + ((b·H + h)·W + w)·K + k (so one offset serves a whole image). greedy ≠ 0 drops the noise
-    /// and the temperature (plain argmax). Ties go to the lowest k. One thread per b.
+    /// and the temperature (plain argmax). Ties go to the lowest k. One work item per b.
     /// </summary>
     public static void SampleCategorical(Index1D thread, int total, int stride, ArrayView<float> logits, ArrayView<int> codes, int classes, int height, int width,
         int h, int w, float invTemperature, int greedy, uint key0, uint key1, ulong offset)
@@ -81,7 +81,7 @@ public static class RandomKernels
         }
     }
 
-    /// <summary>codes[b, s] = argmax_k logits[b, k, s] over [B, K, inner] (ties → lowest k); one thread per (b, s).</summary>
+    /// <summary>codes[b, s] = argmax_k logits[b, k, s] over [B, K, inner] (ties → lowest k); one work item per (b, s).</summary>
     public static void ArgmaxChannel(Index1D thread, int total, int stride, ArrayView<float> logits, int classes, int inner, ArrayView<int> codes)
     {
         for (long item = thread; item < total; item += stride)

@@ -14,7 +14,7 @@ namespace IlgpuVq.Kernels;
 /// <item><see cref="ChannelSlices"/> then <see cref="RowSum"/>: per-channel sums of [N,C,inner] in two implicitly
 /// grouped gathering passes (no barriers: cheap on the CPU simulator too, where a group barrier costs an OS thread
 /// switch per simulated thread).</item>
-/// <item><see cref="RowSum"/>: one thread per row of [rows, len] looping over its row (rows are short).</item>
+/// <item><see cref="RowSum"/>: one work item per row of [rows, len] looping over its row (rows are short).</item>
 /// <item>Broadcast kernels: the backward passes (dx = scale · dy[...]).</item>
 /// </list>
 /// </summary>
@@ -52,7 +52,7 @@ public static class ReductionKernels
         }
     }
 
-    /// <summary>y[r] = scale · Σ_j x[r·len + j], one thread per row.</summary>
+    /// <summary>y[r] = scale · Σ_j x[r·len + j], one work item per row.</summary>
     public static void RowSum(Index1D thread, int total, int stride, ArrayView<float> x, int len, float scale, ArrayView<float> y)
     {
         for (long item = thread; item < total; item += stride)
