@@ -20,7 +20,7 @@ public struct AdamWStepConstants
 }
 
 /// <summary>
-/// The AdamW update (PyTorch semantics) over one flat parameter and its gradient and moments, one thread per element;
+/// The AdamW update (PyTorch semantics) over one flat parameter and its gradient and moments, one work item per element;
 /// every thread owns its element of p, m and v, so the update is in place and deterministic:
 /// p ← p·(1 - lr·wd); m ← β1·m + (1-β1)·g; v ← β2·v + (1-β2)·g²;
 /// p ← p - (lr/(1-β1^t)) · m / (sqrt(v)/sqrt(1-β2^t) + eps).
@@ -28,14 +28,18 @@ public struct AdamWStepConstants
 public static class AdamWKernels
 {
     /// <summary>One AdamW step for element i.</summary>
-    public static void Step(Index1D i, ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, AdamWStepConstants k)
+    public static void Step(Index1D thread, int total, int stride, ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, AdamWStepConstants k)
     {
-        float grad = g[i];
-        float mi = k.Beta1 * m[i] + (1f - k.Beta1) * grad;
-        float vi = k.Beta2 * v[i] + (1f - k.Beta2) * grad * grad;
-        m[i] = mi;
-        v[i] = vi;
-        float denom = XMath.Sqrt(vi) * k.InvBias2Sqrt + k.Eps;
-        p[i] = p[i] * k.Decay - k.StepSize * mi / denom;
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            float grad = g[i];
+            float mi = k.Beta1 * m[i] + (1f - k.Beta1) * grad;
+            float vi = k.Beta2 * v[i] + (1f - k.Beta2) * grad * grad;
+            m[i] = mi;
+            v[i] = vi;
+            float denom = XMath.Sqrt(vi) * k.InvBias2Sqrt + k.Eps;
+            p[i] = p[i] * k.Decay - k.StepSize * mi / denom;
+        }
     }
 }

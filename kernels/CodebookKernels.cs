@@ -16,7 +16,8 @@ public static class CodebookKernels
 {
     /// <summary>
     /// indices[row] = argmin_k Σ_d (z[row, d] − codebook[k, d])² for row &lt; rows. Explicitly grouped (any group
-    /// size); dynamic shared memory must hold <paramref name="tileCodes"/>·<paramref name="dim"/> floats.
+    /// size, any number of groups: group g handles row blocks g, g + groups, … of the group size, a loop whose bound is
+    /// uniform over the group, so every thread reaches the same barriers); dynamic shared memory must hold <paramref name="tileCodes"/>·<paramref name="dim"/> floats.
     /// </summary>
     public static void NearestCode(ArrayView<float> z, ArrayView<float> codebook, ArrayView<int> indices,
         int rows, int codes, int dim, int hw, int tileCodes)
@@ -24,65 +25,82 @@ public static class CodebookKernels
         var tile = SharedMemory.GetDynamic<float>();
         int tid = Group.IdxX;
         int groupSize = Group.DimX;
-        int row = Grid.IdxX * groupSize + tid;
-        bool active = row < rows;
-        int b = active ? row / hw : 0;
-        int s = active ? row - b * hw : 0;
-        long zBase = (long)b * dim * hw + s;
-        float best = float.PositiveInfinity;
-        int bestCode = 0;
-        for (int k0 = 0; k0 < codes; k0 += tileCodes)
+        for (int rowBase = Grid.IdxX * groupSize; rowBase < rows; rowBase += Grid.DimX * groupSize)
         {
-            int n = codes - k0 < tileCodes ? codes - k0 : tileCodes;
-            int elements = n * dim;
-            for (int e = tid; e < elements; e += groupSize) tile[e] = codebook[(long)k0 * dim + e];
-            Group.Barrier();
-            if (active)
+            int row = rowBase + tid;
+            bool active = row < rows;
+            int b = active ? row / hw : 0;
+            int s = active ? row - b * hw : 0;
+            long zBase = (long)b * dim * hw + s;
+            float best = float.PositiveInfinity;
+            int bestCode = 0;
+            for (int k0 = 0; k0 < codes; k0 += tileCodes)
             {
-                for (int j = 0; j < n; j++)
+                int n = codes - k0 < tileCodes ? codes - k0 : tileCodes;
+                int elements = n * dim;
+                for (int e = tid; e < elements; e += groupSize) tile[e] = codebook[(long)k0 * dim + e];
+                Group.Barrier();
+                if (active)
                 {
-                    float dist = 0f;
-                    for (int d = 0; d < dim; d++)
+                    for (int j = 0; j < n; j++)
                     {
-                        float diff = z[zBase + (long)d * hw] - tile[j * dim + d];
-                        dist += diff * diff;
-                    }
-                    if (dist < best)
-                    {
-                        best = dist;
-                        bestCode = k0 + j;
+                        float dist = 0f;
+                        for (int d = 0; d < dim; d++)
+                        {
+                            float diff = z[zBase + (long)d * hw] - tile[j * dim + d];
+                            dist += diff * diff;
+                        }
+                        if (dist < best)
+                        {
+                            best = dist;
+                            bestCode = k0 + j;
+                        }
                     }
                 }
+                Group.Barrier();
             }
-            Group.Barrier();
+            if (active) indices[row] = bestCode;
         }
-        if (active) indices[row] = bestCode;
     }
 
-    /// <summary>partials[c] = Σ (a[j] − b[j])² over j in [c·chunk, min(n, (c+1)·chunk)), ascending; extent = chunk count.</summary>
-    public static void SquaredDiffPartials(Index1D c, ArrayView<float> a, ArrayView<float> b, ArrayView<float> partials, int n, int chunk)
+    /// <summary>partials[c] = Σ (a[j] − b[j])² over j in [c·chunk, min(n, (c+1)·chunk)), ascending; work items chunk count.</summary>
+    public static void SquaredDiffPartials(Index1D thread, int total, int stride, ArrayView<float> a, ArrayView<float> b, ArrayView<float> partials, int n, int chunk)
     {
-        long start = (long)(int)c * chunk;
-        long end = start + chunk < n ? start + chunk : n;
-        float sum = 0f;
-        for (long j = start; j < end; j++)
+        for (long item = thread; item < total; item += stride)
         {
-            float diff = a[j] - b[j];
-            sum += diff * diff;
+            int c = (int)item;
+            long start = (long)(int)c * chunk;
+            long end = start + chunk < n ? start + chunk : n;
+            float sum = 0f;
+            for (long j = start; j < end; j++)
+            {
+                float diff = a[j] - b[j];
+                sum += diff * diff;
+            }
+            partials[c] = sum;
         }
-        partials[c] = sum;
     }
 
-    /// <summary>y[0] = scale · Σ partials[c], ascending, in one thread; launched with extent 1.</summary>
-    public static void SumPartials(Index1D i, ArrayView<float> partials, ArrayView<float> y, int count, float scale)
+    /// <summary>y[0] = scale · Σ partials[c], ascending, in one thread; launched with total 1.</summary>
+    public static void SumPartials(Index1D thread, int total, int stride, ArrayView<float> partials, ArrayView<float> y, int count, float scale)
     {
-        if (i != 0) return;
-        float sum = 0f;
-        for (int c = 0; c < count; c++) sum += partials[c];
-        y[0] = sum * scale;
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            if (i != 0) return;
+            float sum = 0f;
+            for (int c = 0; c < count; c++) sum += partials[c];
+            y[0] = sum * scale;
+        }
     }
 
     /// <summary>y[i] = scale · dy[0] · (a[i] − b[i]) (the gradient of a scaled mean squared difference).</summary>
-    public static void ScaledDiff(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dy, ArrayView<float> y, float scale) =>
-        y[i] = scale * dy[0] * (a[i] - b[i]);
+    public static void ScaledDiff(Index1D thread, int total, int stride, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dy, ArrayView<float> y, float scale)
+    {
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            y[i] = scale * dy[0] * (a[i] - b[i]);
+        }
+    }
 }

@@ -16,17 +16,17 @@ public struct Conv2dGeometry
 
 /// <summary>
 /// Convolution kernels, NCHW, weight [Cout,Cin,KH,KW] (see <see cref="Conv2dGeometry"/>). All are implicitly grouped
-/// (<see cref="Index1D"/>), free of atomics and loop in a fixed order, so results are bit-identical run to run.
+/// (<see cref="Index1D"/>) grid-stride loops over their work items (tiles; each tile still owned by one thread), free of atomics and loop in a fixed order, so results are bit-identical run to run.
 /// <list type="bullet">
 /// <item><see cref="Forward"/>: implicit GEMM ([Cout] × [Cin·KH·KW] times [Cin·KH·KW] × [N·OH·OW]) with a register tile of
 /// 4 output channels × 8 consecutive output columns per thread: each input value loaded feeds 4 channels, each weight 8 pixels.</item>
 /// <item><see cref="InputGrad"/>: dx as a gather: each thread owns 4 input channels × 8 consecutive input columns and sums the
 /// output gradients that these pixels influenced (only the (kh,kw) taps that land on the stride grid contribute), so stride 2
 /// needs no scatter. With the weight read as [Cin_t,Cout_t] this is also conv_transpose2d's forward.</item>
-/// <item><see cref="WeightGrad"/>: one thread per 4 output channels × 4 input channels of one tap (kh,kw), summing over N,OH,OW;
+/// <item><see cref="WeightGrad"/>: one work item per 4 output channels × 4 input channels of one tap (kh,kw), summing over N,OH,OW;
 /// when that gives too few threads for the device the batch is split into chunks whose partial sums
 /// <see cref="SumChunks"/> adds in a fixed order.</item>
-/// <item><see cref="BiasGrad"/>: one thread per channel (and batch chunk), summing over N and the spatial positions.</item>
+/// <item><see cref="BiasGrad"/>: one work item per channel (and batch chunk), summing over N and the spatial positions.</item>
 /// </list>
 /// </summary>
 public static class Conv2dKernels
@@ -41,48 +41,52 @@ public static class Conv2dKernels
     /// <summary>
     /// y = conv(x, w) (+ bias[co] when <paramref name="hasBias"/> ≠ 0; <paramref name="bias"/> must then hold Cout values,
     /// otherwise any view). Thread t: column tile fastest, then oh, then channel tile, then n.
-    /// Launch extent: N·ceil(Cout/4)·OH·ceil(OW/8).
+    /// Work items (<c>total</c>): N·ceil(Cout/4)·OH·ceil(OW/8).
     /// </summary>
-    public static void Forward(Index1D t, ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
+    public static void Forward(Index1D thread, int total, int stride, ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
         Conv2dGeometry g, int hasBias)
     {
-        int tilesW = (g.OW + TileW - 1) / TileW, tilesC = (g.Cout + TileC - 1) / TileC;
-        int r = t;
-        int tw = r % tilesW; r /= tilesW;
-        int oh = r % g.OH; r /= g.OH;
-        int tc = r % tilesC; int n = r / tilesC;
-        int co0 = tc * TileC, ow0 = tw * TileW;
-        int khw = g.KH * g.KW, wStride = g.Cin * khw;
-        int w0 = XClamp(co0, g.Cout) * wStride, w1 = XClamp(co0 + 1, g.Cout) * wStride;
-        int w2 = XClamp(co0 + 2, g.Cout) * wStride, w3 = XClamp(co0 + 3, g.Cout) * wStride;
-        int ihBase = oh * g.SH - g.PT, iwBase = ow0 * g.SW - g.PL;
-        int hw = g.H * g.W;
-
-        var c0 = new Row8(); var c1 = new Row8(); var c2 = new Row8(); var c3 = new Row8();
-        for (int ci = 0; ci < g.Cin; ci++)
+        for (long item = thread; item < total; item += stride)
         {
-            int xPlane = (n * g.Cin + ci) * hw, wc = ci * khw;
-            for (int kh = 0; kh < g.KH; kh++)
+            int t = (int)item;
+            int tilesW = (g.OW + TileW - 1) / TileW, tilesC = (g.Cout + TileC - 1) / TileC;
+            int r = t;
+            int tw = r % tilesW; r /= tilesW;
+            int oh = r % g.OH; r /= g.OH;
+            int tc = r % tilesC; int n = r / tilesC;
+            int co0 = tc * TileC, ow0 = tw * TileW;
+            int khw = g.KH * g.KW, wStride = g.Cin * khw;
+            int w0 = XClamp(co0, g.Cout) * wStride, w1 = XClamp(co0 + 1, g.Cout) * wStride;
+            int w2 = XClamp(co0 + 2, g.Cout) * wStride, w3 = XClamp(co0 + 3, g.Cout) * wStride;
+            int ihBase = oh * g.SH - g.PT, iwBase = ow0 * g.SW - g.PL;
+            int hw = g.H * g.W;
+
+            var c0 = new Row8(); var c1 = new Row8(); var c2 = new Row8(); var c3 = new Row8();
+            for (int ci = 0; ci < g.Cin; ci++)
             {
-                int ih = ihBase + kh;
-                if (ih < 0 || ih >= g.H) continue;
-                int xRow = xPlane + ih * g.W;
-                for (int kw = 0; kw < g.KW; kw++)
+                int xPlane = (n * g.Cin + ci) * hw, wc = ci * khw;
+                for (int kh = 0; kh < g.KH; kh++)
                 {
-                    var xv = LoadRow(x, xRow, iwBase + kw, g.SW, g.W);
-                    int wk = wc + kh * g.KW + kw;
-                    c0 = Row8.Fma(c0, w[w0 + wk], xv);
-                    c1 = Row8.Fma(c1, w[w1 + wk], xv);
-                    c2 = Row8.Fma(c2, w[w2 + wk], xv);
-                    c3 = Row8.Fma(c3, w[w3 + wk], xv);
+                    int ih = ihBase + kh;
+                    if (ih < 0 || ih >= g.H) continue;
+                    int xRow = xPlane + ih * g.W;
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        var xv = LoadRow(x, xRow, iwBase + kw, g.SW, g.W);
+                        int wk = wc + kh * g.KW + kw;
+                        c0 = Row8.Fma(c0, w[w0 + wk], xv);
+                        c1 = Row8.Fma(c1, w[w1 + wk], xv);
+                        c2 = Row8.Fma(c2, w[w2 + wk], xv);
+                        c3 = Row8.Fma(c3, w[w3 + wk], xv);
+                    }
                 }
             }
+            int ohw = g.OH * g.OW, rowOff = oh * g.OW + ow0, left = g.OW - ow0;
+            StoreChannel(y, c0, bias, hasBias, (n * g.Cout + co0) * ohw + rowOff, 1, left, co0, g.Cout);
+            StoreChannel(y, c1, bias, hasBias, (n * g.Cout + co0 + 1) * ohw + rowOff, 1, left, co0 + 1, g.Cout);
+            StoreChannel(y, c2, bias, hasBias, (n * g.Cout + co0 + 2) * ohw + rowOff, 1, left, co0 + 2, g.Cout);
+            StoreChannel(y, c3, bias, hasBias, (n * g.Cout + co0 + 3) * ohw + rowOff, 1, left, co0 + 3, g.Cout);
         }
-        int ohw = g.OH * g.OW, rowOff = oh * g.OW + ow0, left = g.OW - ow0;
-        StoreChannel(y, c0, bias, hasBias, (n * g.Cout + co0) * ohw + rowOff, 1, left, co0, g.Cout);
-        StoreChannel(y, c1, bias, hasBias, (n * g.Cout + co0 + 1) * ohw + rowOff, 1, left, co0 + 1, g.Cout);
-        StoreChannel(y, c2, bias, hasBias, (n * g.Cout + co0 + 2) * ohw + rowOff, 1, left, co0 + 2, g.Cout);
-        StoreChannel(y, c3, bias, hasBias, (n * g.Cout + co0 + 3) * ohw + rowOff, 1, left, co0 + 3, g.Cout);
     }
 
     /// <summary>
@@ -92,55 +96,59 @@ public static class Conv2dKernels
     /// reach them are the same for all 8 (kw ≡ r + PL mod SW) and hit 8 consecutive output columns, so a stride-2 gather
     /// wastes no work and needs no per-lane division. Rows likewise only visit kh ≡ ih + PT mod SH.
     /// Thread t: column tile fastest (residue r = tile mod SW, q = tile / SW), then ih, then channel tile (of Cin), then n.
-    /// Launch extent: N·ceil(Cin/4)·H·SW·ceil(ceil(W/SW)/8).
+    /// Work items (<c>total</c>): N·ceil(Cin/4)·H·SW·ceil(ceil(W/SW)/8).
     /// </summary>
-    public static void InputGrad(Index1D t, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> dx,
+    public static void InputGrad(Index1D thread, int total, int stride, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> dx,
         Conv2dGeometry g, int hasBias)
     {
-        int tilesW = ColumnTiles(g.W, g.SW), tilesC = (g.Cin + TileC - 1) / TileC;
-        int r = t;
-        int tw = r % tilesW; r /= tilesW;
-        int ih = r % g.H; r /= g.H;
-        int tc = r % tilesC; int n = r / tilesC;
-        int res = tw % g.SW, q0 = (tw / g.SW) * TileW;
-        int iw0 = res + q0 * g.SW;
-        int ci0 = tc * TileC;
-        int khw = g.KH * g.KW;
-        int w0 = XClamp(ci0, g.Cin) * khw, w1 = XClamp(ci0 + 1, g.Cin) * khw;
-        int w2 = XClamp(ci0 + 2, g.Cin) * khw, w3 = XClamp(ci0 + 3, g.Cin) * khw;
-        int ohw = g.OH * g.OW, coStride = g.Cin * khw;
-        int kh0 = (ih + g.PT) % g.SH, kw0 = (res + g.PL) % g.SW;
-
-        var c0 = new Row8(); var c1 = new Row8(); var c2 = new Row8(); var c3 = new Row8();
-        if (iw0 < g.W)
+        for (long item = thread; item < total; item += stride)
         {
-            for (int co = 0; co < g.Cout; co++)
+            int t = (int)item;
+            int tilesW = ColumnTiles(g.W, g.SW), tilesC = (g.Cin + TileC - 1) / TileC;
+            int r = t;
+            int tw = r % tilesW; r /= tilesW;
+            int ih = r % g.H; r /= g.H;
+            int tc = r % tilesC; int n = r / tilesC;
+            int res = tw % g.SW, q0 = (tw / g.SW) * TileW;
+            int iw0 = res + q0 * g.SW;
+            int ci0 = tc * TileC;
+            int khw = g.KH * g.KW;
+            int w0 = XClamp(ci0, g.Cin) * khw, w1 = XClamp(ci0 + 1, g.Cin) * khw;
+            int w2 = XClamp(ci0 + 2, g.Cin) * khw, w3 = XClamp(ci0 + 3, g.Cin) * khw;
+            int ohw = g.OH * g.OW, coStride = g.Cin * khw;
+            int kh0 = (ih + g.PT) % g.SH, kw0 = (res + g.PL) % g.SW;
+
+            var c0 = new Row8(); var c1 = new Row8(); var c2 = new Row8(); var c3 = new Row8();
+            if (iw0 < g.W)
             {
-                int dyPlane = (n * g.Cout + co) * ohw, wc = co * coStride;
-                for (int kh = kh0; kh < g.KH; kh += g.SH)
+                for (int co = 0; co < g.Cout; co++)
                 {
-                    int oh = (ih + g.PT - kh) / g.SH; // exact: kh ≡ ih + PT (mod SH)
-                    if (oh < 0) break;             // larger kh only lower it
-                    if (oh >= g.OH) continue;
-                    int dyRow = dyPlane + oh * g.OW;
-                    for (int kw = kw0; kw < g.KW; kw += g.SW)
+                    int dyPlane = (n * g.Cout + co) * ohw, wc = co * coStride;
+                    for (int kh = kh0; kh < g.KH; kh += g.SH)
                     {
-                        var dv = LoadRow(dy, dyRow, (res + g.PL - kw) / g.SW + q0, 1, g.OW);
-                        int wk = wc + kh * g.KW + kw;
-                        c0 = Row8.Fma(c0, w[w0 + wk], dv);
-                        c1 = Row8.Fma(c1, w[w1 + wk], dv);
-                        c2 = Row8.Fma(c2, w[w2 + wk], dv);
-                        c3 = Row8.Fma(c3, w[w3 + wk], dv);
+                        int oh = (ih + g.PT - kh) / g.SH; // exact: kh ≡ ih + PT (mod SH)
+                        if (oh < 0) break;             // larger kh only lower it
+                        if (oh >= g.OH) continue;
+                        int dyRow = dyPlane + oh * g.OW;
+                        for (int kw = kw0; kw < g.KW; kw += g.SW)
+                        {
+                            var dv = LoadRow(dy, dyRow, (res + g.PL - kw) / g.SW + q0, 1, g.OW);
+                            int wk = wc + kh * g.KW + kw;
+                            c0 = Row8.Fma(c0, w[w0 + wk], dv);
+                            c1 = Row8.Fma(c1, w[w1 + wk], dv);
+                            c2 = Row8.Fma(c2, w[w2 + wk], dv);
+                            c3 = Row8.Fma(c3, w[w3 + wk], dv);
+                        }
                     }
                 }
             }
+            int hw = g.H * g.W, rowOff = ih * g.W + iw0;
+            int left = (g.W - res + g.SW - 1) / g.SW - q0; // columns of this residue class from q0 on
+            StoreChannel(dx, c0, bias, hasBias, (n * g.Cin + ci0) * hw + rowOff, g.SW, left, ci0, g.Cin);
+            StoreChannel(dx, c1, bias, hasBias, (n * g.Cin + ci0 + 1) * hw + rowOff, g.SW, left, ci0 + 1, g.Cin);
+            StoreChannel(dx, c2, bias, hasBias, (n * g.Cin + ci0 + 2) * hw + rowOff, g.SW, left, ci0 + 2, g.Cin);
+            StoreChannel(dx, c3, bias, hasBias, (n * g.Cin + ci0 + 3) * hw + rowOff, g.SW, left, ci0 + 3, g.Cin);
         }
-        int hw = g.H * g.W, rowOff = ih * g.W + iw0;
-        int left = (g.W - res + g.SW - 1) / g.SW - q0; // columns of this residue class from q0 on
-        StoreChannel(dx, c0, bias, hasBias, (n * g.Cin + ci0) * hw + rowOff, g.SW, left, ci0, g.Cin);
-        StoreChannel(dx, c1, bias, hasBias, (n * g.Cin + ci0 + 1) * hw + rowOff, g.SW, left, ci0 + 1, g.Cin);
-        StoreChannel(dx, c2, bias, hasBias, (n * g.Cin + ci0 + 2) * hw + rowOff, g.SW, left, ci0 + 2, g.Cin);
-        StoreChannel(dx, c3, bias, hasBias, (n * g.Cin + ci0 + 3) * hw + rowOff, g.SW, left, ci0 + 3, g.Cin);
     }
 
     /// <summary>
@@ -148,76 +156,88 @@ public static class Conv2dKernels
     /// for parallelism: chunk c sums batches [c·B, (c+1)·B) (B = <paramref name="batchesPerChunk"/>) into
     /// dw[c·Cout·Cin·KH·KW + ...]; <see cref="SumChunks"/> then adds the chunks in a fixed order (deterministic, no atomics).
     /// Thread t owns the tap (kh,kw) (fastest), then a tile of 4 input channels, then a tile of 4 output channels, then the chunk.
-    /// Launch extent: chunks·ceil(Cout/4)·ceil(Cin/4)·KH·KW.
+    /// Work items (<c>total</c>): chunks·ceil(Cout/4)·ceil(Cin/4)·KH·KW.
     /// </summary>
-    public static void WeightGrad(Index1D t, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, Conv2dGeometry g,
+    public static void WeightGrad(Index1D thread, int total, int stride, ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, Conv2dGeometry g,
         int batchesPerChunk)
     {
-        int khw = g.KH * g.KW, tilesCi = (g.Cin + TileWeight - 1) / TileWeight, tilesCo = (g.Cout + TileWeight - 1) / TileWeight;
-        int perChunk = tilesCo * tilesCi * khw;
-        int chunk = t / perChunk;
-        int r = t - chunk * perChunk;
-        int tap = r % khw; r /= khw;
-        int tci = r % tilesCi; int tco = r / tilesCi;
-        int kh = tap / g.KW, kw = tap - kh * g.KW;
-        int co0 = tco * TileWeight, ci0 = tci * TileWeight;
-        int hw = g.H * g.W, ohw = g.OH * g.OW;
-        int d0 = XClamp(co0, g.Cout) * ohw, d1 = XClamp(co0 + 1, g.Cout) * ohw, d2 = XClamp(co0 + 2, g.Cout) * ohw, d3 = XClamp(co0 + 3, g.Cout) * ohw;
-        int x0 = XClamp(ci0, g.Cin) * hw, x1 = XClamp(ci0 + 1, g.Cin) * hw, x2 = XClamp(ci0 + 2, g.Cin) * hw, x3 = XClamp(ci0 + 3, g.Cin) * hw;
-
-        var a0 = new Row4(); var a1 = new Row4(); var a2 = new Row4(); var a3 = new Row4();
-        int nEnd = XMin(g.N, (chunk + 1) * batchesPerChunk);
-        for (int n = chunk * batchesPerChunk; n < nEnd; n++)
+        for (long item = thread; item < total; item += stride)
         {
-            int dyN = n * g.Cout * ohw, xN = n * g.Cin * hw;
-            for (int oh = 0; oh < g.OH; oh++)
+            int t = (int)item;
+            int khw = g.KH * g.KW, tilesCi = (g.Cin + TileWeight - 1) / TileWeight, tilesCo = (g.Cout + TileWeight - 1) / TileWeight;
+            int perChunk = tilesCo * tilesCi * khw;
+            int chunk = t / perChunk;
+            int r = t - chunk * perChunk;
+            int tap = r % khw; r /= khw;
+            int tci = r % tilesCi; int tco = r / tilesCi;
+            int kh = tap / g.KW, kw = tap - kh * g.KW;
+            int co0 = tco * TileWeight, ci0 = tci * TileWeight;
+            int hw = g.H * g.W, ohw = g.OH * g.OW;
+            int d0 = XClamp(co0, g.Cout) * ohw, d1 = XClamp(co0 + 1, g.Cout) * ohw, d2 = XClamp(co0 + 2, g.Cout) * ohw, d3 = XClamp(co0 + 3, g.Cout) * ohw;
+            int x0 = XClamp(ci0, g.Cin) * hw, x1 = XClamp(ci0 + 1, g.Cin) * hw, x2 = XClamp(ci0 + 2, g.Cin) * hw, x3 = XClamp(ci0 + 3, g.Cin) * hw;
+
+            var a0 = new Row4(); var a1 = new Row4(); var a2 = new Row4(); var a3 = new Row4();
+            int nEnd = XMin(g.N, (chunk + 1) * batchesPerChunk);
+            for (int n = chunk * batchesPerChunk; n < nEnd; n++)
             {
-                int ih = oh * g.SH - g.PT + kh;
-                if (ih < 0 || ih >= g.H) continue;
-                int dyRow = dyN + oh * g.OW, xRow = xN + ih * g.W;
-                for (int ow = 0; ow < g.OW; ow++)
+                int dyN = n * g.Cout * ohw, xN = n * g.Cin * hw;
+                for (int oh = 0; oh < g.OH; oh++)
                 {
-                    int iw = ow * g.SW - g.PL + kw;
-                    if (iw < 0 || iw >= g.W) continue;
-                    int di = dyRow + ow, xi = xRow + iw;
-                    var xv = new Row4(x[x0 + xi], x[x1 + xi], x[x2 + xi], x[x3 + xi]);
-                    a0 = Row4.Fma(a0, dy[d0 + di], xv);
-                    a1 = Row4.Fma(a1, dy[d1 + di], xv);
-                    a2 = Row4.Fma(a2, dy[d2 + di], xv);
-                    a3 = Row4.Fma(a3, dy[d3 + di], xv);
+                    int ih = oh * g.SH - g.PT + kh;
+                    if (ih < 0 || ih >= g.H) continue;
+                    int dyRow = dyN + oh * g.OW, xRow = xN + ih * g.W;
+                    for (int ow = 0; ow < g.OW; ow++)
+                    {
+                        int iw = ow * g.SW - g.PL + kw;
+                        if (iw < 0 || iw >= g.W) continue;
+                        int di = dyRow + ow, xi = xRow + iw;
+                        var xv = new Row4(x[x0 + xi], x[x1 + xi], x[x2 + xi], x[x3 + xi]);
+                        a0 = Row4.Fma(a0, dy[d0 + di], xv);
+                        a1 = Row4.Fma(a1, dy[d1 + di], xv);
+                        a2 = Row4.Fma(a2, dy[d2 + di], xv);
+                        a3 = Row4.Fma(a3, dy[d3 + di], xv);
+                    }
                 }
             }
+            int outOff = chunk * g.Cout * g.Cin * khw;
+            StoreWeights(dw, a0, outOff, co0, ci0, tap, g);
+            StoreWeights(dw, a1, outOff, co0 + 1, ci0, tap, g);
+            StoreWeights(dw, a2, outOff, co0 + 2, ci0, tap, g);
+            StoreWeights(dw, a3, outOff, co0 + 3, ci0, tap, g);
         }
-        int outOff = chunk * g.Cout * g.Cin * khw;
-        StoreWeights(dw, a0, outOff, co0, ci0, tap, g);
-        StoreWeights(dw, a1, outOff, co0 + 1, ci0, tap, g);
-        StoreWeights(dw, a2, outOff, co0 + 2, ci0, tap, g);
-        StoreWeights(dw, a3, outOff, co0 + 3, ci0, tap, g);
     }
 
     /// <summary>
     /// db[c] = Σ_{n,p} dy[n,c,p] for dy [batch, channels, plane], split over the batch like <see cref="WeightGrad"/>: thread
-    /// t = chunk·channels + c sums batches [chunk·B, (chunk+1)·B) into db[t]. Launch extent: chunks·channels.
+    /// t = chunk·channels + c sums batches [chunk·B, (chunk+1)·B) into db[t]. Work items (<c>total</c>): chunks·channels.
     /// </summary>
-    public static void BiasGrad(Index1D t, ArrayView<float> dy, ArrayView<float> db, int batch, int channels, int plane, int batchesPerChunk)
+    public static void BiasGrad(Index1D thread, int total, int stride, ArrayView<float> dy, ArrayView<float> db, int batch, int channels, int plane, int batchesPerChunk)
     {
-        int chunk = t / channels, c = t - chunk * channels;
-        int nEnd = XMin(batch, (chunk + 1) * batchesPerChunk);
-        float sum = 0f;
-        for (int n = chunk * batchesPerChunk; n < nEnd; n++)
+        for (long item = thread; item < total; item += stride)
         {
-            int off = (n * channels + c) * plane;
-            for (int p = 0; p < plane; p++) sum += dy[off + p];
+            int t = (int)item;
+            int chunk = t / channels, c = t - chunk * channels;
+            int nEnd = XMin(batch, (chunk + 1) * batchesPerChunk);
+            float sum = 0f;
+            for (int n = chunk * batchesPerChunk; n < nEnd; n++)
+            {
+                int off = (n * channels + c) * plane;
+                for (int p = 0; p < plane; p++) sum += dy[off + p];
+            }
+            db[t] = sum;
         }
-        db[t] = sum;
     }
 
     /// <summary>y[i] = Σ_{c &lt; chunks} partial[c·length + i], in order of c (the second, fixed-order pass of a split sum).</summary>
-    public static void SumChunks(Index1D i, ArrayView<float> partial, ArrayView<float> y, int chunks, int length)
+    public static void SumChunks(Index1D thread, int total, int stride, ArrayView<float> partial, ArrayView<float> y, int chunks, int length)
     {
-        float sum = 0f;
-        for (int c = 0; c < chunks; c++) sum += partial[c * length + i];
-        y[i] = sum;
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            float sum = 0f;
+            for (int c = 0; c < chunks; c++) sum += partial[c * length + i];
+            y[i] = sum;
+        }
     }
 
     static int XMin(int a, int b) => a < b ? a : b;

@@ -20,17 +20,17 @@ namespace IlgpuVq.Kernels;
 public static class ConvTranspose2dKernels
 {
     /// <summary>y = conv_transpose(x, w) (+ bias when <paramref name="hasBias"/> ≠ 0); g is the equivalent convolution.
-    /// Launch extent: N·ceil(Cout_t/4)·Hout·s·ceil(ceil(Wout/s)/8).</summary>
-    public static void Forward(Index1D t, ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
-        Conv2dGeometry g, int hasBias) => Conv2dKernels.InputGrad(t, x, w, bias, y, g, hasBias);
+    /// Work items (<c>total</c>): N·ceil(Cout_t/4)·Hout·s·ceil(ceil(Wout/s)/8).</summary>
+    public static void Forward(Index1D thread, int total, int stride, ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
+        Conv2dGeometry g, int hasBias) => Conv2dKernels.InputGrad(thread, total, stride, x, w, bias, y, g, hasBias);
 
     /// <summary>dx[n,ci,ih,iw] = Σ_{co,kh,kw} dy[n,co,ih·s − p + kh, iw·s − p + kw]·w[ci,co,kh,kw].
-    /// Launch extent: N·ceil(Cin_t/4)·H·ceil(W/8).</summary>
-    public static void InputGrad(Index1D t, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, Conv2dGeometry g) =>
-        Conv2dKernels.Forward(t, dy, w, w, dx, g, 0);
+    /// Work items (<c>total</c>): N·ceil(Cin_t/4)·H·ceil(W/8).</summary>
+    public static void InputGrad(Index1D thread, int total, int stride, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, Conv2dGeometry g) =>
+        Conv2dKernels.Forward(thread, total, stride, dy, w, w, dx, g, 0);
 
     /// <summary>dw[ci,co,kh,kw] = Σ_{n,ih,iw} x[n,ci,ih,iw]·dy[n,co,ih·s − p + kh, iw·s − p + kw], split over batch chunks
-    /// exactly like <see cref="Conv2dKernels.WeightGrad"/>. Launch extent: chunks·ceil(Cin_t/4)·ceil(Cout_t/4)·KH·KW.</summary>
-    public static void WeightGrad(Index1D t, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, Conv2dGeometry g,
-        int batchesPerChunk) => Conv2dKernels.WeightGrad(t, x, dy, dw, g, batchesPerChunk);
+    /// exactly like <see cref="Conv2dKernels.WeightGrad"/>. Work items (<c>total</c>): chunks·ceil(Cin_t/4)·ceil(Cout_t/4)·KH·KW.</summary>
+    public static void WeightGrad(Index1D thread, int total, int stride, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dw, Conv2dGeometry g,
+        int batchesPerChunk) => Conv2dKernels.WeightGrad(thread, total, stride, x, dy, dw, g, batchesPerChunk);
 }

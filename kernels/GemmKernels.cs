@@ -14,7 +14,7 @@ namespace IlgpuVq.Kernels;
 /// M, N, K ≥ 1 works, including sizes that are not multiples of the tile.</item>
 /// <item><see cref="Naive"/>: one output per thread, a documented baseline to compare the tile against.</item>
 /// </list>
-/// Implicitly grouped (<see cref="Index1D"/>): correct for any group size. The K loop runs in a fixed order,
+/// Implicitly grouped (<see cref="Index1D"/>) grid-stride loops over tiles: correct for any group size and launch size. The K loop runs in a fixed order,
 /// so results are bit-identical run to run.
 /// </summary>
 public static class GemmKernels
@@ -25,47 +25,55 @@ public static class GemmKernels
     public const int TileN = 8;
 
     /// <summary>Baseline: thread i computes C[i / N, i % N] as a dot product over K.</summary>
-    public static void Naive(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
+    public static void Naive(Index1D thread, int total, int stride, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
         int n, int k, int sam, int sak, int sbk, int sbn)
     {
-        int row = i / n, col = i - row * n;
-        float sum = 0f;
-        for (int p = 0; p < k; p++) sum += a[row * sam + p * sak] * b[p * sbk + col * sbn];
-        c[i] = sum;
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            int row = i / n, col = i - row * n;
+            float sum = 0f;
+            for (int p = 0; p < k; p++) sum += a[row * sam + p * sak] * b[p * sbk + col * sbn];
+            c[i] = sum;
+        }
     }
 
     /// <summary>
     /// Register-tiled: thread t owns rows [4·(t / tilesN), +4) and columns [8·(t % tilesN), +8) of C,
-    /// with tilesN = ceil(N / 8). Launch extent: ceil(M / 4)·ceil(N / 8).
+    /// with tilesN = ceil(N / 8). Work items (<c>total</c>): ceil(M / 4)·ceil(N / 8).
     /// </summary>
-    public static void Tiled(Index1D t, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
+    public static void Tiled(Index1D thread, int total, int stride, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
         int m, int n, int k, int sam, int sak, int sbk, int sbn)
     {
-        int tilesN = (n + TileN - 1) / TileN;
-        int tm = t / tilesN;
-        int m0 = tm * TileM, n0 = (t - tm * tilesN) * TileN;
-
-        // Clamped row offsets into A and column offsets into B (out-of-range lanes load valid, unused data).
-        int a0 = XClamp(m0, m) * sam, a1 = XClamp(m0 + 1, m) * sam, a2 = XClamp(m0 + 2, m) * sam, a3 = XClamp(m0 + 3, m) * sam;
-        var bo = new Row8i(
-            XClamp(n0, n) * sbn, XClamp(n0 + 1, n) * sbn, XClamp(n0 + 2, n) * sbn, XClamp(n0 + 3, n) * sbn,
-            XClamp(n0 + 4, n) * sbn, XClamp(n0 + 5, n) * sbn, XClamp(n0 + 6, n) * sbn, XClamp(n0 + 7, n) * sbn);
-
-        var c0 = new Row8(); var c1 = new Row8(); var c2 = new Row8(); var c3 = new Row8();
-        for (int p = 0; p < k; p++)
+        for (long item = thread; item < total; item += stride)
         {
-            int ak = p * sak, bk = p * sbk;
-            var bv = new Row8(b[bk + bo.V0], b[bk + bo.V1], b[bk + bo.V2], b[bk + bo.V3],
-                              b[bk + bo.V4], b[bk + bo.V5], b[bk + bo.V6], b[bk + bo.V7]);
-            c0 = Row8.Fma(c0, a[a0 + ak], bv);
-            c1 = Row8.Fma(c1, a[a1 + ak], bv);
-            c2 = Row8.Fma(c2, a[a2 + ak], bv);
-            c3 = Row8.Fma(c3, a[a3 + ak], bv);
+            int t = (int)item;
+            int tilesN = (n + TileN - 1) / TileN;
+            int tm = t / tilesN;
+            int m0 = tm * TileM, n0 = (t - tm * tilesN) * TileN;
+
+            // Clamped row offsets into A and column offsets into B (out-of-range lanes load valid, unused data).
+            int a0 = XClamp(m0, m) * sam, a1 = XClamp(m0 + 1, m) * sam, a2 = XClamp(m0 + 2, m) * sam, a3 = XClamp(m0 + 3, m) * sam;
+            var bo = new Row8i(
+                XClamp(n0, n) * sbn, XClamp(n0 + 1, n) * sbn, XClamp(n0 + 2, n) * sbn, XClamp(n0 + 3, n) * sbn,
+                XClamp(n0 + 4, n) * sbn, XClamp(n0 + 5, n) * sbn, XClamp(n0 + 6, n) * sbn, XClamp(n0 + 7, n) * sbn);
+
+            var c0 = new Row8(); var c1 = new Row8(); var c2 = new Row8(); var c3 = new Row8();
+            for (int p = 0; p < k; p++)
+            {
+                int ak = p * sak, bk = p * sbk;
+                var bv = new Row8(b[bk + bo.V0], b[bk + bo.V1], b[bk + bo.V2], b[bk + bo.V3],
+                                  b[bk + bo.V4], b[bk + bo.V5], b[bk + bo.V6], b[bk + bo.V7]);
+                c0 = Row8.Fma(c0, a[a0 + ak], bv);
+                c1 = Row8.Fma(c1, a[a1 + ak], bv);
+                c2 = Row8.Fma(c2, a[a2 + ak], bv);
+                c3 = Row8.Fma(c3, a[a3 + ak], bv);
+            }
+            c0.Store(c, m0 * n + n0, 1, n - n0, m0 < m);
+            c1.Store(c, (m0 + 1) * n + n0, 1, n - n0, m0 + 1 < m);
+            c2.Store(c, (m0 + 2) * n + n0, 1, n - n0, m0 + 2 < m);
+            c3.Store(c, (m0 + 3) * n + n0, 1, n - n0, m0 + 3 < m);
         }
-        c0.Store(c, m0 * n + n0, 1, n - n0, m0 < m);
-        c1.Store(c, (m0 + 1) * n + n0, 1, n - n0, m0 + 1 < m);
-        c2.Store(c, (m0 + 2) * n + n0, 1, n - n0, m0 + 2 < m);
-        c3.Store(c, (m0 + 3) * n + n0, 1, n - n0, m0 + 3 < m);
     }
 
     /// <summary>min(i, count - 1): an index clamped into [0, count).</summary>

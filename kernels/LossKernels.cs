@@ -25,6 +25,12 @@ public static class LossKernels
     }
 
     /// <summary>dp[i] = scale · dy[0] · (p[i] - t[i]); scale = 2/n for the prediction, -2/n for the target.</summary>
-    public static void MseBackward(Index1D i, ArrayView<float> p, ArrayView<float> t, ArrayView<float> dy, float scale, ArrayView<float> dp) =>
-        dp[i] = scale * dy[0] * (p[i] - t[i]);
+    public static void MseBackward(Index1D thread, int total, int stride, ArrayView<float> p, ArrayView<float> t, ArrayView<float> dy, float scale, ArrayView<float> dp)
+    {
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            dp[i] = scale * dy[0] * (p[i] - t[i]);
+        }
+    }
 }

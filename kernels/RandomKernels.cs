@@ -8,77 +8,101 @@ namespace IlgpuVq.Kernels;
 /// SC 2011). Key = the 64-bit seed split into (low, high) 32-bit words; counter = (low, high) words of
 /// offset + element index, then 0, 0. Each element costs one Philox block and uses its first word (uniform,
 /// Gumbel) or first two words (Box–Muller normal), so any element can be generated independently of the others
-/// and a stream continues exactly by advancing the offset. One thread per element (implicitly grouped), except
-/// <see cref="SampleCategorical"/> (one thread per batch row, looping over the classes).
+/// and a stream continues exactly by advancing the offset. One work item per element (implicitly grouped grid-stride loops), except
+/// <see cref="SampleCategorical"/> (one work item per batch row, looping over the classes).
 /// Layout for the categorical kernels: logits NCHW [B, K, H, W], codes [B, H, W] int32.
 /// </summary>
 public static class RandomKernels
 {
     /// <summary>bits[i] = first 32-bit word of Philox4x32-10(counter = offset + i, key), as int (for exact tests).</summary>
-    public static void UniformBits(Index1D i, ArrayView<int> bits, uint key0, uint key1, ulong offset) =>
-        bits[i] = (int)Block(offset + (ulong)i.X, key0, key1).X0;
+    public static void UniformBits(Index1D thread, int total, int stride, ArrayView<int> bits, uint key0, uint key1, ulong offset)
+    {
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            bits[i] = (int)Block(offset + (ulong)i, key0, key1).X0;
+        }
+    }
 
     /// <summary>y[i] = lo + (hi - lo)·u, u = (word0 &gt;&gt; 8)·2⁻²⁴ ∈ [0, 1).</summary>
-    public static void Uniform(Index1D i, ArrayView<float> y, uint key0, uint key1, ulong offset, float lo, float hi) =>
-        y[i] = lo + (hi - lo) * ToUnit(Block(offset + (ulong)i.X, key0, key1).X0);
+    public static void Uniform(Index1D thread, int total, int stride, ArrayView<float> y, uint key0, uint key1, ulong offset, float lo, float hi)
+    {
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            y[i] = lo + (hi - lo) * ToUnit(Block(offset + (ulong)i, key0, key1).X0);
+        }
+    }
 
     /// <summary>y[i] = mean + std·z, z = sqrt(-2 ln u1)·cos(2π u2), u1 = ((word0 &gt;&gt; 8) + 1)·2⁻²⁴ ∈ (0, 1], u2 from word1.</summary>
-    public static void Normal(Index1D i, ArrayView<float> y, uint key0, uint key1, ulong offset, float mean, float std)
+    public static void Normal(Index1D thread, int total, int stride, ArrayView<float> y, uint key0, uint key1, ulong offset, float mean, float std)
     {
-        var r = Block(offset + (ulong)i.X, key0, key1);
-        float u1 = (Top24(r.X0) + 1f) * (1f / 16777216f);
-        float u2 = ToUnit(r.X1);
-        y[i] = mean + std * XMath.Sqrt(-2f * XMath.Log(u1)) * XMath.Cos(2f * XMath.PI * u2);
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            var r = Block(offset + (ulong)i, key0, key1);
+            float u1 = (Top24(r.X0) + 1f) * (1f / 16777216f);
+            float u2 = ToUnit(r.X1);
+            y[i] = mean + std * XMath.Sqrt(-2f * XMath.Log(u1)) * XMath.Cos(2f * XMath.PI * u2);
+        }
     }
 
     /// <summary>
     /// codes[b,h,w] = argmax_k(logits[b,k,h,w]·invTemperature + G_k), G_k = -ln(-ln u) with u = ((word0 &gt;&gt; 8) + ½)·2⁻²⁴
     /// from counter offset + ((b·H + h)·W + w)·K + k (so one offset serves a whole image). greedy ≠ 0 drops the noise
-    /// and the temperature (plain argmax). Ties go to the lowest k. One thread per b.
+    /// and the temperature (plain argmax). Ties go to the lowest k. One work item per b.
     /// </summary>
-    public static void SampleCategorical(Index1D b, ArrayView<float> logits, ArrayView<int> codes, int classes, int height, int width,
+    public static void SampleCategorical(Index1D thread, int total, int stride, ArrayView<float> logits, ArrayView<int> codes, int classes, int height, int width,
         int h, int w, float invTemperature, int greedy, uint key0, uint key1, ulong offset)
     {
-        int plane = height * width;
-        int pos = h * width + w;
-        ulong baseCounter = offset + (ulong)(((long)b.X * plane + pos) * classes);
-        float best = 0f;
-        int arg = 0;
-        for (int k = 0; k < classes; k++)
+        for (long item = thread; item < total; item += stride)
         {
-            float v = logits[(b * classes + k) * plane + pos];
-            if (greedy == 0)
+            int b = (int)item;
+            int plane = height * width;
+            int pos = h * width + w;
+            ulong baseCounter = offset + (ulong)(((long)b * plane + pos) * classes);
+            float best = 0f;
+            int arg = 0;
+            for (int k = 0; k < classes; k++)
             {
-                float u = (Top24(Block(baseCounter + (ulong)k, key0, key1).X0) + 0.5f) * (1f / 16777216f);
-                v = v * invTemperature - XMath.Log(-XMath.Log(u));
+                float v = logits[(b * classes + k) * plane + pos];
+                if (greedy == 0)
+                {
+                    float u = (Top24(Block(baseCounter + (ulong)k, key0, key1).X0) + 0.5f) * (1f / 16777216f);
+                    v = v * invTemperature - XMath.Log(-XMath.Log(u));
+                }
+                if (k == 0 || v > best)
+                {
+                    best = v;
+                    arg = k;
+                }
             }
-            if (k == 0 || v > best)
-            {
-                best = v;
-                arg = k;
-            }
+            codes[b * plane + pos] = arg;
         }
-        codes[b * plane + pos] = arg;
     }
 
-    /// <summary>codes[b, s] = argmax_k logits[b, k, s] over [B, K, inner] (ties → lowest k); one thread per (b, s).</summary>
-    public static void ArgmaxChannel(Index1D i, ArrayView<float> logits, int classes, int inner, ArrayView<int> codes)
+    /// <summary>codes[b, s] = argmax_k logits[b, k, s] over [B, K, inner] (ties → lowest k); one work item per (b, s).</summary>
+    public static void ArgmaxChannel(Index1D thread, int total, int stride, ArrayView<float> logits, int classes, int inner, ArrayView<int> codes)
     {
-        int b = i / inner;
-        int s = i - b * inner;
-        int start = b * classes * inner + s;
-        float best = logits[start];
-        int arg = 0;
-        for (int k = 1; k < classes; k++)
+        for (long item = thread; item < total; item += stride)
         {
-            float v = logits[start + k * inner];
-            if (v > best)
+            int i = (int)item;
+            int b = i / inner;
+            int s = i - b * inner;
+            int start = b * classes * inner + s;
+            float best = logits[start];
+            int arg = 0;
+            for (int k = 1; k < classes; k++)
             {
-                best = v;
-                arg = k;
+                float v = logits[start + k * inner];
+                if (v > best)
+                {
+                    best = v;
+                    arg = k;
+                }
             }
+            codes[i] = arg;
         }
-        codes[i] = arg;
     }
 
     internal static float ToUnit(uint word) => Top24(word) * (1f / 16777216f);

@@ -14,7 +14,7 @@ namespace IlgpuVq.Kernels;
 /// <item><see cref="ChannelSlices"/> then <see cref="RowSum"/>: per-channel sums of [N,C,inner] in two implicitly
 /// grouped gathering passes (no barriers: cheap on the CPU simulator too, where a group barrier costs an OS thread
 /// switch per simulated thread).</item>
-/// <item><see cref="RowSum"/>: one thread per row of [rows, len] looping over its row (rows are short).</item>
+/// <item><see cref="RowSum"/>: one work item per row of [rows, len] looping over its row (rows are short).</item>
 /// <item>Broadcast kernels: the backward passes (dx = scale · dy[...]).</item>
 /// </list>
 /// </summary>
@@ -35,37 +35,65 @@ public static class ReductionKernels
     /// k = s, s + slices, s + 2·slices, … (k = n·inner + j) of channel c into partials[i]. Adjacent threads read
     /// adjacent addresses; the second pass is <see cref="RowSum"/> over [channels, slices].
     /// </summary>
-    public static void ChannelSlices(Index1D i, ArrayView<float> x, int batch, int channels, int inner, int slices, ArrayView<float> partials)
+    public static void ChannelSlices(Index1D thread, int total, int stride, ArrayView<float> x, int batch, int channels, int inner, int slices, ArrayView<float> partials)
     {
-        int c = i / slices;
-        int count = batch * inner;
-        float acc = 0f;
-        for (int k = i - c * slices; k < count; k += slices)
+        for (long item = thread; item < total; item += stride)
         {
-            int n = k / inner;
-            acc += x[(n * channels + c) * inner + (k - n * inner)];
+            int i = (int)item;
+            int c = i / slices;
+            int count = batch * inner;
+            float acc = 0f;
+            for (int k = i - c * slices; k < count; k += slices)
+            {
+                int n = k / inner;
+                acc += x[(n * channels + c) * inner + (k - n * inner)];
+            }
+            partials[i] = acc;
         }
-        partials[i] = acc;
     }
 
-    /// <summary>y[r] = scale · Σ_j x[r·len + j], one thread per row.</summary>
-    public static void RowSum(Index1D r, ArrayView<float> x, int len, float scale, ArrayView<float> y)
+    /// <summary>y[r] = scale · Σ_j x[r·len + j], one work item per row.</summary>
+    public static void RowSum(Index1D thread, int total, int stride, ArrayView<float> x, int len, float scale, ArrayView<float> y)
     {
-        float acc = 0f;
-        int start = r * len;
-        for (int j = 0; j < len; j++) acc += x[start + j];
-        y[r] = acc * scale;
+        for (long item = thread; item < total; item += stride)
+        {
+            int r = (int)item;
+            float acc = 0f;
+            int start = r * len;
+            for (int j = 0; j < len; j++) acc += x[start + j];
+            y[r] = acc * scale;
+        }
     }
 
     /// <summary>dx[i] = scale · dy[0] (backward of a whole-tensor sum or mean).</summary>
-    public static void BroadcastScalar(Index1D i, ArrayView<float> dy, float scale, ArrayView<float> dx) => dx[i] = dy[0] * scale;
+    public static void BroadcastScalar(Index1D thread, int total, int stride, ArrayView<float> dy, float scale, ArrayView<float> dx)
+    {
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            dx[i] = dy[0] * scale;
+        }
+    }
 
     /// <summary>dx[i] = scale · dy[(i / inner) mod channels] (backward of a per-channel sum or mean).</summary>
-    public static void BroadcastChannel(Index1D i, ArrayView<float> dy, int channels, int inner, float scale, ArrayView<float> dx) =>
-        dx[i] = dy[(i / inner) % channels] * scale;
+    public static void BroadcastChannel(Index1D thread, int total, int stride, ArrayView<float> dy, int channels, int inner, float scale, ArrayView<float> dx)
+    {
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            dx[i] = dy[(i / inner) % channels] * scale;
+        }
+    }
 
     /// <summary>dx[i] = scale · dy[i / len] (backward of a last-axis sum or mean).</summary>
-    public static void BroadcastRows(Index1D i, ArrayView<float> dy, int len, float scale, ArrayView<float> dx) => dx[i] = dy[i / len] * scale;
+    public static void BroadcastRows(Index1D thread, int total, int stride, ArrayView<float> dy, int len, float scale, ArrayView<float> dx)
+    {
+        for (long item = thread; item < total; item += stride)
+        {
+            int i = (int)item;
+            dx[i] = dy[i / len] * scale;
+        }
+    }
 
     /// <summary>
     /// Sum of one value per thread over the group, in a fixed tree: with P the smallest power of two ≥ B, step

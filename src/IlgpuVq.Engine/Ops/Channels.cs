@@ -4,8 +4,8 @@ using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
-using CopyK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, int, int, ILGPU.ArrayView<float>, int, int, int, int>;
-using PermK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
+using CopyK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, int, int, ILGPU.ArrayView<float>, int, int, int, int>;
+using PermK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
 
 namespace IlgpuVq.Engine.Ops;
 
@@ -17,11 +17,11 @@ namespace IlgpuVq.Engine.Ops;
 public static class Channels
 {
     static readonly KernelSlot<CopyK> CopyKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int, int, ArrayView<float>, int, int, int, int>(ChannelKernels.CopyChannels));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, int, int, ArrayView<float>, int, int, int, int>(ChannelKernels.CopyChannels, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, int, int, ArrayView<float>, int, int, int, int>(ChannelKernels.CopyChannels)));
     static readonly KernelSlot<PermK> ToNhwcKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ChannelKernels.NchwToNhwc));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ChannelKernels.NchwToNhwc, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ChannelKernels.NchwToNhwc)));
     static readonly KernelSlot<PermK> ToNchwKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ChannelKernels.NhwcToNchw));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ChannelKernels.NhwcToNchw, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ChannelKernels.NhwcToNchw)));
 
     /// <summary>Elements per channel: the product of the dimensions after the channel axis.</summary>
     static int Inner(int[] shape)
@@ -37,7 +37,7 @@ public static class Channels
         int n = src.Shape[0], inner = Inner(src.Shape);
         long total = (long)n * count * inner;
         if (total == 0) return;
-        src.Device.Kernel(CopyKernel)((int)total, src.View, src.Shape[1], srcOffset, dst.View, dst.Shape[1], dstOffset, count, inner);
+        { int threads = src.Device.LaunchThreads((int)total); src.Device.Kernel(CopyKernel)(threads, (int)total, threads, src.View, src.Shape[1], srcOffset, dst.View, dst.Shape[1], dstOffset, count, inner); }
     }
 
     /// <summary>Concatenates along the channel axis (dim 1); all other dimensions must match.</summary>
@@ -129,7 +129,7 @@ public static class Channels
         Shape.RequireRank("to_nhwc", x, 4);
         int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
         var y = Tensor.Empty(x.Device, n, h, w, c);
-        if (y.Length > 0) x.Device.Kernel(ToNhwcKernel)(y.Length, x.View, y.View, c, h * w);
+        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(ToNhwcKernel)(threads, y.Length, threads, x.View, y.View, c, h * w); }
         return Backprop.Record(y, new PermuteBackward(toNhwc: false), x);
     }
 
@@ -139,7 +139,7 @@ public static class Channels
         Shape.RequireRank("to_nchw", x, 4);
         int n = x.Shape[0], h = x.Shape[1], w = x.Shape[2], c = x.Shape[3];
         var y = Tensor.Empty(x.Device, n, c, h, w);
-        if (y.Length > 0) x.Device.Kernel(ToNchwKernel)(y.Length, x.View, y.View, c, h * w);
+        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(ToNchwKernel)(threads, y.Length, threads, x.View, y.View, c, h * w); }
         return Backprop.Record(y, new PermuteBackward(toNhwc: true), x);
     }
 

@@ -5,9 +5,9 @@ using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
 using NearestK = System.Action<ILGPU.KernelConfig, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, int, int, int, int, int>;
-using PartialK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
-using FinishK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, float>;
-using DiffK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, float>;
+using PartialK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
+using FinishK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, float>;
+using DiffK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, float>;
 
 namespace IlgpuVq.Engine.Ops;
 
@@ -33,11 +33,11 @@ public static class Codebook
     static readonly KernelSlot<NearestK> NearestKernel = new(a =>
         a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int, int, int>(CodebookKernels.NearestCode));
     static readonly KernelSlot<PartialK> PartialKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(CodebookKernels.SquaredDiffPartials));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(CodebookKernels.SquaredDiffPartials, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(CodebookKernels.SquaredDiffPartials)));
     static readonly KernelSlot<FinishK> FinishKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, float>(CodebookKernels.SumPartials));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, float>(CodebookKernels.SumPartials, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, float>(CodebookKernels.SumPartials)));
     static readonly KernelSlot<DiffK> DiffKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(CodebookKernels.ScaledDiff));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(CodebookKernels.ScaledDiff, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(CodebookKernels.ScaledDiff)));
 
     /// <summary>For z [N,D] and codebook [K,D]: the nearest code of every row (int32 [N], ties → lowest index)
     /// and the quantized rows [N,D]. Neither output carries a gradient.</summary>
@@ -77,8 +77,8 @@ public static class Codebook
         var device = z.Device;
         int codes = codebook.Shape[0], dim = codebook.Shape[1];
         int tileCodes = Math.Clamp(TileFloats / Math.Max(1, dim), 1, codes);
-        int groupSize = Math.Min(device.MaxGroupSize, device.WarpSize * 4);
-        int groups = (rows + groupSize - 1) / groupSize;
+        int groupSize = device.GroupSize(device.WarpSize * 4);
+        int groups = Math.Max(1, Math.Min((rows + groupSize - 1) / groupSize, device.LaunchThreads(rows) / groupSize));
         var config = new KernelConfig(new Index1D(groups), new Index1D(groupSize), SharedMemoryConfig.RequestDynamic<float>(tileCodes * dim));
         device.Kernel(NearestKernel)(config, z.View, codebook.View, indices.IntView, rows, codes, dim, hw, tileCodes);
     }
@@ -112,8 +112,8 @@ public static class Codebook
         int chunk = Math.Max(1, (n + MeanChunks - 1) / MeanChunks);
         int chunks = (n + chunk - 1) / chunk;
         var partials = Tensor.Empty(device, Math.Max(1, chunks));
-        if (chunks > 0) device.Kernel(PartialKernel)(chunks, z.View, e.View, partials.View, n, chunk);
-        device.Kernel(FinishKernel)(1, partials.View, y.View, chunks, n == 0 ? 0f : scale / n);
+        if (chunks > 0) { int threads = device.LaunchThreads(chunks); device.Kernel(PartialKernel)(threads, chunks, threads, z.View, e.View, partials.View, n, chunk); }
+        { int threads = device.LaunchThreads(1); device.Kernel(FinishKernel)(threads, 1, threads, partials.View, y.View, chunks, n == 0 ? 0f : scale / n); }
         var node = new SquaredErrorBackward(z, e, n == 0 ? 0f : 2f * scale / n, gradToZ);
         return gradToZ ? Backprop.Record(y, node, z) : Backprop.Record(y, node, e);
     }
@@ -127,8 +127,8 @@ public static class Codebook
             if (g.Length > 0)
             {
                 // d/dz scale·mean((z−e)²) = 2·scale/n·(z − e); d/de = 2·scale/n·(e − z).
-                if (gradToZ) z.Device.Kernel(DiffKernel)(g.Length, z.View, e.View, dy.View, g.View, scale);
-                else z.Device.Kernel(DiffKernel)(g.Length, e.View, z.View, dy.View, g.View, scale);
+                if (gradToZ) { int threads = z.Device.LaunchThreads(g.Length); z.Device.Kernel(DiffKernel)(threads, g.Length, threads, z.View, e.View, dy.View, g.View, scale); }
+                else { int threads = z.Device.LaunchThreads(g.Length); z.Device.Kernel(DiffKernel)(threads, g.Length, threads, e.View, z.View, dy.View, g.View, scale); }
             }
             return [g];
         }

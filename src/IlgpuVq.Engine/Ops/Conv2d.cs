@@ -4,11 +4,11 @@ using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
-using TileDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+using TileDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int>;
-using WeightGradDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+using WeightGradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     IlgpuVq.Kernels.Conv2dGeometry, int>;
-using BiasGradDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int, int>;
+using BiasGradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int, int>;
 
 namespace IlgpuVq.Engine.Ops;
 
@@ -30,15 +30,15 @@ public readonly record struct Padding2d(int Top, int Bottom, int Left, int Right
 public static class Conv2d
 {
     internal static readonly KernelSlot<TileDelegate> ForwardKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.Forward));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.Forward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.Forward)));
     internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.InputGrad));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.InputGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.InputGrad)));
     internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.WeightGrad));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.WeightGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.WeightGrad)));
     internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int, int>(Conv2dKernels.BiasGrad));
-    static readonly KernelSlot<Action<Index1D, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(Conv2dKernels.SumChunks));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int, int, int>(Conv2dKernels.BiasGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int, int, int>(Conv2dKernels.BiasGrad)));
+    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(a =>
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(Conv2dKernels.SumChunks, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(Conv2dKernels.SumChunks)));
 
     /// <summary>Convolution with the same stride and padding in both directions.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) =>
@@ -83,13 +83,13 @@ public static class Conv2d
     internal static void LaunchForward(ComputeDevice device, Tensor x, Tensor weight, Tensor? bias, Tensor y, Conv2dGeometry g)
     {
         int extent = g.N * Tiles(g.Cout, Conv2dKernels.TileC) * g.OH * Tiles(g.OW, Conv2dKernels.TileW);
-        device.Kernel(ForwardKernel)(extent, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0);
+        { int threads = device.LaunchThreads(extent); device.Kernel(ForwardKernel)(threads, extent, threads, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0); }
     }
 
     internal static void LaunchInputGrad(ComputeDevice device, Tensor dy, Tensor weight, Tensor? bias, Tensor dx, Conv2dGeometry g)
     {
         int extent = g.N * Tiles(g.Cin, Conv2dKernels.TileC) * g.H * InputGradColumnTiles(g.W, g.SW);
-        device.Kernel(InputGradKernel)(extent, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0);
+        { int threads = device.LaunchThreads(extent); device.Kernel(InputGradKernel)(threads, extent, threads, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0); }
     }
 
     internal static void LaunchWeightGrad(ComputeDevice device, Tensor dy, Tensor x, Tensor dw, Conv2dGeometry g) =>
@@ -106,12 +106,12 @@ public static class Conv2d
         int per = BatchesPerChunk(device, tiles, g.N), chunks = Tiles(g.N, per);
         if (chunks == 1)
         {
-            device.Kernel(slot)(tiles, first, second, dw.View, g, per);
+            { int threads = device.LaunchThreads(tiles); device.Kernel(slot)(threads, tiles, threads, first, second, dw.View, g, per); }
             return;
         }
         var partial = Tensor.Empty(device, chunks, dw.Length);
-        device.Kernel(slot)(chunks * tiles, first, second, partial.View, g, per);
-        device.Kernel(SumChunksKernel)(dw.Length, partial.View, dw.View, chunks, dw.Length);
+        { int threads = device.LaunchThreads(chunks * tiles); device.Kernel(slot)(threads, chunks * tiles, threads, first, second, partial.View, g, per); }
+        { int threads = device.LaunchThreads(dw.Length); device.Kernel(SumChunksKernel)(threads, dw.Length, threads, partial.View, dw.View, chunks, dw.Length); }
         partial.Dispose(); // safe: the pool hands it out again only to work queued after this on the same stream
     }
 
@@ -124,23 +124,23 @@ public static class Conv2d
         int per = BatchesPerChunk(device, c, n), chunks = Tiles(n, per);
         if (chunks == 1)
         {
-            device.Kernel(BiasGradKernel)(c, dy.View, db.View, n, c, plane, per);
+            { int threads = device.LaunchThreads(c); device.Kernel(BiasGradKernel)(threads, c, threads, dy.View, db.View, n, c, plane, per); }
             return db;
         }
         var partial = Tensor.Empty(device, chunks, c);
-        device.Kernel(BiasGradKernel)(chunks * c, dy.View, partial.View, n, c, plane, per);
-        device.Kernel(SumChunksKernel)(c, partial.View, db.View, chunks, c);
+        { int threads = device.LaunchThreads(chunks * c); device.Kernel(BiasGradKernel)(threads, chunks * c, threads, dy.View, partial.View, n, c, plane, per); }
+        { int threads = device.LaunchThreads(c); device.Kernel(SumChunksKernel)(threads, c, threads, partial.View, db.View, chunks, c); }
         partial.Dispose();
         return db;
     }
 
     /// <summary>
     /// Batches per chunk so that chunks × <paramref name="threads"/> roughly fills the device
-    /// (multiprocessors × threads per multiprocessor); all of <paramref name="batch"/> when one chunk already does.
+    /// (the launch-size cap of <see cref="ComputeDevice.LaunchThreads"/>); all of <paramref name="batch"/> when one chunk already does.
     /// </summary>
     static int BatchesPerChunk(ComputeDevice device, int threads, int batch)
     {
-        long capacity = (long)device.Accelerator.NumMultiprocessors * device.Accelerator.MaxNumThreadsPerMultiprocessor;
+        long capacity = device.LaunchThreads(long.MaxValue);
         long wanted = Math.Clamp((capacity + threads - 1) / Math.Max(1, threads), 1, batch);
         return (int)((batch + wanted - 1) / wanted);
     }

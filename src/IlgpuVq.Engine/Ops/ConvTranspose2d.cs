@@ -4,9 +4,9 @@ using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
-using ForwardDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+using ForwardDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int>;
-using GradDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+using GradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     IlgpuVq.Kernels.Conv2dGeometry>;
 
 namespace IlgpuVq.Engine.Ops;
@@ -20,11 +20,11 @@ namespace IlgpuVq.Engine.Ops;
 public static class ConvTranspose2d
 {
     static readonly KernelSlot<ForwardDelegate> ForwardKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.Forward));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.Forward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.Forward)));
     static readonly KernelSlot<GradDelegate> InputGradKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry>(ConvTranspose2dKernels.InputGrad));
-    static readonly KernelSlot<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>> WeightGradKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.WeightGrad));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry>(ConvTranspose2dKernels.InputGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry>(ConvTranspose2dKernels.InputGrad)));
+    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>> WeightGradKernel = new(a =>
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.WeightGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.WeightGrad)));
 
     /// <summary>Transposed convolution with the same stride, padding and output padding on both axes.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0, int outputPadding = 0) =>
@@ -60,7 +60,7 @@ public static class ConvTranspose2d
         var device = x.Device;
         var y = Tensor.Empty(device, n, cout, hout, wout);
         int extent = n * Conv2d.Tiles(cout, Conv2dKernels.TileC) * hout * Conv2d.InputGradColumnTiles(wout, strideW);
-        device.Kernel(ForwardKernel)(extent, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0);
+        { int threads = device.LaunchThreads(extent); device.Kernel(ForwardKernel)(threads, extent, threads, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0); }
         var inputs = bias == null ? new[] { x, weight } : new[] { x, weight, bias };
         return Backprop.Record(y, new ConvTranspose2dBackward(x, weight, g, bias != null), inputs);
     }
@@ -75,7 +75,7 @@ public static class ConvTranspose2d
             {
                 dx = Tensor.Empty(device, x.Shape);
                 int extent = g.N * Conv2d.Tiles(g.Cout, Conv2dKernels.TileC) * g.OH * Conv2d.Tiles(g.OW, Conv2dKernels.TileW);
-                device.Kernel(InputGradKernel)(extent, dy.View, weight.View, dx.View, g);
+                { int threads = device.LaunchThreads(extent); device.Kernel(InputGradKernel)(threads, extent, threads, dy.View, weight.View, dx.View, g); }
             }
             if (Needs(1))
             {

@@ -4,10 +4,10 @@ using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
-using NllK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
-using PartialK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
-using FinishK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, float>;
-using BackK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, float, int>;
+using NllK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
+using PartialK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
+using FinishK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, float>;
+using BackK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, float, int>;
 
 namespace IlgpuVq.Engine.Ops;
 
@@ -23,13 +23,13 @@ public static class CrossEntropy
     const int MeanChunks = 64;
 
     static readonly KernelSlot<NllK> NllKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(CrossEntropyKernels.Nll));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(CrossEntropyKernels.Nll, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(CrossEntropyKernels.Nll)));
     static readonly KernelSlot<PartialK> PartialKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(CrossEntropyKernels.PartialSums));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(CrossEntropyKernels.PartialSums, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(CrossEntropyKernels.PartialSums)));
     static readonly KernelSlot<FinishK> FinishKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, float>(CrossEntropyKernels.SumPartials));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, float>(CrossEntropyKernels.SumPartials, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, float>(CrossEntropyKernels.SumPartials)));
     static readonly KernelSlot<BackK> BackKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int>(CrossEntropyKernels.SoftmaxBackward));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int>(CrossEntropyKernels.SoftmaxBackward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int>(CrossEntropyKernels.SoftmaxBackward)));
 
     /// <summary>Mean negative log-likelihood over all positions → shape [1].</summary>
     public static Tensor Mean(Tensor logits, Tensor targets)
@@ -40,8 +40,8 @@ public static class CrossEntropy
         int chunk = Math.Max(1, (positions + MeanChunks - 1) / MeanChunks);
         int chunks = (positions + chunk - 1) / chunk;
         var partials = Tensor.Empty(logits.Device, Math.Max(1, chunks));
-        if (chunks > 0) logits.Device.Kernel(PartialKernel)(chunks, nll.View, partials.View, positions, chunk);
-        logits.Device.Kernel(FinishKernel)(1, partials.View, y.View, chunks, positions == 0 ? 0f : 1f / positions);
+        if (chunks > 0) { int threads = logits.Device.LaunchThreads(chunks); logits.Device.Kernel(PartialKernel)(threads, chunks, threads, nll.View, partials.View, positions, chunk); }
+        { int threads = logits.Device.LaunchThreads(1); logits.Device.Kernel(FinishKernel)(threads, 1, threads, partials.View, y.View, chunks, positions == 0 ? 0f : 1f / positions); }
         return Backprop.Record(y, new NllBackward(logits, targets, lse, classes, hw, perPosition: false), logits);
     }
 
@@ -75,7 +75,7 @@ public static class CrossEntropy
         var nll = Tensor.Empty(logits.Device, targets.Shape);
         var lse = Tensor.Empty(logits.Device, positions);
         if (positions > 0)
-            logits.Device.Kernel(NllKernel)(positions, logits.View, targets.IntView, nll.View, lse.View, classes, hw);
+            { int threads = logits.Device.LaunchThreads(positions); logits.Device.Kernel(NllKernel)(threads, positions, threads, logits.View, targets.IntView, nll.View, lse.View, classes, hw); }
         return (nll, lse);
     }
 
@@ -87,8 +87,8 @@ public static class CrossEntropy
             var dx = Tensor.Empty(logits.Device, logits.Shape);
             if (dx.Length == 0) return [dx];
             float scale = perPosition ? 1f : 1f / targets.Length;
-            logits.Device.Kernel(BackKernel)(dx.Length, logits.View, targets.IntView, lse.View, dy.View, dx.View,
-                classes, hw, scale, perPosition ? 1 : 0);
+            { int threads = logits.Device.LaunchThreads(dx.Length); logits.Device.Kernel(BackKernel)(threads, dx.Length, threads, logits.View, targets.IntView, lse.View, dy.View, dx.View,
+                classes, hw, scale, perPosition ? 1 : 0); }
             return [dx];
         }
     }

@@ -5,10 +5,10 @@ using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
 using V = ILGPU.ArrayView<float>;
-using K2 = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>>;
-using K3 = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>>;
-using KScalar = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, float, ILGPU.ArrayView<float>>;
-using KChannel = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, int, int, ILGPU.ArrayView<float>>;
+using K2 = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>>;
+using K3 = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>>;
+using KScalar = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, float, ILGPU.ArrayView<float>>;
+using KChannel = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, int, int, ILGPU.ArrayView<float>>;
 
 namespace IlgpuVq.Engine.Ops;
 
@@ -19,11 +19,11 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Elementwise
 {
-    static KernelSlot<K3> Slot3(Action<Index1D, V, V, V> k) => new(a => a.LoadAutoGroupedStreamKernel(k));
-    static KernelSlot<K2> Slot2(Action<Index1D, V, V> k) => new(a => a.LoadAutoGroupedStreamKernel(k));
+    static KernelSlot<K3> Slot3(Action<Index1D, int, int, V, V, V> k) => new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel(k, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel(k)));
+    static KernelSlot<K2> Slot2(Action<Index1D, int, int, V, V> k) => new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel(k, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel(k)));
 
-    static readonly KernelSlot<Action<Index1D, V, float>> FillKernel = new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, float>(ElementwiseKernels.Fill));
-    static readonly KernelSlot<Action<Index1D, V, float>> ScaleInPlaceKernel = new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, float>(ElementwiseKernels.ScaleInPlace));
+    static readonly KernelSlot<Action<Index1D, int, int, V, float>> FillKernel = new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, float>(ElementwiseKernels.Fill, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, float>(ElementwiseKernels.Fill)));
+    static readonly KernelSlot<Action<Index1D, int, int, V, float>> ScaleInPlaceKernel = new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, float>(ElementwiseKernels.ScaleInPlace, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, float>(ElementwiseKernels.ScaleInPlace)));
     static readonly KernelSlot<K3> AddKernel = Slot3(ElementwiseKernels.Add);
     static readonly KernelSlot<K3> SubKernel = Slot3(ElementwiseKernels.Sub);
     static readonly KernelSlot<K3> MulKernel = Slot3(ElementwiseKernels.Mul);
@@ -34,26 +34,26 @@ public static class Elementwise
     static readonly KernelSlot<K3> TanhBackwardKernel = Slot3(ElementwiseKernels.TanhBackward);
     static readonly KernelSlot<K2> SigmoidKernel = Slot2(ElementwiseKernels.Sigmoid);
     static readonly KernelSlot<K3> SigmoidBackwardKernel = Slot3(ElementwiseKernels.SigmoidBackward);
-    static readonly KernelSlot<KScalar> ScaleKernel = new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, float, V>(ElementwiseKernels.Scale));
-    static readonly KernelSlot<KScalar> AddScalarKernel = new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, float, V>(ElementwiseKernels.AddScalar));
-    static readonly KernelSlot<Action<Index1D, V, V, int, int, V>> BiasAddKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, V, int, int, V>(ElementwiseKernels.BiasAdd));
-    static readonly KernelSlot<KChannel> GatedKernel = new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, int, int, V>(ElementwiseKernels.GatedActivation));
-    static readonly KernelSlot<Action<Index1D, V, V, int, int, V>> GatedBackwardKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, V, int, int, V>(ElementwiseKernels.GatedActivationBackward));
+    static readonly KernelSlot<KScalar> ScaleKernel = new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, float, V>(ElementwiseKernels.Scale, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, float, V>(ElementwiseKernels.Scale)));
+    static readonly KernelSlot<KScalar> AddScalarKernel = new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, float, V>(ElementwiseKernels.AddScalar, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, float, V>(ElementwiseKernels.AddScalar)));
+    static readonly KernelSlot<Action<Index1D, int, int, V, V, int, int, V>> BiasAddKernel =
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, V, int, int, V>(ElementwiseKernels.BiasAdd, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, V, int, int, V>(ElementwiseKernels.BiasAdd)));
+    static readonly KernelSlot<KChannel> GatedKernel = new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, int, int, V>(ElementwiseKernels.GatedActivation, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, int, V>(ElementwiseKernels.GatedActivation)));
+    static readonly KernelSlot<Action<Index1D, int, int, V, V, int, int, V>> GatedBackwardKernel =
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, V, int, int, V>(ElementwiseKernels.GatedActivationBackward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, V, int, int, V>(ElementwiseKernels.GatedActivationBackward)));
 
     /// <summary>A new tensor of <paramref name="shape"/> with every element <paramref name="value"/>.</summary>
     public static Tensor Fill(ComputeDevice device, float value, params int[] shape)
     {
         var y = Tensor.Empty(device, shape);
-        if (y.Length > 0) device.Kernel(FillKernel)(y.Length, y.View, value);
+        if (y.Length > 0) { int threads = device.LaunchThreads(y.Length); device.Kernel(FillKernel)(threads, y.Length, threads, y.View, value); }
         return y;
     }
 
     /// <summary>Sets every element of <paramref name="y"/> to <paramref name="value"/>, in place, outside autograd.</summary>
     public static void FillInPlace(Tensor y, float value)
     {
-        if (y.Length > 0) y.Device.Kernel(FillKernel)(y.Length, y.View, value);
+        if (y.Length > 0) { int threads = y.Device.LaunchThreads(y.Length); y.Device.Kernel(FillKernel)(threads, y.Length, threads, y.View, value); }
     }
 
     static Tensor Binary(string op, KernelSlot<K3> slot, Tensor a, Tensor b)
@@ -61,14 +61,14 @@ public static class Elementwise
         Shape.RequireSame(op, a, b);
         Shape.RequireSameDevice(op, a, b);
         var y = Tensor.Empty(a.Device, a.Shape);
-        if (y.Length > 0) a.Device.Kernel(slot)(y.Length, a.View, b.View, y.View);
+        if (y.Length > 0) { int threads = a.Device.LaunchThreads(y.Length); a.Device.Kernel(slot)(threads, y.Length, threads, a.View, b.View, y.View); }
         return y;
     }
 
     static Tensor Unary(KernelSlot<K2> slot, Tensor x)
     {
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) x.Device.Kernel(slot)(y.Length, x.View, y.View);
+        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(slot)(threads, y.Length, threads, x.View, y.View); }
         return y;
     }
 
@@ -84,7 +84,7 @@ public static class Elementwise
     public static void AddInPlace(Tensor y, Tensor x)
     {
         Shape.RequireSame("add_", y, x);
-        if (y.Length > 0) y.Device.Kernel(AddInPlaceKernel)(y.Length, y.View, x.View);
+        if (y.Length > 0) { int threads = y.Device.LaunchThreads(y.Length); y.Device.Kernel(AddInPlaceKernel)(threads, y.Length, threads, y.View, x.View); }
     }
 
     /// <summary>a - b.</summary>
@@ -119,14 +119,14 @@ public static class Elementwise
     static Tensor ScaleRaw(Tensor x, float s)
     {
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) x.Device.Kernel(ScaleKernel)(y.Length, x.View, s, y.View);
+        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(ScaleKernel)(threads, y.Length, threads, x.View, s, y.View); }
         return y;
     }
 
     /// <summary>y *= s, in place and outside autograd (optimizer, gradient clipping).</summary>
     public static void ScaleInPlace(Tensor y, float s)
     {
-        if (y.Length > 0) y.Device.Kernel(ScaleInPlaceKernel)(y.Length, y.View, s);
+        if (y.Length > 0) { int threads = y.Device.LaunchThreads(y.Length); y.Device.Kernel(ScaleInPlaceKernel)(threads, y.Length, threads, y.View, s); }
     }
 
     /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (same shape), outside autograd.</summary>
@@ -140,7 +140,7 @@ public static class Elementwise
     public static Tensor AddScalar(Tensor x, float s)
     {
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) x.Device.Kernel(AddScalarKernel)(y.Length, x.View, s, y.View);
+        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(AddScalarKernel)(threads, y.Length, threads, x.View, s, y.View); }
         return Backprop.Record(y, new IdentityBackward(), x);
     }
 
@@ -160,7 +160,7 @@ public static class Elementwise
         Shape.RequireSameDevice("bias_add", x, bias);
         int channels = x.Shape[1], inner = x.Length == 0 ? 1 : x.Length / (x.Shape[0] * channels);
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) x.Device.Kernel(BiasAddKernel)(y.Length, x.View, bias.View, channels, Math.Max(inner, 1), y.View);
+        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(BiasAddKernel)(threads, y.Length, threads, x.View, bias.View, channels, Math.Max(inner, 1), y.View); }
         return Backprop.Record(y, new BiasAddBackward(), x, bias);
     }
 
@@ -192,7 +192,7 @@ public static class Elementwise
         public override Tensor?[] Backward(Tensor dy)
         {
             var dx = Tensor.Empty(saved.Device, saved.Shape);
-            if (dx.Length > 0) saved.Device.Kernel(kernel)(dx.Length, saved.View, dy.View, dx.View);
+            if (dx.Length > 0) { int threads = saved.Device.LaunchThreads(dx.Length); saved.Device.Kernel(kernel)(threads, dx.Length, threads, saved.View, dy.View, dx.View); }
             return [dx];
         }
     }
@@ -210,7 +210,7 @@ public static class Elementwise
         int channels = shape[1];
         int inner = x.Length == 0 ? 1 : x.Length / (x.Shape[0] * x.Shape[1]);
         var y = Tensor.Empty(x.Device, shape);
-        if (y.Length > 0) x.Device.Kernel(GatedKernel)(y.Length, x.View, channels, inner, y.View);
+        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(GatedKernel)(threads, y.Length, threads, x.View, channels, inner, y.View); }
         return Backprop.Record(y, new GatedBackward(x, channels, inner), x);
     }
 
@@ -219,7 +219,7 @@ public static class Elementwise
         public override Tensor?[] Backward(Tensor dy)
         {
             var dx = Tensor.Empty(x.Device, x.Shape);
-            if (dy.Length > 0) x.Device.Kernel(GatedBackwardKernel)(dy.Length, x.View, dy.View, channels, inner, dx.View);
+            if (dy.Length > 0) { int threads = x.Device.LaunchThreads(dy.Length); x.Device.Kernel(GatedBackwardKernel)(threads, dy.Length, threads, x.View, dy.View, channels, inner, dx.View); }
             return [dx];
         }
     }

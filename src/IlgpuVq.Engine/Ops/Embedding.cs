@@ -4,12 +4,12 @@ using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
-using GatherK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, int, int>;
-using GatherNchwK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, int, int, int>;
-using CountK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, int>;
-using FillK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, int>;
-using BackK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, int>;
-using BackNchwK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, int, int>;
+using GatherK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, int, int>;
+using GatherNchwK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, int, int, int>;
+using CountK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, int>;
+using FillK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, int>;
+using BackK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, int>;
+using BackNchwK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, int, int>;
 
 namespace IlgpuVq.Engine.Ops;
 
@@ -22,19 +22,19 @@ namespace IlgpuVq.Engine.Ops;
 public static class Embedding
 {
     static readonly KernelSlot<GatherK> GatherKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.Gather));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.Gather, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.Gather)));
     static readonly KernelSlot<GatherNchwK> GatherNchwKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(EmbeddingKernels.GatherNchw));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(EmbeddingKernels.GatherNchw, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(EmbeddingKernels.GatherNchw)));
     static readonly KernelSlot<CountK> CountKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.CountIndices));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.CountIndices, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.CountIndices)));
     static readonly KernelSlot<CountK> ScanKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.ExclusiveScan));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.ExclusiveScan, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.ExclusiveScan)));
     static readonly KernelSlot<FillK> FillKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.FillPositions));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.FillPositions, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.FillPositions)));
     static readonly KernelSlot<BackK> BackKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int>(EmbeddingKernels.GatherBackward));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int>(EmbeddingKernels.GatherBackward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int>(EmbeddingKernels.GatherBackward)));
     static readonly KernelSlot<BackNchwK> BackNchwKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.GatherNchwBackward));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.GatherNchwBackward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.GatherNchwBackward)));
 
     static void CheckTable(string op, Tensor table, Tensor indices)
     {
@@ -50,7 +50,7 @@ public static class Embedding
         CheckTable("embedding", table, indices);
         int k = table.Shape[0], d = table.Shape[1];
         var y = Tensor.Empty(table.Device, [.. indices.Shape, d]);
-        if (y.Length > 0) table.Device.Kernel(GatherKernel)(y.Length, table.View, indices.IntView, y.View, k, d);
+        if (y.Length > 0) { int threads = table.Device.LaunchThreads(y.Length); table.Device.Kernel(GatherKernel)(threads, y.Length, threads, table.View, indices.IntView, y.View, k, d); }
         return Backprop.Record(y, new LookupBackward(table.Shape, indices, hw: 0), table);
     }
 
@@ -62,7 +62,7 @@ public static class Embedding
         int k = table.Shape[0], d = table.Shape[1];
         int b = indices.Shape[0], h = indices.Shape[1], w = indices.Shape[2];
         var y = Tensor.Empty(table.Device, b, d, h, w);
-        if (y.Length > 0) table.Device.Kernel(GatherNchwKernel)(y.Length, table.View, indices.IntView, y.View, k, d, h * w);
+        if (y.Length > 0) { int threads = table.Device.LaunchThreads(y.Length); table.Device.Kernel(GatherNchwKernel)(threads, y.Length, threads, table.View, indices.IntView, y.View, k, d, h * w); }
         return Backprop.Record(y, new LookupBackward(table.Shape, indices, hw: h * w), table);
     }
 
@@ -72,7 +72,7 @@ public static class Embedding
         if (indices.DType != DType.Int32) throw new ArgumentException($"count_indices: indices must be Int32, got {indices.Describe()}");
         if (codes < 0) throw new ArgumentException($"count_indices: negative code count {codes}");
         var counts = Tensor.EmptyInt(indices.Device, codes);
-        if (codes > 0) indices.Device.Kernel(CountKernel)(codes, indices.IntView, counts.IntView, indices.Length);
+        if (codes > 0) { int threads = indices.Device.LaunchThreads(codes); indices.Device.Kernel(CountKernel)(threads, codes, threads, indices.IntView, counts.IntView, indices.Length); }
         return counts;
     }
 
@@ -82,9 +82,9 @@ public static class Embedding
         var device = indices.Device;
         var counts = CountIndices(indices, codes);
         var offsets = Tensor.EmptyInt(device, codes + 1);
-        device.Kernel(ScanKernel)(1, counts.IntView, offsets.IntView, codes);
+        { int threads = device.LaunchThreads(1); device.Kernel(ScanKernel)(threads, 1, threads, counts.IntView, offsets.IntView, codes); }
         var list = Tensor.EmptyInt(device, indices.Length);
-        if (codes > 0) device.Kernel(FillKernel)(codes, indices.IntView, offsets.IntView, list.IntView, indices.Length);
+        if (codes > 0) { int threads = device.LaunchThreads(codes); device.Kernel(FillKernel)(threads, codes, threads, indices.IntView, offsets.IntView, list.IntView, indices.Length); }
         return (offsets, list);
     }
 
@@ -97,8 +97,8 @@ public static class Embedding
             var dtable = Tensor.Empty(dy.Device, tableShape);
             if (dtable.Length == 0) return [dtable];
             var (offsets, list) = PositionsByCode(indices, k);
-            if (hw == 0) dy.Device.Kernel(BackKernel)(dtable.Length, dy.View, offsets.IntView, list.IntView, dtable.View, d);
-            else dy.Device.Kernel(BackNchwKernel)(dtable.Length, dy.View, offsets.IntView, list.IntView, dtable.View, d, hw);
+            if (hw == 0) { int threads = dy.Device.LaunchThreads(dtable.Length); dy.Device.Kernel(BackKernel)(threads, dtable.Length, threads, dy.View, offsets.IntView, list.IntView, dtable.View, d); }
+            else { int threads = dy.Device.LaunchThreads(dtable.Length); dy.Device.Kernel(BackNchwKernel)(threads, dtable.Length, threads, dy.View, offsets.IntView, list.IntView, dtable.View, d, hw); }
             return [dtable];
         }
     }

@@ -4,9 +4,9 @@ using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
-using NaiveDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+using NaiveDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     int, int, int, int, int, int>;
-using TiledDelegate = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+using TiledDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     int, int, int, int, int, int, int>;
 
 namespace IlgpuVq.Engine.Ops;
@@ -20,9 +20,9 @@ namespace IlgpuVq.Engine.Ops;
 public static class Gemm
 {
     static readonly KernelSlot<TiledDelegate> TiledKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int>(GemmKernels.Tiled));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int>(GemmKernels.Tiled, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int>(GemmKernels.Tiled)));
     static readonly KernelSlot<NaiveDelegate> NaiveKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>(GemmKernels.Naive));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>(GemmKernels.Naive, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>(GemmKernels.Naive)));
 
     /// <summary>op(A)·op(B) with the register-tiled kernel.</summary>
     public static Tensor Apply(Tensor a, Tensor b, bool transA = false, bool transB = false) => Run(a, b, transA, transB, naive: false);
@@ -54,11 +54,11 @@ public static class Gemm
         int sam = transA ? 1 : k, sak = transA ? m : 1;
         int sbk = transB ? 1 : n, sbn = transB ? k : 1;
         if (naive)
-            device.Kernel(NaiveKernel)(c.Length, a.View, b.View, c.View, n, k, sam, sak, sbk, sbn);
+            { int threads = device.LaunchThreads(c.Length); device.Kernel(NaiveKernel)(threads, c.Length, threads, a.View, b.View, c.View, n, k, sam, sak, sbk, sbn); }
         else
         {
             int tiles = ((m + GemmKernels.TileM - 1) / GemmKernels.TileM) * ((n + GemmKernels.TileN - 1) / GemmKernels.TileN);
-            device.Kernel(TiledKernel)(tiles, a.View, b.View, c.View, m, n, k, sam, sak, sbk, sbn);
+            { int threads = device.LaunchThreads(tiles); device.Kernel(TiledKernel)(threads, tiles, threads, a.View, b.View, c.View, m, n, k, sam, sak, sbk, sbn); }
         }
         return c;
     }

@@ -15,8 +15,8 @@ public static class Loss
 {
     static readonly KernelSlot<Action<KernelConfig, V, V, int, float, V>> PartialsKernel =
         new(a => a.LoadStreamKernel<V, V, int, float, V>(LossKernels.SquaredErrorPartials));
-    static readonly KernelSlot<Action<Index1D, V, V, V, float, V>> BackwardKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, V, V, float, V>(LossKernels.MseBackward));
+    static readonly KernelSlot<Action<Index1D, int, int, V, V, V, float, V>> BackwardKernel =
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, V, V, float, V>(LossKernels.MseBackward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, V, V, float, V>(LossKernels.MseBackward)));
 
     /// <summary>
     /// Mean squared error mean((prediction - target)²) → [1], fused into one deterministic reduction. Gradients flow
@@ -42,7 +42,7 @@ public static class Loss
         Tensor Grad(float scale, Tensor dy)
         {
             var d = Tensor.Empty(prediction.Device, prediction.Shape);
-            prediction.Device.Kernel(BackwardKernel)(d.Length, prediction.View, target.View, dy.View, scale, d.View);
+            { int threads = prediction.Device.LaunchThreads(d.Length); prediction.Device.Kernel(BackwardKernel)(threads, d.Length, threads, prediction.View, target.View, dy.View, scale, d.View); }
             return d;
         }
     }

@@ -32,10 +32,10 @@ public enum MaskType
 /// </summary>
 public static class MaskedConv2d
 {
-    static readonly KernelSlot<Action<Index1D, ArrayView<float>, int, int, int, int>> BuildKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int, int, int, int>(MaskedConv2dKernels.BuildMask));
-    static readonly KernelSlot<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>> MultiplyKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(MaskedConv2dKernels.Multiply));
+    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, int, int, int, int>> BuildKernel = new(a =>
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, int, int, int, int>(MaskedConv2dKernels.BuildMask, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, int, int, int, int>(MaskedConv2dKernels.BuildMask)));
+    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>> MultiplyKernel = new(a =>
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>(MaskedConv2dKernels.Multiply, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>(MaskedConv2dKernels.Multiply)));
 
     /// <summary>A [cOut,cIn,kH,kW] mask of zeros and ones, built on <paramref name="device"/> (in the current scope).
     /// Horizontal masks need kH = 1; vertical ones kH ≤ kW/2 + 1 or a full kW×kW kernel.</summary>
@@ -46,7 +46,7 @@ public static class MaskedConv2d
         if (kind == MaskKind.Horizontal && kH != 1)
             throw new ArgumentException($"masked_conv2d: a horizontal-stack mask needs a 1×k kernel, got {kH}x{kW}");
         var mask = Tensor.Empty(device, cOut, cIn, kH, kW);
-        device.Kernel(BuildKernel)(mask.Length, mask.View, (int)kind, (int)type, kH, kW);
+        { int threads = device.LaunchThreads(mask.Length); device.Kernel(BuildKernel)(threads, mask.Length, threads, mask.View, (int)kind, (int)type, kH, kW); }
         return mask;
     }
 
@@ -87,7 +87,7 @@ public static class MaskedConv2d
         Shape.RequireSame("masked_conv2d (weight vs mask)", weight, mask);
         Shape.RequireSameDevice("masked_conv2d", weight, mask);
         var masked = Tensor.Empty(weight.Device, weight.Shape);
-        if (masked.Length > 0) weight.Device.Kernel(MultiplyKernel)(masked.Length, weight.View, mask.View, masked.View);
+        if (masked.Length > 0) { int threads = weight.Device.LaunchThreads(masked.Length); weight.Device.Kernel(MultiplyKernel)(threads, masked.Length, threads, weight.View, mask.View, masked.View); }
         Backprop.Record(masked, new MaskBackward(mask), weight);
         return Conv2d.Apply(x, masked, bias, 1, 1, padding);
     }
@@ -97,7 +97,7 @@ public static class MaskedConv2d
         public override Tensor?[] Backward(Tensor dMasked)
         {
             var dw = Tensor.Empty(mask.Device, mask.Shape);
-            if (dw.Length > 0) mask.Device.Kernel(MultiplyKernel)(dw.Length, dMasked.View, mask.View, dw.View);
+            if (dw.Length > 0) { int threads = mask.Device.LaunchThreads(dw.Length); mask.Device.Kernel(MultiplyKernel)(threads, dw.Length, threads, dMasked.View, mask.View, dw.View); }
             return [dw];
         }
     }

@@ -4,8 +4,8 @@ using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
-using RowsK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int>;
-using ColsK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
+using RowsK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int>;
+using ColsK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
 
 namespace IlgpuVq.Engine.Ops;
 
@@ -18,9 +18,9 @@ namespace IlgpuVq.Engine.Ops;
 public static class Shift
 {
     static readonly KernelSlot<RowsK> RowsKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(ShiftKernels.ShiftRows));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int, int>(ShiftKernels.ShiftRows, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int, int>(ShiftKernels.ShiftRows)));
     static readonly KernelSlot<ColsK> ColsKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ShiftKernels.ShiftColumns));
+        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ShiftKernels.ShiftColumns, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ShiftKernels.ShiftColumns)));
 
     /// <summary>y[n,c,i,j] = x[n,c,i−amount,j], zero where i &lt; amount.</summary>
     public static Tensor Down(Tensor x, int amount = 1)
@@ -47,14 +47,14 @@ public static class Shift
     static Tensor Rows(Tensor x, int shift)
     {
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) x.Device.Kernel(RowsKernel)(y.Length, x.View, y.View, x.Shape[2], x.Shape[3], Clamp(shift, x.Shape[2]));
+        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(RowsKernel)(threads, y.Length, threads, x.View, y.View, x.Shape[2], x.Shape[3], Clamp(shift, x.Shape[2])); }
         return y;
     }
 
     static Tensor Columns(Tensor x, int shift)
     {
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) x.Device.Kernel(ColsKernel)(y.Length, x.View, y.View, x.Shape[3], Clamp(shift, x.Shape[3]));
+        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(ColsKernel)(threads, y.Length, threads, x.View, y.View, x.Shape[3], Clamp(shift, x.Shape[3])); }
         return y;
     }
 

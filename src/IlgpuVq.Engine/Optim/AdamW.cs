@@ -15,8 +15,8 @@ namespace IlgpuVq.Engine.Optim;
 /// </summary>
 public sealed class AdamW : Optimizer
 {
-    static readonly KernelSlot<Action<Index1D, V, V, V, V, AdamWStepConstants>> StepKernel =
-        new(a => a.LoadAutoGroupedStreamKernel<Index1D, V, V, V, V, AdamWStepConstants>(AdamWKernels.Step));
+    static readonly KernelSlot<Action<Index1D, int, int, V, V, V, V, AdamWStepConstants>> StepKernel =
+        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, V, V, V, AdamWStepConstants>(AdamWKernels.Step, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, V, V, V, AdamWStepConstants>(AdamWKernels.Step)));
 
     readonly Tensor[] expAvg, expAvgSq;
 
@@ -68,7 +68,7 @@ public sealed class AdamW : Optimizer
         {
             var p = Parameters[i];
             if (p.Grad == null || p.Length == 0) continue;
-            p.Device.Kernel(StepKernel)(p.Length, p.View, p.Grad.View, expAvg[i].View, expAvgSq[i].View, k);
+            { int threads = p.Device.LaunchThreads(p.Length); p.Device.Kernel(StepKernel)(threads, p.Length, threads, p.View, p.Grad.View, expAvg[i].View, expAvgSq[i].View, k); }
         }
     }
 
