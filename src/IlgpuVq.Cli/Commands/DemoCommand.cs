@@ -14,13 +14,13 @@ namespace IlgpuVq.Cli.Commands;
 /// <summary>The sizes of the demo pipeline, chosen to finish well inside 15 minutes on a 2-core CPU.</summary>
 public sealed record DemoPlan
 {
-    public int Images { get; init; } = 1200;
+    public int Images { get; init; } = 2000;
     public int ImageSize { get; init; } = 32;
-    public VqVaeConfig VqVae { get; init; } = VqVaeConfig.Preset("demo") with { Ema = true, DeadCodeWindow = 50 };
-    public int VqVaeEpochs { get; init; } = 8;
+    public VqVaeConfig VqVae { get; init; } = VqVaeConfig.Preset("demo") with { NumCodes = 64, EmbeddingDim = 32, Ema = true, DeadCodeWindow = 50 };
+    public int VqVaeEpochs { get; init; } = 12;
     public float VqVaeLr { get; init; } = 2e-3f;
     public PixelCnnConfig Prior { get; init; } = new() { Channels = 32, Layers = 5, HeadChannels = 64 };
-    public int PriorEpochs { get; init; } = 12;
+    public int PriorEpochs { get; init; } = 10;
     public float PriorLr { get; init; } = 2e-3f;
     public int BatchSize { get; init; } = 32;
     public int Samples { get; init; } = 64;

@@ -14,7 +14,7 @@ public static class DevicesCommand
         {
             var table = new Table().AddColumns("name", "type", "description", "memory", "warp", "max group");
             foreach (var d in DeviceCatalog.Available())
-                table.AddRow(d.Name, d.Type.ToString(), Markup.Escape(d.Description), FormatBytes(d.MemoryBytes), d.WarpSize.ToString(), d.MaxGroupSize.ToString());
+                table.AddRow(d.Name, d.Type.ToString(), Markup.Escape(d.Description), d.Type == ILGPU.Runtime.AcceleratorType.CPU ? "host RAM" : FormatBytes(d.MemoryBytes), d.WarpSize.ToString(), d.MaxGroupSize.ToString());
             AnsiConsole.Write(table);
             return 0;
         });
