@@ -14,9 +14,9 @@ namespace IlgpuVq.Engine.Ops;
 public static class BatchBias
 {
     static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>> ForwardKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(BatchBiasKernels.Forward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(BatchBiasKernels.Forward)));
+        new(a => GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(a, BatchBiasKernels.Forward));
     static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int>> BiasGradKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int>(BatchBiasKernels.BiasGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int>(BatchBiasKernels.BiasGrad)));
+        new(a => GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int>(a, BatchBiasKernels.BiasGrad));
 
     public static Tensor Add(Tensor x, Tensor bias)
     {

@@ -17,11 +17,11 @@ namespace IlgpuVq.Engine.Ops;
 public static class Channels
 {
     static readonly KernelSlot<CopyK> CopyKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, int, int, ArrayView<float>, int, int, int, int>(ChannelKernels.CopyChannels, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, int, int, ArrayView<float>, int, int, int, int>(ChannelKernels.CopyChannels)));
+        GridStrideKernel.Load<ArrayView<float>, int, int, ArrayView<float>, int, int, int, int>(a, ChannelKernels.CopyChannels));
     static readonly KernelSlot<PermK> ToNhwcKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ChannelKernels.NchwToNhwc, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ChannelKernels.NchwToNhwc)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int>(a, ChannelKernels.NchwToNhwc));
     static readonly KernelSlot<PermK> ToNchwKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ChannelKernels.NhwcToNchw, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ChannelKernels.NhwcToNchw)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int>(a, ChannelKernels.NhwcToNchw));
 
     /// <summary>Elements per channel: the product of the dimensions after the channel axis.</summary>
     static int Inner(int[] shape)

@@ -33,11 +33,11 @@ public static class Codebook
     static readonly KernelSlot<NearestK> NearestKernel = new(a =>
         a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int, int, int>(CodebookKernels.NearestCode));
     static readonly KernelSlot<PartialK> PartialKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(CodebookKernels.SquaredDiffPartials, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(CodebookKernels.SquaredDiffPartials)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(a, CodebookKernels.SquaredDiffPartials));
     static readonly KernelSlot<FinishK> FinishKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, float>(CodebookKernels.SumPartials, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, float>(CodebookKernels.SumPartials)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, float>(a, CodebookKernels.SumPartials));
     static readonly KernelSlot<DiffK> DiffKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(CodebookKernels.ScaledDiff, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(CodebookKernels.ScaledDiff)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(a, CodebookKernels.ScaledDiff));
 
     /// <summary>For z [N,D] and codebook [K,D]: the nearest code of every row (int32 [N], ties → lowest index)
     /// and the quantized rows [N,D]. Neither output carries a gradient.</summary>

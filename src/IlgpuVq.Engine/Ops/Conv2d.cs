@@ -30,15 +30,15 @@ public readonly record struct Padding2d(int Top, int Bottom, int Left, int Right
 public static class Conv2d
 {
     internal static readonly KernelSlot<TileDelegate> ForwardKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.Forward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.Forward)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(a, Conv2dKernels.Forward));
     internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.InputGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.InputGrad)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(a, Conv2dKernels.InputGrad));
     internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.WeightGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(Conv2dKernels.WeightGrad)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(a, Conv2dKernels.WeightGrad));
     internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int, int, int>(Conv2dKernels.BiasGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int, int, int>(Conv2dKernels.BiasGrad)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int, int, int>(a, Conv2dKernels.BiasGrad));
     static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(Conv2dKernels.SumChunks, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(Conv2dKernels.SumChunks)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int>(a, Conv2dKernels.SumChunks));
 
     /// <summary>Convolution with the same stride and padding in both directions.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) =>

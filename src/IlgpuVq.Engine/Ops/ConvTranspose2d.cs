@@ -20,11 +20,11 @@ namespace IlgpuVq.Engine.Ops;
 public static class ConvTranspose2d
 {
     static readonly KernelSlot<ForwardDelegate> ForwardKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.Forward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.Forward)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(a, ConvTranspose2dKernels.Forward));
     static readonly KernelSlot<GradDelegate> InputGradKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry>(ConvTranspose2dKernels.InputGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry>(ConvTranspose2dKernels.InputGrad)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry>(a, ConvTranspose2dKernels.InputGrad));
     static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>> WeightGradKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.WeightGrad, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(ConvTranspose2dKernels.WeightGrad)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(a, ConvTranspose2dKernels.WeightGrad));
 
     /// <summary>Transposed convolution with the same stride, padding and output padding on both axes.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0, int outputPadding = 0) =>

@@ -23,13 +23,13 @@ public static class CrossEntropy
     const int MeanChunks = 64;
 
     static readonly KernelSlot<NllK> NllKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(CrossEntropyKernels.Nll, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(CrossEntropyKernels.Nll)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(a, CrossEntropyKernels.Nll));
     static readonly KernelSlot<PartialK> PartialKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(CrossEntropyKernels.PartialSums, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(CrossEntropyKernels.PartialSums)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int>(a, CrossEntropyKernels.PartialSums));
     static readonly KernelSlot<FinishK> FinishKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, float>(CrossEntropyKernels.SumPartials, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, float>(CrossEntropyKernels.SumPartials)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, float>(a, CrossEntropyKernels.SumPartials));
     static readonly KernelSlot<BackK> BackKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int>(CrossEntropyKernels.SoftmaxBackward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int>(CrossEntropyKernels.SoftmaxBackward)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int>(a, CrossEntropyKernels.SoftmaxBackward));
 
     /// <summary>Mean negative log-likelihood over all positions → shape [1].</summary>
     public static Tensor Mean(Tensor logits, Tensor targets)

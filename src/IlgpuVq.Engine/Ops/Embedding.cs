@@ -22,19 +22,19 @@ namespace IlgpuVq.Engine.Ops;
 public static class Embedding
 {
     static readonly KernelSlot<GatherK> GatherKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.Gather, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.Gather)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(a, EmbeddingKernels.Gather));
     static readonly KernelSlot<GatherNchwK> GatherNchwKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(EmbeddingKernels.GatherNchw, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(EmbeddingKernels.GatherNchw)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(a, EmbeddingKernels.GatherNchw));
     static readonly KernelSlot<CountK> CountKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.CountIndices, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.CountIndices)));
+        GridStrideKernel.Load<ArrayView<int>, ArrayView<int>, int>(a, EmbeddingKernels.CountIndices));
     static readonly KernelSlot<CountK> ScanKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.ExclusiveScan, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.ExclusiveScan)));
+        GridStrideKernel.Load<ArrayView<int>, ArrayView<int>, int>(a, EmbeddingKernels.ExclusiveScan));
     static readonly KernelSlot<FillK> FillKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.FillPositions, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(EmbeddingKernels.FillPositions)));
+        GridStrideKernel.Load<ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(a, EmbeddingKernels.FillPositions));
     static readonly KernelSlot<BackK> BackKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int>(EmbeddingKernels.GatherBackward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int>(EmbeddingKernels.GatherBackward)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int>(a, EmbeddingKernels.GatherBackward));
     static readonly KernelSlot<BackNchwK> BackNchwKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.GatherNchwBackward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(EmbeddingKernels.GatherNchwBackward)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(a, EmbeddingKernels.GatherNchwBackward));
 
     static void CheckTable(string op, Tensor table, Tensor indices)
     {

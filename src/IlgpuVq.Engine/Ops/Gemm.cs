@@ -20,9 +20,9 @@ namespace IlgpuVq.Engine.Ops;
 public static class Gemm
 {
     static readonly KernelSlot<TiledDelegate> TiledKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int>(GemmKernels.Tiled, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int>(GemmKernels.Tiled)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int>(a, GemmKernels.Tiled));
     static readonly KernelSlot<NaiveDelegate> NaiveKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>(GemmKernels.Naive, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>(GemmKernels.Naive)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>(a, GemmKernels.Naive));
 
     /// <summary>op(A)·op(B) with the register-tiled kernel.</summary>
     public static Tensor Apply(Tensor a, Tensor b, bool transA = false, bool transB = false) => Run(a, b, transA, transB, naive: false);

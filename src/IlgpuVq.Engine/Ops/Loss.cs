@@ -16,7 +16,7 @@ public static class Loss
     static readonly KernelSlot<Action<KernelConfig, V, V, int, float, V>> PartialsKernel =
         new(a => a.LoadStreamKernel<V, V, int, float, V>(LossKernels.SquaredErrorPartials));
     static readonly KernelSlot<Action<Index1D, int, int, V, V, V, float, V>> BackwardKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, V, V, float, V>(LossKernels.MseBackward, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, V, V, float, V>(LossKernels.MseBackward)));
+        new(a => GridStrideKernel.Load<V, V, V, float, V>(a, LossKernels.MseBackward));
 
     /// <summary>
     /// Mean squared error mean((prediction - target)²) → [1], fused into one deterministic reduction. Gradients flow

@@ -17,15 +17,15 @@ namespace IlgpuVq.Engine.Ops;
 public static class Rng
 {
     static readonly KernelSlot<Action<Index1D, int, int, ArrayView<int>, uint, uint, ulong>> BitsKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<int>, uint, uint, ulong>(RandomKernels.UniformBits, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<int>, uint, uint, ulong>(RandomKernels.UniformBits)));
+        new(a => GridStrideKernel.Load<ArrayView<int>, uint, uint, ulong>(a, RandomKernels.UniformBits));
     static readonly KernelSlot<Action<Index1D, int, int, V, uint, uint, ulong, float, float>> UniformKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, uint, uint, ulong, float, float>(RandomKernels.Uniform, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, uint, uint, ulong, float, float>(RandomKernels.Uniform)));
+        new(a => GridStrideKernel.Load<V, uint, uint, ulong, float, float>(a, RandomKernels.Uniform));
     static readonly KernelSlot<Action<Index1D, int, int, V, uint, uint, ulong, float, float>> NormalKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, uint, uint, ulong, float, float>(RandomKernels.Normal, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, uint, uint, ulong, float, float>(RandomKernels.Normal)));
+        new(a => GridStrideKernel.Load<V, uint, uint, ulong, float, float>(a, RandomKernels.Normal));
     static readonly KernelSlot<Action<Index1D, int, int, V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>> SampleKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>(RandomKernels.SampleCategorical, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>(RandomKernels.SampleCategorical)));
+        new(a => GridStrideKernel.Load<V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>(a, RandomKernels.SampleCategorical));
     static readonly KernelSlot<Action<Index1D, int, int, V, int, int, ArrayView<int>>> ArgmaxKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, int, int, ArrayView<int>>(RandomKernels.ArgmaxChannel, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, int, ArrayView<int>>(RandomKernels.ArgmaxChannel)));
+        new(a => GridStrideKernel.Load<V, int, int, ArrayView<int>>(a, RandomKernels.ArgmaxChannel));
 
     static (uint, uint) Key(ulong seed) => ((uint)seed, (uint)(seed >> 32));
 

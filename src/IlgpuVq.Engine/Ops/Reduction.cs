@@ -18,15 +18,15 @@ public static class Reduction
     static readonly KernelSlot<Action<KernelConfig, V, int, float, V>> PartialsKernel =
         new(a => a.LoadStreamKernel<V, int, float, V>(ReductionKernels.SumPartials));
     static readonly KernelSlot<Action<Index1D, int, int, V, int, int, int, int, V>> ChannelSlicesKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, int, int, int, int, V>(ReductionKernels.ChannelSlices, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, int, int, int, V>(ReductionKernels.ChannelSlices)));
+        new(a => GridStrideKernel.Load<V, int, int, int, int, V>(a, ReductionKernels.ChannelSlices));
     static readonly KernelSlot<Action<Index1D, int, int, V, int, float, V>> RowKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, int, float, V>(ReductionKernels.RowSum, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, float, V>(ReductionKernels.RowSum)));
+        new(a => GridStrideKernel.Load<V, int, float, V>(a, ReductionKernels.RowSum));
     static readonly KernelSlot<Action<Index1D, int, int, V, float, V>> BroadcastScalarKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, float, V>(ReductionKernels.BroadcastScalar, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, float, V>(ReductionKernels.BroadcastScalar)));
+        new(a => GridStrideKernel.Load<V, float, V>(a, ReductionKernels.BroadcastScalar));
     static readonly KernelSlot<Action<Index1D, int, int, V, int, int, float, V>> BroadcastChannelKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, int, int, float, V>(ReductionKernels.BroadcastChannel, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, int, float, V>(ReductionKernels.BroadcastChannel)));
+        new(a => GridStrideKernel.Load<V, int, int, float, V>(a, ReductionKernels.BroadcastChannel));
     static readonly KernelSlot<Action<Index1D, int, int, V, int, float, V>> BroadcastRowsKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, int, float, V>(ReductionKernels.BroadcastRows, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, int, float, V>(ReductionKernels.BroadcastRows)));
+        new(a => GridStrideKernel.Load<V, int, float, V>(a, ReductionKernels.BroadcastRows));
 
     /// <summary>Σ x over every element → [1].</summary>
     public static Tensor Sum(Tensor x) => Whole(x, 1f);

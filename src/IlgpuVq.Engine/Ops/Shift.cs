@@ -18,9 +18,9 @@ namespace IlgpuVq.Engine.Ops;
 public static class Shift
 {
     static readonly KernelSlot<RowsK> RowsKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int, int>(ShiftKernels.ShiftRows, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int, int>(ShiftKernels.ShiftRows)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int, int>(a, ShiftKernels.ShiftRows));
     static readonly KernelSlot<ColsK> ColsKernel = new(a =>
-        (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ShiftKernels.ShiftColumns, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>(ShiftKernels.ShiftColumns)));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int>(a, ShiftKernels.ShiftColumns));
 
     /// <summary>y[n,c,i,j] = x[n,c,i−amount,j], zero where i &lt; amount.</summary>
     public static Tensor Down(Tensor x, int amount = 1)

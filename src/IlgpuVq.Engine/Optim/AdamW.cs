@@ -16,7 +16,7 @@ namespace IlgpuVq.Engine.Optim;
 public sealed class AdamW : Optimizer
 {
     static readonly KernelSlot<Action<Index1D, int, int, V, V, V, V, AdamWStepConstants>> StepKernel =
-        new(a => (a.AcceleratorType == AcceleratorType.CPU ? a.LoadImplicitlyGroupedStreamKernel<Index1D, int, int, V, V, V, V, AdamWStepConstants>(AdamWKernels.Step, ComputeDevice.CpuGroupSize(a)) : a.LoadAutoGroupedStreamKernel<Index1D, int, int, V, V, V, V, AdamWStepConstants>(AdamWKernels.Step)));
+        new(a => GridStrideKernel.Load<V, V, V, V, AdamWStepConstants>(a, AdamWKernels.Step));
 
     readonly Tensor[] expAvg, expAvgSq;
 
