@@ -9,7 +9,7 @@ namespace IlgpuVq.Kernels;
 /// since codes are visited in ascending order and only a strictly smaller distance replaces the best). z is read
 /// as rows of D values with stride <c>hw</c> between them: hw = 1 is the [N,D] layout and hw = H·W reads
 /// [B,D,H,W] directly (row = b·HW + s), so the NCHW entry point needs no permute.
-/// The VQ losses use <see cref="SquaredDiffPartials"/> + <see cref="SumPartials"/> (a fixed-order two-pass mean,
+/// The VQ losses use <see cref="SquaredDiffPartials"/> + <see cref="ReductionKernels.AddPartialsInOrder"/> (a fixed-order two-pass mean,
 /// deterministic) and <see cref="ScaledDiff"/> for their gradients.
 /// </summary>
 public static class CodebookKernels
@@ -78,19 +78,6 @@ public static class CodebookKernels
                 sum += diff * diff;
             }
             partials[c] = sum;
-        }
-    }
-
-    /// <summary>y[0] = scale · Σ partials[c], ascending, in one thread; launched with total 1.</summary>
-    public static void SumPartials(Index1D thread, int total, int stride, ArrayView<float> partials, ArrayView<float> y, int count, float scale)
-    {
-        for (long item = thread; item < total; item += stride)
-        {
-            int i = (int)item;
-            if (i != 0) return;
-            float sum = 0f;
-            for (int c = 0; c < count; c++) sum += partials[c];
-            y[0] = sum * scale;
         }
     }
 

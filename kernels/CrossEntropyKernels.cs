@@ -8,7 +8,7 @@ namespace IlgpuVq.Kernels;
 /// [B,H,W]. Numerically stable: per position lse = m + log Σ_k exp(x_k − m) with m = max_k x_k, so logits of
 /// ±300 stay finite. A target outside [0, K) marks an ignored position (NLL 0, gradient 0).
 /// The mean is deterministic: <see cref="PartialSums"/> sums fixed contiguous chunks in order, then
-/// <see cref="SumPartials"/> adds the chunk sums in order in one thread — no atomics, the same bits on every run.
+/// <see cref="ReductionKernels.AddPartialsInOrder"/> adds the chunk sums in order in one thread — no atomics, the same bits on every run.
 /// </summary>
 public static class CrossEntropyKernels
 {
@@ -43,19 +43,6 @@ public static class CrossEntropyKernels
             float sum = 0f;
             for (long j = start; j < end; j++) sum += x[j];
             partials[c] = sum;
-        }
-    }
-
-    /// <summary>y[0] = scale · Σ partials[c] in ascending order; launched with total 1.</summary>
-    public static void SumPartials(Index1D thread, int total, int stride, ArrayView<float> partials, ArrayView<float> y, int count, float scale)
-    {
-        for (long item = thread; item < total; item += stride)
-        {
-            int i = (int)item;
-            if (i != 0) return;
-            float sum = 0f;
-            for (int c = 0; c < count; c++) sum += partials[c];
-            y[0] = sum * scale;
         }
     }
 

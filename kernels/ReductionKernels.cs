@@ -31,6 +31,21 @@ public static class ReductionKernels
     }
 
     /// <summary>
+    /// y[0] = scale · Σ partials[c] for c = 0, 1, …, count−1 in that order, in one thread (the second pass of the
+    /// fixed-order two-pass means of Codebook and CrossEntropy); launched with total 1.
+    /// </summary>
+    public static void AddPartialsInOrder(Index1D thread, int total, int stride, ArrayView<float> partials, ArrayView<float> y, int count, float scale)
+    {
+        for (long item = thread; item < total; item += stride)
+        {
+            if (item != 0) return;
+            float sum = 0f;
+            for (int c = 0; c < count; c++) sum += partials[c];
+            y[0] = sum * scale;
+        }
+    }
+
+    /// <summary>
     /// First pass of the per-channel sum of x [batch, channels, inner]: thread i = c·slices + s gathers elements
     /// k = s, s + slices, s + 2·slices, … (k = n·inner + j) of channel c into partials[i]. Adjacent threads read
     /// adjacent addresses; the second pass is <see cref="RowSum"/> over [channels, slices].

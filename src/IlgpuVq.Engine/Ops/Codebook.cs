@@ -35,7 +35,7 @@ public static class Codebook
     static readonly KernelSlot<PartialK> PartialKernel = new(a =>
         GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(a, CodebookKernels.SquaredDiffPartials));
     static readonly KernelSlot<FinishK> FinishKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, float>(a, CodebookKernels.SumPartials));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, float>(a, ReductionKernels.AddPartialsInOrder));
     static readonly KernelSlot<DiffK> DiffKernel = new(a =>
         GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(a, CodebookKernels.ScaledDiff));
 

@@ -27,7 +27,7 @@ public static class CrossEntropy
     static readonly KernelSlot<PartialK> PartialKernel = new(a =>
         GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int>(a, CrossEntropyKernels.PartialSums));
     static readonly KernelSlot<FinishK> FinishKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, float>(a, CrossEntropyKernels.SumPartials));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, float>(a, ReductionKernels.AddPartialsInOrder));
     static readonly KernelSlot<BackK> BackKernel = new(a =>
         GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int>(a, CrossEntropyKernels.SoftmaxBackward));
 
