@@ -97,6 +97,35 @@ public class VqVaeTrainingTests : IDisposable
         Assert.Equal(2, File.ReadAllLines(run.MetricsCsv).Length);
     }
 
+    /// <summary>Requests a stop (as the Ctrl+C handler does) once a given batch of an epoch is done.</summary>
+    sealed class StopAfter(CancellationTokenSource cts, int epoch, int batch) : ITrainingReporter
+    {
+        int current;
+        public void EpochStarted(int e, int epochs, int batches) => current = e;
+        public void BatchDone(int b, float? loss, double imagesPerSecond) { if (current == epoch && b == batch) cts.Cancel(); }
+        public void EpochDone(int e, IReadOnlyDictionary<string, double> metrics) { }
+        public void Message(string text) { }
+    }
+
+    [Fact]
+    public void CancellationSavesACheckpointThatResumesExactly()
+    {
+        var images = TinyImages.Make(8, 16, seed: 1);
+        var train = new InMemoryBatches(images.Images, images.Labels, 16, 4);
+        var val = new InMemoryBatches(images.Images, images.Labels, 16, 8);
+        var straight = Train(Options(Path.Combine(dir, "a")), train, val, images);
+        using var cts = new CancellationTokenSource();
+        var settings = new VqVaeSettings { Model = Tiny, BatchSize = 4, LearningRate = 1e-3f, Seed = 7 };
+        TrainResult stopped;
+        using (var task = new VqVaeTrainingTask(TestDevices.Get("cpu"), settings, train, val, images))
+            stopped = new TrainingLoop<ImageBatch>(TestDevices.Get("cpu"), task, Options(Path.Combine(dir, "b")), new StopAfter(cts, 2, 1)).Run(cts.Token);
+        Assert.True(stopped.Interrupted);
+        Assert.Equal(3, stopped.Steps);
+        var resumed = Train(Options(Path.Combine(dir, "b")) with { Resume = true }, train, val, images);
+        Assert.Equal(straight.Metrics[1]["train_recon_loss"], resumed.Metrics[1]["train_recon_loss"]);
+        Assert.Equal(straight.Metrics[1]["val_recon_loss"], resumed.Metrics[1]["val_recon_loss"]);
+    }
+
     /// <summary>Clean images in epoch 1, a NaN pixel from epoch 2 on.</summary>
     sealed class PoisonedFromEpochTwo(ImageBatch images) : IImageBatchSource
     {
