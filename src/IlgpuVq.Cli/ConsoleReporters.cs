@@ -24,7 +24,7 @@ public static class TrainingConsole
     sealed class PlainReporter : ITrainingReporter
     {
         public void EpochStarted(int epoch, int epochs, int batches) { }
-        public void BatchDone(int batch, float? loss, double imagesPerSecond) { }
+        public void BatchDone(int batch, float? loss, string? detail, double imagesPerSecond) { }
         public void EpochDone(int epoch, IReadOnlyDictionary<string, double> metrics) =>
             Console.WriteLine($"epoch {epoch}: {Format(metrics)}");
         public void Message(string text) => Console.WriteLine(text);
@@ -36,6 +36,7 @@ public static class TrainingConsole
         ProgressTask? task;
         int epoch, epochs;
         float lastLoss = float.NaN;
+        string lastDetail = "";
 
         public void EpochStarted(int epoch, int epochs, int batches)
         {
@@ -44,12 +45,13 @@ public static class TrainingConsole
             task = ctx.AddTask($"epoch {epoch}/{epochs}", maxValue: Math.Max(1, batches));
         }
 
-        public void BatchDone(int batch, float? loss, double imagesPerSecond)
+        public void BatchDone(int batch, float? loss, string? detail, double imagesPerSecond)
         {
             if (task == null) return;
             if (loss is { } l) lastLoss = l;
+            if (detail != null) lastDetail = detail;
             task.Value = batch;
-            task.Description = $"epoch {epoch}/{epochs} loss {lastLoss:0.0000} {imagesPerSecond:0.0} img/s";
+            task.Description = $"epoch {epoch}/{epochs} loss {lastLoss:0.0000} {lastDetail} {imagesPerSecond:0.0} img/s";
         }
 
         public void EpochDone(int epoch, IReadOnlyDictionary<string, double> metrics)

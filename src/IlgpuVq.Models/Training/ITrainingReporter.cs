@@ -4,8 +4,11 @@ namespace IlgpuVq.Models.Training;
 public interface ITrainingReporter
 {
     void EpochStarted(int epoch, int epochs, int batches);
-    /// <summary>After a batch; <paramref name="loss"/> is set when the trainer read the loss back (every few steps).</summary>
-    void BatchDone(int batch, float? loss, double imagesPerSecond);
+    /// <summary>
+    /// After a batch; <paramref name="loss"/> (and the task's <paramref name="detail"/>, e.g. the batch's codebook
+    /// perplexity) are set when the trainer read them back (every few steps).
+    /// </summary>
+    void BatchDone(int batch, float? loss, string? detail, double imagesPerSecond);
     void EpochDone(int epoch, IReadOnlyDictionary<string, double> metrics);
     void Message(string text);
 }
@@ -14,7 +17,7 @@ public interface ITrainingReporter
 public sealed class SilentReporter : ITrainingReporter
 {
     public void EpochStarted(int epoch, int epochs, int batches) { }
-    public void BatchDone(int batch, float? loss, double imagesPerSecond) { }
+    public void BatchDone(int batch, float? loss, string? detail, double imagesPerSecond) { }
     public void EpochDone(int epoch, IReadOnlyDictionary<string, double> metrics) { }
     public void Message(string text) { }
 }

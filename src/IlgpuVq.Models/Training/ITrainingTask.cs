@@ -26,6 +26,8 @@ public interface ITrainingTask<TBatch>
     void AfterStep(long step);
     /// <summary>Validation metrics (keys start with <c>val_</c>, plus any others such as perplexity) and the value that picks the best checkpoint.</summary>
     (Dictionary<string, double> Metrics, double SelectionLoss) Validate();
+    /// <summary>A short live figure for the progress display, read in the step's scope when the loss is read (none by default).</summary>
+    string? ProgressDetail() => null;
     /// <summary>Metrics computed from the row (e.g. bits per dimension from a train NLL); none by default.</summary>
     void AddDerivedMetrics(Dictionary<string, double> row) { }
     /// <summary>Figures of an epoch (reconstruction or sample grids).</summary>

@@ -84,12 +84,12 @@ public sealed class TrainingLoop<TBatch>
                     reporter.Message($"stopped: checkpoint saved at epoch {epoch}, batch {position}; continue with --resume");
                     return new TrainResult(epoch - 1, step, true, metrics.Rows);
                 }
-                var loss = Step(batch, sums, step, readLoss: (step + 1) % Math.Max(1, options.LogEvery) == 0);
+                var (loss, detail) = Step(batch, sums, step, readLoss: (step + 1) % Math.Max(1, options.LogEvery) == 0);
                 if (loss is { } l && !float.IsFinite(l)) throw NonFinite(epoch, step);
                 step++;
                 position++;
                 images += task.Count(batch);
-                reporter.BatchDone(position, loss, images / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
+                reporter.BatchDone(position, loss, detail, images / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
             }
             var row = new Dictionary<string, double> { ["epoch"] = epoch, ["step"] = step };
             for (int i = 0; i < sums.Length; i++)
@@ -119,7 +119,7 @@ public sealed class TrainingLoop<TBatch>
     string Format => $"ilgpuvq-{task.Kind}-1";
     static string SumName(int i) => $"loop.loss_sum.{i}";
 
-    float? Step(TBatch batch, Tensor[] sums, long step, bool readLoss)
+    (float? Loss, string? Detail) Step(TBatch batch, Tensor[] sums, long step, bool readLoss)
     {
         using var scope = new TensorScope();
         var (terms, total) = task.Forward(batch);
@@ -128,7 +128,7 @@ public sealed class TrainingLoop<TBatch>
         task.Optimizer.ZeroGrad();
         task.AfterStep(step);
         for (int i = 0; i < sums.Length; i++) Elementwise.AddInPlace(sums[i], terms[i]);
-        return readLoss ? total.Item() : null;
+        return readLoss ? (total.Item(), task.ProgressDetail()) : (null, null);
     }
 
     NonFiniteLossException NonFinite(int epoch, long step) =>

@@ -62,15 +62,18 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
     {
         var x = Tensor.FromArray(device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
         var output = model.Forward(x);
-        last = output;
+        last = output; // lives until the loop's step scope ends; used by AfterStep and ProgressDetail
         return ([output.ReconstructionLoss, output.QuantizationLoss], output.Loss);
     }
 
     public void AfterStep(long step)
     {
         if (last != null) model.Quantizer.AfterStep(last.Latents, last.Indices, settings.Seed, step);
-        last = null;
     }
+
+    /// <summary>The codebook perplexity of the last batch (a host read of K counts).</summary>
+    public string? ProgressDetail() => last == null ? null
+        : $"ppl {Codebook.Perplexity(Codebook.UsageCounts(last.Indices, model.Config.NumCodes)):0.0}";
 
     public (Dictionary<string, double> Metrics, double SelectionLoss) Validate()
     {

@@ -102,7 +102,7 @@ public class VqVaeTrainingTests : IDisposable
     {
         int current;
         public void EpochStarted(int e, int epochs, int batches) => current = e;
-        public void BatchDone(int b, float? loss, double imagesPerSecond) { if (current == epoch && b == batch) cts.Cancel(); }
+        public void BatchDone(int b, float? loss, string? detail, double imagesPerSecond) { if (current == epoch && b == batch) cts.Cancel(); }
         public void EpochDone(int e, IReadOnlyDictionary<string, double> metrics) { }
         public void Message(string text) { }
     }
