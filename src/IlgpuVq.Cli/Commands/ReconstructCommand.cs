@@ -16,7 +16,7 @@ public static class ReconstructCommand
         var split = new Option<string>("--split") { Description = "test, train or all", DefaultValueFactory = _ => "test" };
         var outFile = new Option<string>("--out") { Description = "PNG grid of originals and reconstructions", Required = true };
         var device = DeviceOption.Create();
-        var cmd = new Command("reconstruct", "Reconstruct a split with a VQ-VAE: grid PNG plus MSE, PSNR and SSIM (also saved as test_metrics.json beside --out)") { checkpoint, split, outFile, device };
+        var cmd = new Command("reconstruct", "Reconstruct a split with a VQ-VAE: grid PNG plus MSE, PSNR and SSIM (also saved as JSON beside --out: FILE.png → FILE.json)") { checkpoint, split, outFile, device };
         data.AddTo(cmd);
         cmd.SetAction(parse =>
         {
@@ -33,8 +33,8 @@ public static class ReconstructCommand
             int[] indices = which switch { "test" => dataSplit.Test, "train" => dataSplit.Train, _ => [.. dataSplit.Train, .. dataSplit.Test] };
             var path = parse.GetValue(outFile)!;
             var metrics = ReconstructionReport.Evaluate(vq.Model, DatasetBatches.ForEvaluation(dataset, indices, 32), path);
-            metrics.Save(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "test_metrics.json"));
-            Console.WriteLine($"{which} split, {metrics}; grid: {path}");
+            metrics.Save(Path.ChangeExtension(Path.GetFullPath(path), ".json")); // never the run folder's test_metrics.json
+            Console.WriteLine($"{which} split, {metrics}; grid: {path}, metrics: {Path.ChangeExtension(path, ".json")}");
             return 0;
         });
         return cmd;

@@ -37,7 +37,7 @@ public class CliPipelineTests : IDisposable
         Assert.Equal(5, Directory.GetFiles(P("each"), "*.png").Length);
 
         Assert.Equal(0, CliApp.Run(["reconstruct", "--checkpoint", P("vq"), "--data", "synthetic:40:16", "--test-size", "8", "--out", P("r/recon.png"), "--device", "cpu"]));
-        Assert.True(File.Exists(P("r/recon.png")) && File.Exists(P("r/test_metrics.json")));
+        Assert.True(File.Exists(P("r/recon.png")) && File.Exists(P("r/recon.json")));
 
         // Bad input: clear errors (exit code 2) before any work.
         Assert.Equal(2, CliApp.Run(["sample", "--vqvae", P("vq"), "--prior", P("prior"), "--class", "melanoma", "--out", P("x.png"), "--device", "cpu"]));
