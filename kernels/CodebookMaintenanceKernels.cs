@@ -6,8 +6,9 @@ namespace IlgpuVq.Kernels;
 /// In-place codebook maintenance for the VQ-VAE, outside autograd, deterministic (no atomics).
 /// z is read as rows of D values with stride <c>hw</c> between a row's elements: hw = 1 is the [N,D] layout and
 /// hw = H·W reads [B,D,H,W] directly (row = b·HW + s, element d at (b·D + d)·HW + s).
-/// EMA update: per-code position lists (CSR: <see cref="ExclusiveScan"/> of Embedding's counts, then
-/// <see cref="FillPositions"/>, each code's positions ascending), <see cref="EmaAccumulate"/> (one thread per (k,d),
+/// EMA update: per-code position lists (the CSR that Embedding's backward builds with
+/// <see cref="EmbeddingKernels.ExclusiveScan"/> and <see cref="EmbeddingKernels.FillPositions"/>, each code's positions
+/// ascending), <see cref="EmaAccumulate"/> (one thread per (k,d),
 /// summing its code's positions in list order), <see cref="SumCounts"/> (the total n, one thread, ascending k; K is
 /// small, ≤ 4096) and <see cref="EmaNormalize"/> (Laplace smoothing and e_k = M_k / Ñ_k).
 /// Dead-code restart: <see cref="AgeCodes"/>, <see cref="RestartCodes"/> (one thread per (k,d), the source row a
@@ -15,27 +16,6 @@ namespace IlgpuVq.Kernels;
 /// </summary>
 public static class CodebookMaintenanceKernels
 {
-    /// <summary>offsets[0] = 0, offsets[k+1] = offsets[k] + counts[k] for k &lt; codes, in one thread; extent 1.</summary>
-    public static void ExclusiveScan(Index1D i, ArrayView<int> counts, ArrayView<int> offsets, int codes)
-    {
-        if (i != 0) return;
-        int sum = 0;
-        offsets[0] = 0;
-        for (int k = 0; k < codes; k++)
-        {
-            sum += counts[k];
-            offsets[k + 1] = sum;
-        }
-    }
-
-    /// <summary>Thread k writes the positions p (ascending) with indices[p] == k into list[offsets[k]..offsets[k+1]).</summary>
-    public static void FillPositions(Index1D k, ArrayView<int> indices, ArrayView<int> offsets, ArrayView<int> list, int n)
-    {
-        int o = offsets[k];
-        for (int p = 0; p < n; p++)
-            if (indices[p] == k) list[o++] = p;
-    }
-
     /// <summary>Thread (k,d) = k·dim + d: M[k,d] = γ·M[k,d] + (1−γ)·Σ_{p in list of k} z(p,d); thread d = 0 also
     /// sets N[k] = γ·N[k] + (1−γ)·n_k.</summary>
     public static void EmaAccumulate(Index1D kd, ArrayView<float> z, ArrayView<int> offsets, ArrayView<int> list,

@@ -3,8 +3,6 @@ using ILGPU.Runtime;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
-using ScanK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, int>;
-using FillK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, int>;
 using AccumulateK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, float>;
 using SumK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int>;
 using NormalizeK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, float>;
@@ -29,10 +27,6 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class CodebookMaintenance
 {
-    static readonly KernelSlot<ScanK> ScanKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, int>(CodebookMaintenanceKernels.ExclusiveScan));
-    static readonly KernelSlot<FillK> FillKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(CodebookMaintenanceKernels.FillPositions));
     static readonly KernelSlot<AccumulateK> AccumulateKernel = new(a =>
         a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(
             CodebookMaintenanceKernels.EmaAccumulate));
@@ -64,12 +58,8 @@ public static class CodebookMaintenance
         RequireShape(op, emaSums, DType.Float32, codes, dim);
         if (codes * dim == 0) return;
         var device = codebook.Device;
-        var counts = Embedding.CountIndices(indices, codes);
-        var offsets = Tensor.EmptyInt(device, codes + 1);
-        var list = Tensor.EmptyInt(device, Math.Max(1, rows));
+        var (offsets, list) = Embedding.PositionsByCode(indices, codes);
         var total = Tensor.Empty(device, 1);
-        device.Kernel(ScanKernel)(1, counts.IntView, offsets.IntView, codes);
-        device.Kernel(FillKernel)(codes, indices.IntView, offsets.IntView, list.IntView, rows);
         device.Kernel(AccumulateKernel)(codes * dim, z.View, offsets.IntView, list.IntView, emaCounts.View, emaSums.View, dim, hw, decay);
         device.Kernel(SumKernel)(1, emaCounts.View, total.View, codes);
         device.Kernel(NormalizeKernel)(codes * dim, codebook.View, emaCounts.View, emaSums.View, total.View, dim, codes, epsilon);

@@ -76,8 +76,9 @@ public static class Embedding
         return counts;
     }
 
-    /// <summary>CSR of positions per code: offsets [K+1] and the positions [P], each code's ascending.</summary>
-    static (Tensor Offsets, Tensor List) PositionsByCode(Tensor indices, int codes)
+    /// <summary>CSR of positions per code: offsets [K+1] and the positions [P], each code's ascending (also used by
+    /// <see cref="CodebookMaintenance"/> for its EMA sums).</summary>
+    internal static (Tensor Offsets, Tensor List) PositionsByCode(Tensor indices, int codes)
     {
         var device = indices.Device;
         var counts = CountIndices(indices, codes);
