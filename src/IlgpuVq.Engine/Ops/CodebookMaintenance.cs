@@ -3,12 +3,12 @@ using ILGPU.Runtime;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
-using AccumulateK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, float>;
-using SumK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int>;
-using NormalizeK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, float>;
-using AgeK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>>;
-using RestartK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int, int, ulong, long, int>;
-using ResetK = System.Action<ILGPU.Index1D, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, int, int>;
+using AccumulateK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, float>;
+using SumK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int>;
+using NormalizeK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, float>;
+using AgeK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>>;
+using RestartK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int, int, ulong, long, int>;
+using ResetK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<int>, ILGPU.ArrayView<int>, int, int>;
 
 namespace IlgpuVq.Engine.Ops;
 
@@ -28,20 +28,17 @@ namespace IlgpuVq.Engine.Ops;
 public static class CodebookMaintenance
 {
     static readonly KernelSlot<AccumulateK> AccumulateKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(
-            CodebookMaintenanceKernels.EmaAccumulate));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(a, CodebookMaintenanceKernels.EmaAccumulate));
     static readonly KernelSlot<SumK> SumKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(CodebookMaintenanceKernels.SumCounts));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int>(a, CodebookMaintenanceKernels.SumCounts));
     static readonly KernelSlot<NormalizeK> NormalizeKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(
-            CodebookMaintenanceKernels.EmaNormalize));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(a, CodebookMaintenanceKernels.EmaNormalize));
     static readonly KernelSlot<AgeK> AgeKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>>(CodebookMaintenanceKernels.AgeCodes));
+        GridStrideKernel.Load<ArrayView<int>, ArrayView<int>>(a, CodebookMaintenanceKernels.AgeCodes));
     static readonly KernelSlot<RestartK> RestartKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, ulong, long, int>(
-            CodebookMaintenanceKernels.RestartCodes));
+        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, ulong, long, int>(a, CodebookMaintenanceKernels.RestartCodes));
     static readonly KernelSlot<ResetK> ResetKernel = new(a =>
-        a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, int, int>(CodebookMaintenanceKernels.ResetAges));
+        GridStrideKernel.Load<ArrayView<int>, ArrayView<int>, int, int>(a, CodebookMaintenanceKernels.ResetAges));
 
     /// <summary>
     /// One EMA step, in place: N_k ← γN_k + (1−γ)n_k, M_k ← γM_k + (1−γ)s_k (n_k, s_k: count and sum of the rows of
@@ -60,9 +57,9 @@ public static class CodebookMaintenance
         var device = codebook.Device;
         var (offsets, list) = Embedding.PositionsByCode(indices, codes);
         var total = Tensor.Empty(device, 1);
-        device.Kernel(AccumulateKernel)(codes * dim, z.View, offsets.IntView, list.IntView, emaCounts.View, emaSums.View, dim, hw, decay);
-        device.Kernel(SumKernel)(1, emaCounts.View, total.View, codes);
-        device.Kernel(NormalizeKernel)(codes * dim, codebook.View, emaCounts.View, emaSums.View, total.View, dim, codes, epsilon);
+        { int threads = device.LaunchThreads(codes * dim); device.Kernel(AccumulateKernel)(threads, codes * dim, threads, z.View, offsets.IntView, list.IntView, emaCounts.View, emaSums.View, dim, hw, decay); }
+        { int threads = device.LaunchThreads(1); device.Kernel(SumKernel)(threads, 1, threads, emaCounts.View, total.View, codes); }
+        { int threads = device.LaunchThreads(codes * dim); device.Kernel(NormalizeKernel)(threads, codes * dim, threads, codebook.View, emaCounts.View, emaSums.View, total.View, dim, codes, epsilon); }
     }
 
     /// <summary>ages [K] (int32), in place: 0 for every code that occurs in <paramref name="indices"/>, +1 for the rest.</summary>
@@ -73,7 +70,7 @@ public static class CodebookMaintenance
         if (ages.DType != DType.Int32 || ages.Rank != 1) throw new ArgumentException($"{op}: ages must be Int32 [K], got {ages.Describe()}");
         int codes = ages.Shape[0];
         var counts = Embedding.CountIndices(indices, codes);
-        if (codes > 0) ages.Device.Kernel(AgeKernel)(codes, counts.IntView, ages.IntView);
+        if (codes > 0) { int threads = ages.Device.LaunchThreads(codes); ages.Device.Kernel(AgeKernel)(threads, codes, threads, counts.IntView, ages.IntView); }
     }
 
     /// <summary>
@@ -109,9 +106,9 @@ public static class CodebookMaintenance
         // Without EMA buffers the kernel gets the codebook in their place and hasEma = 0, so it never writes them.
         var counts = emaCounts?.View ?? codebook.View;
         var sums = emaSums?.View ?? codebook.View;
-        device.Kernel(RestartKernel)(codes * dim, codebook.View, ages.IntView, z.View, counts, sums, dim, hw, rows, window, seed, step,
-            emaCounts != null ? 1 : 0);
-        device.Kernel(ResetKernel)(1, ages.IntView, restartedCount.IntView, codes, window);
+        { int threads = device.LaunchThreads(codes * dim); device.Kernel(RestartKernel)(threads, codes * dim, threads, codebook.View, ages.IntView, z.View, counts, sums, dim, hw, rows, window, seed, step,
+            emaCounts != null ? 1 : 0); }
+        { int threads = device.LaunchThreads(1); device.Kernel(ResetKernel)(threads, 1, threads, ages.IntView, restartedCount.IntView, codes, window); }
     }
 
     static (int Codes, int Dim, int Rows, int Hw) CheckBatch(string op, Tensor codebook, Tensor z, Tensor indices)
