@@ -58,7 +58,11 @@ public static class KernelCodegen
         ? EntryPointDescription.FromImplicitlyGroupedKernel(kernel.Method)
         : EntryPointDescription.FromExplicitlyGroupedKernel(kernel.Method);
 
-    static int SharedBytes(CompiledKernel compiled) => compiled.Info.SharedAllocations.TotalSize;
+    static int SharedBytes(CompiledKernel compiled) => Info(compiled).SharedAllocations.TotalSize;
 
-    static int LocalBytes(CompiledKernel compiled) => compiled.Info.Functions.Sum(f => f.LocalMemorySize);
+    static int LocalBytes(CompiledKernel compiled) => Info(compiled).Functions.Sum(f => f.LocalMemorySize);
+
+    /// <summary>The kernel information that <see cref="DeviceCatalog"/> enables in the context.</summary>
+    static CompiledKernel.KernelInfo Info(CompiledKernel compiled) =>
+        compiled.Info ?? throw new InvalidOperationException("ILGPU kernel information is disabled in this context");
 }
