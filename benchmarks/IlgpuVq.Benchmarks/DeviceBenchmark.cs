@@ -13,7 +13,7 @@ namespace IlgpuVq.Benchmarks;
 /// </summary>
 public abstract class DeviceBenchmark
 {
-    [Params("cpu", "cpu:nvidia")]
+    [Params("cpu", "cpu-sim", "cpu-sim:nvidia")]
     public string Device { get; set; } = "cpu";
 
     protected ComputeDevice Dev { get; private set; } = null!;

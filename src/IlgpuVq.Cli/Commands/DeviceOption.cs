@@ -8,7 +8,7 @@ public static class DeviceOption
 {
     public static Option<string> Create() => new("--device")
     {
-        Description = "auto | cpu | cpu:nvidia | cuda[:N] | opencl[:N] (auto prefers CUDA, then OpenCL, then CPU)",
+        Description = "auto | cpu | cpu-sim | cpu-sim:nvidia | cuda[:N] | opencl[:N] (cpu = native SIMD backend; cpu-sim = ILGPU CPU simulator; auto prefers CUDA, then OpenCL, then cpu)",
         DefaultValueFactory = _ => "auto",
     };
 

@@ -9,12 +9,12 @@ public static class DevicesCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("devices", "List accelerators with type, memory, warp size and max group size");
+        var cmd = new Command("devices", "List devices with backend, type, memory, warp size and max group size (cpu = native SIMD backend, cpu-sim = ILGPU CPU simulator)");
         cmd.SetAction(_ =>
         {
-            var table = new Table().AddColumns("name", "type", "description", "memory", "warp", "max group");
+            var table = new Table().AddColumns("name", "backend", "type", "description", "memory", "warp", "max group");
             foreach (var d in DeviceCatalog.Available())
-                table.AddRow(d.Name, d.Type.ToString(), Markup.Escape(d.Description), d.Type == ILGPU.Runtime.AcceleratorType.CPU ? "host RAM" : FormatBytes(d.MemoryBytes), d.WarpSize.ToString(), d.MaxGroupSize.ToString());
+                table.AddRow(d.Name, d.Backend, d.Type.ToString(), Markup.Escape(d.Description), d.Type == ILGPU.Runtime.AcceleratorType.CPU ? "host RAM" : FormatBytes(d.MemoryBytes), d.WarpSize.ToString(), d.MaxGroupSize.ToString());
             AnsiConsole.Write(table);
             return 0;
         });

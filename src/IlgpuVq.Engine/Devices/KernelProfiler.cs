@@ -28,14 +28,13 @@ public sealed class KernelProfiler
         lock (gate) return totals.Select(kv => new KernelTiming(kv.Key, kv.Value.Calls, kv.Value.Ms)).OrderByDescending(t => t.Milliseconds).ToList();
     }
 
-    internal T Wrap<T>(T launcher, Accelerator accelerator) where T : Delegate
+    internal T Wrap<T>(T launcher, string name, IKernelBackend backend) where T : Delegate
     {
-        var name = KernelName(launcher);
         var invoke = typeof(T).GetMethod("Invoke")!;
         var parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
         var start = Expression.Variable(typeof(long), "start");
         var self = Expression.Constant(this);
-        var acc = Expression.Constant(accelerator);
+        var acc = Expression.Constant(backend);
         var body = Expression.Block([start],
             Expression.Assign(start, Expression.Call(self, typeof(KernelProfiler).GetMethod(nameof(Begin), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!, acc)),
             Expression.Invoke(Expression.Constant(launcher), parameters),
@@ -43,31 +42,20 @@ public sealed class KernelProfiler
         return Expression.Lambda<T>(body, parameters).Compile();
     }
 
-    long Begin(Accelerator accelerator)
+    long Begin(IKernelBackend backend)
     {
-        accelerator.Synchronize();
+        backend.Synchronize();
         return Stopwatch.GetTimestamp();
     }
 
-    void End(Accelerator accelerator, string name, long start)
+    void End(IKernelBackend backend, string name, long start)
     {
-        accelerator.Synchronize();
+        backend.Synchronize();
         var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         lock (gate)
         {
             totals.TryGetValue(name, out var t);
             totals[name] = (t.Calls + 1, t.Ms + ms);
         }
-    }
-
-    static string KernelName(Delegate launcher)
-    {
-        try
-        {
-            var method = launcher.GetKernel().CompiledKernel?.SourceMethod;
-            if (method != null) return $"{method.DeclaringType?.Name}.{method.Name}";
-        }
-        catch (Exception) { }
-        return launcher.Method.Name;
     }
 }

@@ -14,9 +14,9 @@ namespace IlgpuVq.Engine.Ops;
 public static class BatchBias
 {
     static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>> ForwardKernel =
-        new(a => GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(a, BatchBiasKernels.Forward));
+        new(BatchBiasKernels.Forward);
     static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int>> BiasGradKernel =
-        new(a => GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int>(a, BatchBiasKernels.BiasGrad));
+        new(BatchBiasKernels.BiasGrad);
 
     public static Tensor Add(Tensor x, Tensor bias)
     {

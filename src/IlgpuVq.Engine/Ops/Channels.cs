@@ -16,12 +16,9 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Channels
 {
-    static readonly KernelSlot<CopyK> CopyKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, int, int, ArrayView<float>, int, int, int, int>(a, ChannelKernels.CopyChannels));
-    static readonly KernelSlot<PermK> ToNhwcKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int>(a, ChannelKernels.NchwToNhwc));
-    static readonly KernelSlot<PermK> ToNchwKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int>(a, ChannelKernels.NhwcToNchw));
+    static readonly KernelSlot<CopyK> CopyKernel = new(ChannelKernels.CopyChannels);
+    static readonly KernelSlot<PermK> ToNhwcKernel = new(ChannelKernels.NchwToNhwc);
+    static readonly KernelSlot<PermK> ToNchwKernel = new(ChannelKernels.NhwcToNchw);
 
     /// <summary>Elements per channel: the product of the dimensions after the channel axis.</summary>
     static int Inner(int[] shape)

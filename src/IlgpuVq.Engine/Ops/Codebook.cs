@@ -31,13 +31,10 @@ public static class Codebook
     const int MeanChunks = 64;
 
     static readonly KernelSlot<NearestK> NearestKernel = new(a =>
-        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int, int, int>(CodebookKernels.NearestCode));
-    static readonly KernelSlot<PartialK> PartialKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(a, CodebookKernels.SquaredDiffPartials));
-    static readonly KernelSlot<FinishK> FinishKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, float>(a, ReductionKernels.AddPartialsInOrder));
-    static readonly KernelSlot<DiffK> DiffKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>(a, CodebookKernels.ScaledDiff));
+        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int, int, int>(CodebookKernels.NearestCode), CodebookKernels.NearestCode);
+    static readonly KernelSlot<PartialK> PartialKernel = new(CodebookKernels.SquaredDiffPartials);
+    static readonly KernelSlot<FinishK> FinishKernel = new(ReductionKernels.AddPartialsInOrder);
+    static readonly KernelSlot<DiffK> DiffKernel = new(CodebookKernels.ScaledDiff);
 
     /// <summary>For z [N,D] and codebook [K,D]: the nearest code of every row (int32 [N], ties → lowest index)
     /// and the quantized rows [N,D]. Neither output carries a gradient.</summary>

@@ -27,18 +27,12 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class CodebookMaintenance
 {
-    static readonly KernelSlot<AccumulateK> AccumulateKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float>(a, CodebookMaintenanceKernels.EmaAccumulate));
-    static readonly KernelSlot<SumK> SumKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int>(a, CodebookMaintenanceKernels.SumCounts));
-    static readonly KernelSlot<NormalizeK> NormalizeKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float>(a, CodebookMaintenanceKernels.EmaNormalize));
-    static readonly KernelSlot<AgeK> AgeKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<int>, ArrayView<int>>(a, CodebookMaintenanceKernels.AgeCodes));
-    static readonly KernelSlot<RestartK> RestartKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, ulong, long, int>(a, CodebookMaintenanceKernels.RestartCodes));
-    static readonly KernelSlot<ResetK> ResetKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<int>, ArrayView<int>, int, int>(a, CodebookMaintenanceKernels.ResetAges));
+    static readonly KernelSlot<AccumulateK> AccumulateKernel = new(CodebookMaintenanceKernels.EmaAccumulate);
+    static readonly KernelSlot<SumK> SumKernel = new(CodebookMaintenanceKernels.SumCounts);
+    static readonly KernelSlot<NormalizeK> NormalizeKernel = new(CodebookMaintenanceKernels.EmaNormalize);
+    static readonly KernelSlot<AgeK> AgeKernel = new(CodebookMaintenanceKernels.AgeCodes);
+    static readonly KernelSlot<RestartK> RestartKernel = new(CodebookMaintenanceKernels.RestartCodes);
+    static readonly KernelSlot<ResetK> ResetKernel = new(CodebookMaintenanceKernels.ResetAges);
 
     /// <summary>
     /// One EMA step, in place: N_k ← γN_k + (1−γ)n_k, M_k ← γM_k + (1−γ)s_k (n_k, s_k: count and sum of the rows of

@@ -29,16 +29,11 @@ public readonly record struct Padding2d(int Top, int Bottom, int Left, int Right
 /// </summary>
 public static class Conv2d
 {
-    internal static readonly KernelSlot<TileDelegate> ForwardKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(a, Conv2dKernels.Forward));
-    internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(a, Conv2dKernels.InputGrad));
-    internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>(a, Conv2dKernels.WeightGrad));
-    internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int, int, int>(a, Conv2dKernels.BiasGrad));
-    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int>(a, Conv2dKernels.SumChunks));
+    internal static readonly KernelSlot<TileDelegate> ForwardKernel = new(Conv2dKernels.Forward);
+    internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(Conv2dKernels.InputGrad);
+    internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(Conv2dKernels.WeightGrad);
+    internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(Conv2dKernels.BiasGrad);
+    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(Conv2dKernels.SumChunks);
 
     /// <summary>Convolution with the same stride and padding in both directions.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) =>

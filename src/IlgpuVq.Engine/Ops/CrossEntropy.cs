@@ -22,14 +22,10 @@ public static class CrossEntropy
     /// <summary>Chunks of the deterministic two-pass mean (a fixed reduction shape, independent of the device).</summary>
     const int MeanChunks = 64;
 
-    static readonly KernelSlot<NllK> NllKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int>(a, CrossEntropyKernels.Nll));
-    static readonly KernelSlot<PartialK> PartialKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, int>(a, CrossEntropyKernels.PartialSums));
-    static readonly KernelSlot<FinishK> FinishKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, int, float>(a, ReductionKernels.AddPartialsInOrder));
-    static readonly KernelSlot<BackK> BackKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int>(a, CrossEntropyKernels.SoftmaxBackward));
+    static readonly KernelSlot<NllK> NllKernel = new(CrossEntropyKernels.Nll);
+    static readonly KernelSlot<PartialK> PartialKernel = new(CrossEntropyKernels.PartialSums);
+    static readonly KernelSlot<FinishK> FinishKernel = new(ReductionKernels.AddPartialsInOrder);
+    static readonly KernelSlot<BackK> BackKernel = new(CrossEntropyKernels.SoftmaxBackward);
 
     /// <summary>Mean negative log-likelihood over all positions → shape [1].</summary>
     public static Tensor Mean(Tensor logits, Tensor targets)

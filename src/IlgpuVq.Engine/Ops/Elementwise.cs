@@ -19,11 +19,11 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Elementwise
 {
-    static KernelSlot<K3> Slot3(Action<Index1D, int, int, V, V, V> k) => new(a => GridStrideKernel.Load(a, k));
-    static KernelSlot<K2> Slot2(Action<Index1D, int, int, V, V> k) => new(a => GridStrideKernel.Load(a, k));
+    static KernelSlot<K3> Slot3(Action<Index1D, int, int, V, V, V> k) => new(k);
+    static KernelSlot<K2> Slot2(Action<Index1D, int, int, V, V> k) => new(k);
 
-    static readonly KernelSlot<Action<Index1D, int, int, V, float>> FillKernel = new(a => GridStrideKernel.Load<V, float>(a, ElementwiseKernels.Fill));
-    static readonly KernelSlot<Action<Index1D, int, int, V, float>> ScaleInPlaceKernel = new(a => GridStrideKernel.Load<V, float>(a, ElementwiseKernels.ScaleInPlace));
+    static readonly KernelSlot<Action<Index1D, int, int, V, float>> FillKernel = new(ElementwiseKernels.Fill);
+    static readonly KernelSlot<Action<Index1D, int, int, V, float>> ScaleInPlaceKernel = new(ElementwiseKernels.ScaleInPlace);
     static readonly KernelSlot<K3> AddKernel = Slot3(ElementwiseKernels.Add);
     static readonly KernelSlot<K3> SubKernel = Slot3(ElementwiseKernels.Sub);
     static readonly KernelSlot<K3> MulKernel = Slot3(ElementwiseKernels.Mul);
@@ -34,13 +34,13 @@ public static class Elementwise
     static readonly KernelSlot<K3> TanhBackwardKernel = Slot3(ElementwiseKernels.TanhBackward);
     static readonly KernelSlot<K2> SigmoidKernel = Slot2(ElementwiseKernels.Sigmoid);
     static readonly KernelSlot<K3> SigmoidBackwardKernel = Slot3(ElementwiseKernels.SigmoidBackward);
-    static readonly KernelSlot<KScalar> ScaleKernel = new(a => GridStrideKernel.Load<V, float, V>(a, ElementwiseKernels.Scale));
-    static readonly KernelSlot<KScalar> AddScalarKernel = new(a => GridStrideKernel.Load<V, float, V>(a, ElementwiseKernels.AddScalar));
+    static readonly KernelSlot<KScalar> ScaleKernel = new(ElementwiseKernels.Scale);
+    static readonly KernelSlot<KScalar> AddScalarKernel = new(ElementwiseKernels.AddScalar);
     static readonly KernelSlot<Action<Index1D, int, int, V, V, int, int, V>> BiasAddKernel =
-        new(a => GridStrideKernel.Load<V, V, int, int, V>(a, ElementwiseKernels.BiasAdd));
-    static readonly KernelSlot<KChannel> GatedKernel = new(a => GridStrideKernel.Load<V, int, int, V>(a, ElementwiseKernels.GatedActivation));
+        new(ElementwiseKernels.BiasAdd);
+    static readonly KernelSlot<KChannel> GatedKernel = new(ElementwiseKernels.GatedActivation);
     static readonly KernelSlot<Action<Index1D, int, int, V, V, int, int, V>> GatedBackwardKernel =
-        new(a => GridStrideKernel.Load<V, V, int, int, V>(a, ElementwiseKernels.GatedActivationBackward));
+        new(ElementwiseKernels.GatedActivationBackward);
 
     /// <summary>A new tensor of <paramref name="shape"/> with every element <paramref name="value"/>.</summary>
     public static Tensor Fill(ComputeDevice device, float value, params int[] shape)

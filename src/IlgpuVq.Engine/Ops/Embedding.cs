@@ -21,20 +21,13 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Embedding
 {
-    static readonly KernelSlot<GatherK> GatherKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(a, EmbeddingKernels.Gather));
-    static readonly KernelSlot<GatherNchwK> GatherNchwKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(a, EmbeddingKernels.GatherNchw));
-    static readonly KernelSlot<CountK> CountKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<int>, ArrayView<int>, int>(a, EmbeddingKernels.CountIndices));
-    static readonly KernelSlot<CountK> ScanKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<int>, ArrayView<int>, int>(a, EmbeddingKernels.ExclusiveScan));
-    static readonly KernelSlot<FillK> FillKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(a, EmbeddingKernels.FillPositions));
-    static readonly KernelSlot<BackK> BackKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int>(a, EmbeddingKernels.GatherBackward));
-    static readonly KernelSlot<BackNchwK> BackNchwKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(a, EmbeddingKernels.GatherNchwBackward));
+    static readonly KernelSlot<GatherK> GatherKernel = new(EmbeddingKernels.Gather);
+    static readonly KernelSlot<GatherNchwK> GatherNchwKernel = new(EmbeddingKernels.GatherNchw);
+    static readonly KernelSlot<CountK> CountKernel = new(EmbeddingKernels.CountIndices);
+    static readonly KernelSlot<CountK> ScanKernel = new(EmbeddingKernels.ExclusiveScan);
+    static readonly KernelSlot<FillK> FillKernel = new(EmbeddingKernels.FillPositions);
+    static readonly KernelSlot<BackK> BackKernel = new(EmbeddingKernels.GatherBackward);
+    static readonly KernelSlot<BackNchwK> BackNchwKernel = new(EmbeddingKernels.GatherNchwBackward);
 
     static void CheckTable(string op, Tensor table, Tensor indices)
     {

@@ -19,10 +19,8 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Gemm
 {
-    static readonly KernelSlot<TiledDelegate> TiledKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int>(a, GemmKernels.Tiled));
-    static readonly KernelSlot<NaiveDelegate> NaiveKernel = new(a =>
-        GridStrideKernel.Load<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>(a, GemmKernels.Naive));
+    static readonly KernelSlot<TiledDelegate> TiledKernel = new(GemmKernels.Tiled);
+    static readonly KernelSlot<NaiveDelegate> NaiveKernel = new(GemmKernels.Naive);
 
     /// <summary>op(A)·op(B) with the register-tiled kernel.</summary>
     public static Tensor Apply(Tensor a, Tensor b, bool transA = false, bool transB = false) => Run(a, b, transA, transB, naive: false);

@@ -14,9 +14,9 @@ namespace IlgpuVq.Engine.Ops;
 public static class Loss
 {
     static readonly KernelSlot<Action<KernelConfig, V, V, int, float, V>> PartialsKernel =
-        new(a => a.LoadStreamKernel<V, V, int, float, V>(LossKernels.SquaredErrorPartials));
+        new(a => a.LoadStreamKernel<V, V, int, float, V>(LossKernels.SquaredErrorPartials), LossKernels.SquaredErrorPartials);
     static readonly KernelSlot<Action<Index1D, int, int, V, V, V, float, V>> BackwardKernel =
-        new(a => GridStrideKernel.Load<V, V, V, float, V>(a, LossKernels.MseBackward));
+        new(LossKernels.MseBackward);
 
     /// <summary>
     /// Mean squared error mean((prediction - target)²) → [1], fused into one deterministic reduction. Gradients flow

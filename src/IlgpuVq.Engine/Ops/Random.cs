@@ -17,15 +17,15 @@ namespace IlgpuVq.Engine.Ops;
 public static class Rng
 {
     static readonly KernelSlot<Action<Index1D, int, int, ArrayView<int>, uint, uint, ulong>> BitsKernel =
-        new(a => GridStrideKernel.Load<ArrayView<int>, uint, uint, ulong>(a, RandomKernels.UniformBits));
+        new(RandomKernels.UniformBits);
     static readonly KernelSlot<Action<Index1D, int, int, V, uint, uint, ulong, float, float>> UniformKernel =
-        new(a => GridStrideKernel.Load<V, uint, uint, ulong, float, float>(a, RandomKernels.Uniform));
+        new(RandomKernels.Uniform);
     static readonly KernelSlot<Action<Index1D, int, int, V, uint, uint, ulong, float, float>> NormalKernel =
-        new(a => GridStrideKernel.Load<V, uint, uint, ulong, float, float>(a, RandomKernels.Normal));
+        new(RandomKernels.Normal);
     static readonly KernelSlot<Action<Index1D, int, int, V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>> SampleKernel =
-        new(a => GridStrideKernel.Load<V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>(a, RandomKernels.SampleCategorical));
+        new(RandomKernels.SampleCategorical);
     static readonly KernelSlot<Action<Index1D, int, int, V, int, int, ArrayView<int>>> ArgmaxKernel =
-        new(a => GridStrideKernel.Load<V, int, int, ArrayView<int>>(a, RandomKernels.ArgmaxChannel));
+        new(RandomKernels.ArgmaxChannel);
 
     static (uint, uint) Key(ulong seed) => ((uint)seed, (uint)(seed >> 32));
 

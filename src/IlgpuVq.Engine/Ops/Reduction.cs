@@ -16,17 +16,17 @@ namespace IlgpuVq.Engine.Ops;
 public static class Reduction
 {
     static readonly KernelSlot<Action<KernelConfig, V, int, float, V>> PartialsKernel =
-        new(a => a.LoadStreamKernel<V, int, float, V>(ReductionKernels.SumPartials));
+        new(a => a.LoadStreamKernel<V, int, float, V>(ReductionKernels.SumPartials), ReductionKernels.SumPartials);
     static readonly KernelSlot<Action<Index1D, int, int, V, int, int, int, int, V>> ChannelSlicesKernel =
-        new(a => GridStrideKernel.Load<V, int, int, int, int, V>(a, ReductionKernels.ChannelSlices));
+        new(ReductionKernels.ChannelSlices);
     static readonly KernelSlot<Action<Index1D, int, int, V, int, float, V>> RowKernel =
-        new(a => GridStrideKernel.Load<V, int, float, V>(a, ReductionKernels.RowSum));
+        new(ReductionKernels.RowSum);
     static readonly KernelSlot<Action<Index1D, int, int, V, float, V>> BroadcastScalarKernel =
-        new(a => GridStrideKernel.Load<V, float, V>(a, ReductionKernels.BroadcastScalar));
+        new(ReductionKernels.BroadcastScalar);
     static readonly KernelSlot<Action<Index1D, int, int, V, int, int, float, V>> BroadcastChannelKernel =
-        new(a => GridStrideKernel.Load<V, int, int, float, V>(a, ReductionKernels.BroadcastChannel));
+        new(ReductionKernels.BroadcastChannel);
     static readonly KernelSlot<Action<Index1D, int, int, V, int, float, V>> BroadcastRowsKernel =
-        new(a => GridStrideKernel.Load<V, int, float, V>(a, ReductionKernels.BroadcastRows));
+        new(ReductionKernels.BroadcastRows);
 
     /// <summary>Σ x over every element → [1].</summary>
     public static Tensor Sum(Tensor x) => Whole(x, 1f);

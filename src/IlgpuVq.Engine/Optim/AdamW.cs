@@ -16,7 +16,7 @@ namespace IlgpuVq.Engine.Optim;
 public sealed class AdamW : Optimizer
 {
     static readonly KernelSlot<Action<Index1D, int, int, V, V, V, V, AdamWStepConstants>> StepKernel =
-        new(a => GridStrideKernel.Load<V, V, V, V, AdamWStepConstants>(a, AdamWKernels.Step));
+        new(AdamWKernels.Step);
 
     readonly Tensor[] expAvg, expAvgSq;
 
