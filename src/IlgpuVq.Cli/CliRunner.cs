@@ -7,6 +7,8 @@ public static class CliRunner
 {
     public static int Run(RootCommand root, string[] args)
     {
+        // Redirected output (logs, CI) gets tables as wide as their content instead of wrapped at 80 columns.
+        if (Console.IsOutputRedirected && Spectre.Console.AnsiConsole.Profile.Width < 160) Spectre.Console.AnsiConsole.Profile.Width = 160;
         try
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -3,13 +3,13 @@ using System.Diagnostics;
 
 namespace IlgpuVq.Cli.Commands;
 
-/// <summary><c>ilgpuvq bench step</c>: median time of a whole VQ-VAE training step (forward, backward, AdamW).</summary>
+/// <summary><c>ilgpuvq bench step</c>: median time of a whole training step (forward, backward, AdamW).</summary>
 public static class BenchCommand
 {
     public static Command Create()
     {
-        var options = VqVaeStepHarness.Options.Create();
-        var step = new Command("step", "Time whole VQ-VAE training steps after 2 warm-up steps: median ms/step, images/s, min and max");
+        var options = StepHarnessOptions.Create();
+        var step = new Command("step", "Time whole training steps (VQ-VAE or prior) after 2 warm-up steps: median ms/step, items/s, min and max");
         options.AddTo(step);
         step.SetAction(parse =>
         {
@@ -27,9 +27,11 @@ public static class BenchCommand
             }
             times.Sort();
             double median = times[times.Count / 2];
-            Console.WriteLine($"{parse.GetValue(options.Preset)} batch {harness.Batch}x3x{harness.ImageSize}x{harness.ImageSize} on {harness.Device.Name}: " +
-                              $"median {median:0.0} ms/step = {harness.Batch * 1000 / median:0.0} images/s (min {times[0]:0.0}, max {times[^1]:0.0} ms, {n} steps); " +
-                              $"{harness.Device.Pool.DeviceAllocations - allocations} device allocations after warm-up");
+            string unit = harness is PriorStepHarness ? "code maps" : "images";
+            Console.WriteLine($"{parse.GetValue(options.Preset)} {harness.Describe} on {harness.Device.Name} ({harness.Device.Backend.Name}): " +
+                              $"median {median:0.0} ms/step = {harness.Batch * 1000 / median:0.0} {unit}/s (min {times[0]:0.0}, max {times[^1]:0.0} ms, {n} steps); " +
+                              $"{harness.Device.Pool.DeviceAllocations - allocations} device allocations after warm-up; working set {Environment.WorkingSet / (1 << 20)} MiB, " +
+                              $"{Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB peak (process)");
             return 0;
         });
         return new Command("bench", "Benchmarks of whole training steps") { step };

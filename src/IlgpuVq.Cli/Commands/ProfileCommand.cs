@@ -4,13 +4,14 @@ using Spectre.Console;
 
 namespace IlgpuVq.Cli.Commands;
 
-/// <summary><c>ilgpuvq profile</c>: per-kernel calls, time and share of a VQ-VAE training step.</summary>
+/// <summary><c>ilgpuvq profile</c>: per-kernel calls, time, share and rate of a VQ-VAE or PixelCNN training step.</summary>
 public static class ProfileCommand
 {
     public static Command Create()
     {
-        var options = VqVaeStepHarness.Options.Create();
-        var cmd = new Command("profile", "Time every kernel of a VQ-VAE training step (synchronizing around each launch) and count steady-state allocations");
+        var options = StepHarnessOptions.Create();
+        var cmd = new Command("profile",
+            "Time every kernel of a training step (synchronizing around each launch): calls/step, ms/step, share, GFLOP/s or GB/s, implementation, and steady-state device allocations");
         options.AddTo(cmd);
         cmd.SetAction(parse =>
         {
@@ -24,11 +25,14 @@ public static class ProfileCommand
             finally { harness.Device.Profiler = null; }
             var timings = profiler.Timings();
             double total = timings.Sum(t => t.Milliseconds);
-            var table = new Table().AddColumns("kernel", "calls/step", "ms/step", "share");
+            var table = new Table().AddColumns("kernel", "impl", "calls/step", "ms/step", "share", "GFLOP/s", "GB/s");
             foreach (var t in timings)
-                table.AddRow(t.Kernel, $"{t.Calls / (double)n:0.#}", $"{t.Milliseconds / n:0.00}", $"{100 * t.Milliseconds / total:0.0}%");
+                table.AddRow(t.Kernel, t.Implementation, $"{t.Calls / (double)n:0.#}", $"{t.Milliseconds / n:0.00}", $"{100 * t.Milliseconds / total:0.0}%",
+                    t.Gflops is { } g ? $"{g:0.0}" : "", t.GigabytesPerSecond is { } b ? $"{b:0.0}" : "");
             AnsiConsole.Write(table);
-            Console.WriteLine($"kernel time {total / n:0.0} ms/step over {n} steps on {harness.Device.Name}; " +
+            double flops = timings.Sum(t => t.Flops) / n;
+            Console.WriteLine($"{harness.Describe} on {harness.Device.Name}: kernel time {total / n:0.0} ms/step over {n} steps " +
+                              $"({flops / 1e9:0.00} GFLOP/step in compute kernels, {flops / (total / n) / 1e6:0.0} GFLOP/s over all kernel time); " +
                               $"{(harness.Device.Pool.DeviceAllocations - allocations) / (double)n:0.##} device allocations per steady-state step");
             return 0;
         });

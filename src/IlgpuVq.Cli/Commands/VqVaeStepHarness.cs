@@ -1,4 +1,3 @@
-using System.CommandLine;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Memory;
 using IlgpuVq.Engine.Optim;
@@ -8,7 +7,7 @@ using IlgpuVq.Models.VqVae;
 namespace IlgpuVq.Cli.Commands;
 
 /// <summary>A VQ-VAE training step on seeded random images, shared by <c>bench step</c> and <c>profile</c>.</summary>
-public sealed class VqVaeStepHarness : IDisposable
+public sealed class VqVaeStepHarness : IStepHarness
 {
     readonly float[] images;
     readonly VqVaeModel model;
@@ -32,6 +31,7 @@ public sealed class VqVaeStepHarness : IDisposable
     public ComputeDevice Device { get; }
     public int Batch { get; }
     public int ImageSize { get; }
+    public string Describe => $"VQ-VAE batch {Batch}x3x{ImageSize}x{ImageSize}";
 
     /// <summary>Forward, backward and AdamW on one batch; waits for the device at the end.</summary>
     public void Step()
@@ -50,27 +50,5 @@ public sealed class VqVaeStepHarness : IDisposable
     {
         optimizer.Dispose();
         model.Dispose();
-    }
-
-    /// <summary>The options every step command takes.</summary>
-    public sealed record Options(Option<string> Device, Option<string> Preset, Option<int> Batch, Option<int> ImageSize, Option<int> Steps)
-    {
-        public static Options Create(string defaultPreset = "ref") => new(
-            DeviceOption.Create(),
-            new Option<string>("--preset") { Description = "model preset: ref, demo, isic", DefaultValueFactory = _ => defaultPreset },
-            new Option<int>("--batch") { DefaultValueFactory = _ => 32 },
-            new Option<int>("--image-size") { DefaultValueFactory = _ => 64 },
-            new Option<int>("--steps") { Description = "measured steps (after warm-up)", DefaultValueFactory = _ => 10 });
-
-        public void AddTo(Command command)
-        {
-            command.Options.Add(Device); command.Options.Add(Preset); command.Options.Add(Batch); command.Options.Add(ImageSize); command.Options.Add(Steps);
-        }
-
-        public VqVaeStepHarness Open(ParseResult parse)
-        {
-            if (parse.GetValue(Steps) < 1) throw new UserError("--steps must be at least 1");
-            return new VqVaeStepHarness(DeviceOption.Open(parse.GetValue(Device)!), parse.GetValue(Preset)!, parse.GetValue(Batch), parse.GetValue(ImageSize));
-        }
     }
 }

@@ -13,6 +13,8 @@ public interface IKernelBackend
     string Name { get; }
     /// <summary>The launcher for <paramref name="slot"/> (called once per slot and device; the device caches it).</summary>
     T Load<T>(KernelSlot<T> slot) where T : Delegate;
+    /// <summary>How <paramref name="slot"/> runs here, for the profiler: <c>ilgpu</c>, <c>native</c> or <c>host</c>.</summary>
+    string Implementation<T>(KernelSlot<T> slot) where T : Delegate;
     /// <summary>Threads to pass to a grid-stride launch over <paramref name="work"/> items (any value ≥ 1 is correct).</summary>
     int LaunchThreads(long work);
     /// <summary>Group size for an explicitly grouped launch that would like <paramref name="wanted"/> threads.</summary>

@@ -9,6 +9,8 @@ public sealed class IlgpuKernelBackend(Accelerator accelerator) : IKernelBackend
 
     public T Load<T>(KernelSlot<T> slot) where T : Delegate => slot.LoadIlgpu(accelerator);
 
+    public string Implementation<T>(KernelSlot<T> slot) where T : Delegate => "ilgpu";
+
     /// <summary>
     /// Policy on ILGPU's CPU accelerator: min(work, <see cref="CpuGroupSize"/> × NumMultiprocessors), i.e. one group
     /// of one warp per simulated multiprocessor (4 threads on <c>cpu-sim</c>, 32 on <c>cpu-sim:nvidia</c>). Every group of a

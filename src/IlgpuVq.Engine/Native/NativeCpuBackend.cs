@@ -23,8 +23,8 @@ public sealed class NativeCpuBackend : IKernelBackend
         return HostGrid.Wrap(slot.Kernel.CreateDelegate<T>());
     }
 
-    /// <summary>How a kernel runs here: <c>simd</c> (hand-written) or <c>host</c> (its kernel body on host threads).</summary>
-    public static string Implementation(System.Reflection.MethodInfo kernel) => NativeKernelTable.Find(kernel) != null ? "simd" : "host";
+    /// <summary>How a kernel runs here: <c>native</c> (hand-written C#) or <c>host</c> (its kernel body on host threads).</summary>
+    public string Implementation<T>(KernelSlot<T> slot) where T : Delegate => NativeKernelTable.Find(slot.Kernel) != null ? "native" : "host";
 
     /// <summary>The native kernels partition work themselves; ops that size scratch or batch chunks by the thread count get one.</summary>
     public int LaunchThreads(long work) => 1;
