@@ -53,8 +53,18 @@ public sealed class ComputeDevice
     /// <summary>Number of kernels loaded so far (each is loaded once and kept).</summary>
     public int LoadedKernelCount => kernels.Count;
 
-    /// <summary>When set, every kernel launch is timed (see <see cref="KernelProfiler"/>); null in normal runs.</summary>
-    public KernelProfiler? Profiler { get; set; }
+    /// <summary>When set, every kernel launch is timed between two marks of the backend (see <see cref="KernelProfiler"/>); null in normal runs.</summary>
+    public KernelProfiler? Profiler
+    {
+        get => profiler;
+        set
+        {
+            profiled.Clear(); // wrappers are bound to the profiler they were made for
+            profiler = value;
+        }
+    }
+
+    KernelProfiler? profiler;
 
     /// <summary>Returns the kernel for <paramref name="slot"/>, loading it on first use only.</summary>
     public T Kernel<T>(KernelSlot<T> slot) where T : Delegate

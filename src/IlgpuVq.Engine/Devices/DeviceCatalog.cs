@@ -44,7 +44,7 @@ public static class DeviceCatalog
             return Context.Create(b =>
             {
                 EnableKernelInformation(b);
-                b.EnableAlgorithms().CPU(CPUDeviceKind.Default).CPU(CPUDeviceKind.Nvidia).Cuda().OpenCL();
+                b.EnableAlgorithms().Profiling().CPU(CPUDeviceKind.Default).CPU(CPUDeviceKind.Nvidia).Cuda().OpenCL();
             });
         }
         catch (Exception)
@@ -53,7 +53,7 @@ public static class DeviceCatalog
             return Context.Create(b =>
             {
                 EnableKernelInformation(b);
-                b.EnableAlgorithms().CPU(CPUDeviceKind.Default).CPU(CPUDeviceKind.Nvidia);
+                b.EnableAlgorithms().Profiling().CPU(CPUDeviceKind.Default).CPU(CPUDeviceKind.Nvidia);
             });
         }
     }

@@ -19,6 +19,8 @@ public interface IKernelBackend
     int LaunchThreads(long work);
     /// <summary>Group size for an explicitly grouped launch that would like <paramref name="wanted"/> threads.</summary>
     int GroupSize(int wanted);
+    /// <summary>Marks the current point of the queue of work, for the profiler (no synchronization).</summary>
+    KernelMark Mark();
     /// <summary>Waits for queued work (a no-op where launches are synchronous).</summary>
     void Synchronize();
 }

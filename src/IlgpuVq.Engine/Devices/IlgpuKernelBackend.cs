@@ -42,6 +42,8 @@ public sealed class IlgpuKernelBackend(Accelerator accelerator) : IKernelBackend
 
     public void Synchronize() => accelerator.Synchronize();
 
+    public KernelMark Mark() => new StreamMark(accelerator.DefaultStream.AddProfilingMarker());
+
     /// <summary>
     /// The group size that implicitly grouped (grid-stride) kernels are loaded with on ILGPU's CPU accelerator: one warp
     /// of the simulated device (4 on <c>cpu-sim</c>, 32 on <c>cpu-sim:nvidia</c>). Fixed, so no launch ever creates more simulated

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Linq.Expressions;
 using System.Reflection;
 
@@ -14,60 +13,65 @@ public sealed record KernelTiming(string Kernel, string Implementation, long Cal
 }
 
 /// <summary>
-/// Per-kernel timing. While a device has a profiler attached, every kernel launch is wrapped so that the backend is
-/// synchronized before and after it and the elapsed time, the launch's flops and bytes (<see cref="KernelCost"/>) are
-/// charged to the kernel. This serializes the program (no overlap of launches), so it is only for <c>ilgpuvq profile</c>,
-/// never for normal runs, which do not synchronize between ops.
+/// Per-kernel timing. While a device has a profiler attached, every launch is bracketed by two <see cref="KernelMark"/>s
+/// of its backend — ILGPU profiling markers (events in the accelerator's stream; nothing synchronizes between launches) or
+/// the host clock on the synchronous native backend — and its flops and bytes (<see cref="KernelCost"/>) are recorded.
+/// <see cref="Timings"/> waits for the marks and adds them up. Only <c>ilgpuvq profile</c> attaches a profiler.
 /// </summary>
 public sealed class KernelProfiler
 {
+    readonly List<(string Name, string Impl, KernelMark Start, KernelMark End, double Flops, double Bytes)> pending = new();
     readonly Dictionary<string, (string Impl, long Calls, double Ms, double Flops, double Bytes)> totals = new();
     readonly object gate = new();
 
     public void Reset()
     {
-        lock (gate) totals.Clear();
+        lock (gate)
+        {
+            foreach (var p in pending) { p.Start.Dispose(); p.End.Dispose(); }
+            pending.Clear();
+            totals.Clear();
+        }
     }
 
+    /// <summary>Totals per kernel, slowest first (waits for the marks of launches still queued).</summary>
     public IReadOnlyList<KernelTiming> Timings()
     {
         lock (gate)
+        {
+            foreach (var p in pending)
+            {
+                double ms = p.End.MillisecondsSince(p.Start);
+                p.Start.Dispose();
+                p.End.Dispose();
+                totals.TryGetValue(p.Name, out var t);
+                totals[p.Name] = (p.Impl, t.Calls + 1, t.Ms + ms, t.Flops + p.Flops, t.Bytes + p.Bytes);
+            }
+            pending.Clear();
             return totals.Select(kv => new KernelTiming(kv.Key, kv.Value.Impl, kv.Value.Calls, kv.Value.Ms, kv.Value.Flops, kv.Value.Bytes))
                 .OrderByDescending(t => t.Milliseconds).ToList();
+        }
     }
 
     internal T Wrap<T>(T launcher, MethodInfo kernel, string name, string implementation, IKernelBackend backend) where T : Delegate
     {
         var invoke = typeof(T).GetMethod("Invoke")!;
         var parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
-        var start = Expression.Variable(typeof(long), "start");
-        var self = Expression.Constant(this);
+        var start = Expression.Variable(typeof(KernelMark), "start");
         var be = Expression.Constant(backend);
+        var mark = typeof(IKernelBackend).GetMethod(nameof(IKernelBackend.Mark))!;
         var args = Expression.NewArrayInit(typeof(object), parameters.Select(p => Expression.Convert(p, typeof(object))));
-        const BindingFlags flags = BindingFlags.NonPublic | BindingFlags.Instance;
         var body = Expression.Block([start],
-            Expression.Assign(start, Expression.Call(self, typeof(KernelProfiler).GetMethod(nameof(Begin), flags)!, be)),
+            Expression.Assign(start, Expression.Call(be, mark)),
             Expression.Invoke(Expression.Constant(launcher), parameters),
-            Expression.Call(self, typeof(KernelProfiler).GetMethod(nameof(End), flags)!, be, Expression.Constant(kernel),
-                Expression.Constant(name), Expression.Constant(implementation), start, args));
+            Expression.Call(Expression.Constant(this), typeof(KernelProfiler).GetMethod(nameof(Record), BindingFlags.NonPublic | BindingFlags.Instance)!,
+                Expression.Constant(kernel), Expression.Constant(name), Expression.Constant(implementation), start, Expression.Call(be, mark), args));
         return Expression.Lambda<T>(body, parameters).Compile();
     }
 
-    long Begin(IKernelBackend backend)
+    void Record(MethodInfo kernel, string name, string implementation, KernelMark start, KernelMark end, object[] args)
     {
-        backend.Synchronize();
-        return Stopwatch.GetTimestamp();
-    }
-
-    void End(IKernelBackend backend, MethodInfo kernel, string name, string implementation, long start, object[] args)
-    {
-        backend.Synchronize();
-        var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         double flops = KernelCost.Flops(kernel, args), bytes = KernelCost.Bytes(args);
-        lock (gate)
-        {
-            totals.TryGetValue(name, out var t);
-            totals[name] = (implementation, t.Calls + 1, t.Ms + ms, t.Flops + flops, t.Bytes + bytes);
-        }
+        lock (gate) pending.Add((name, implementation, start, end, flops, bytes));
     }
 }

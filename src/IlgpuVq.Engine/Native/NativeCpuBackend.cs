@@ -32,4 +32,6 @@ public sealed class NativeCpuBackend : IKernelBackend
     public int GroupSize(int wanted) => 1;
 
     public void Synchronize() { }
+
+    public KernelMark Mark() => new HostMark();
 }
