@@ -12,7 +12,7 @@ public static class KernelsCommand
         var emit = new Option<string>("--emit") { Description = "ptx | opencl", Required = true };
         var arch = new Option<string>("--arch") { Description = "CUDA architecture for PTX", DefaultValueFactory = _ => "sm_80" };
         var outDir = new Option<string>("--out") { Description = "folder for the generated files", Required = true };
-        var cmd = new Command("kernels", "Write the PTX or OpenCL C of every kernel and print its size and memory use") { emit, arch, outDir };
+        var cmd = new Command("kernels", "Write the PTX or OpenCL C of every kernel and print its size, memory use and how the native cpu backend runs it") { emit, arch, outDir };
         cmd.SetAction(parse =>
         {
             var target = parse.GetValue(emit)!.ToLowerInvariant();
@@ -20,13 +20,14 @@ public static class KernelsCommand
             var cudaArch = target == "ptx" ? ParseArch(parse.GetValue(arch)!) : default;
             var dir = parse.GetValue(outDir)!;
             Directory.CreateDirectory(dir);
-            var table = new Table().AddColumns("kernel", "bytes", "shared mem", "local mem", "file");
+            var table = new Table().AddColumns("kernel", "bytes", "shared mem", "local mem", "on cpu", "file");
             foreach (var k in KernelCatalog.All)
             {
                 var g = target == "ptx" ? KernelCodegen.Ptx(k, cudaArch) : KernelCodegen.OpenCl(k);
                 var file = Path.Combine(dir, k.Name + (target == "ptx" ? ".ptx" : ".cl"));
                 File.WriteAllText(file, g.Source);
-                table.AddRow(k.Name, g.Source.Length.ToString(), g.SharedMemoryBytes.ToString(), g.LocalMemoryBytes.ToString(), Markup.Escape(file));
+                table.AddRow(k.Name, g.Source.Length.ToString(), g.SharedMemoryBytes.ToString(), g.LocalMemoryBytes.ToString(),
+                    IlgpuVq.Engine.Native.NativeKernelTable.Find(k.Method) != null ? "native" : "host", Markup.Escape(file));
             }
             AnsiConsole.Write(table);
             return 0;
