@@ -1,0 +1,35 @@
+using BenchmarkDotNet.Attributes;
+using IlgpuVq.Cli.Commands;
+using IlgpuVq.Engine.Devices;
+
+namespace IlgpuVq.Benchmarks;
+
+/// <summary>
+/// Whole training steps (forward, backward, AdamW; the same harnesses as <c>ilgpuvq bench step</c>): the <c>ref</c> VQ-VAE
+/// at batch 32, 64 px (compare libtorch's ~280 ms on this 2-core machine) and the <c>ref</c> PixelCNN prior on its 16×16
+/// code grid. Only the native backend and the small simulator shape: a <c>ref</c> step takes seconds on the simulator.
+/// </summary>
+public class TrainingStepBenchmarks
+{
+    [Params("cpu", "cpu-sim")]
+    public string Device { get; set; } = "cpu";
+
+    [Params("vqvae", "prior")]
+    public string Model { get; set; } = "vqvae";
+
+    IStepHarness harness = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var device = DeviceCatalog.Open(Device);
+        harness = Model == "vqvae" ? new VqVaeStepHarness(device, "ref", 32, 64) : new PriorStepHarness(device, "ref", 32, 64);
+        harness.Step();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => harness.Dispose();
+
+    [Benchmark(Description = "training step, ref preset, batch 32, 64 px")]
+    public void Step() => harness.Step();
+}
