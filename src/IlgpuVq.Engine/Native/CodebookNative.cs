@@ -76,6 +76,7 @@ public static unsafe class CodebookNative
     /// Lane j of code vector g in pass k0 holds code k0 + 16g + j; each lane keeps its best (strictly smaller replaces),
     /// visiting its codes in ascending order, and <see cref="Finish"/> picks the lowest code among the lanes' minima.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void NearestFourRows(float* z, float* transposed, int* indices, long row, long end, int padded, int dim, int hw)
     {
         long last = end - 1;

@@ -62,7 +62,7 @@ public static unsafe class ElementwiseNative
 
     /// <summary>y[i] = x[i] + bias[(i / inner) mod channels].</summary>
     public static void BiasAdd(Index1D thread, int total, int stride, V x, V bias, int channels, int inner, V y) =>
-        PlaneBias.Add(P(x), P(bias), channels, inner, P(y), total);
+        PlaneRuns.Add(P(x), P(bias), channels, inner, P(y), total);
 
     /// <summary>y[i] = x[i] &gt; 0 ? x[i] : 0.</summary>
     public static void Relu(Index1D thread, int total, int stride, V x, V y) => SimdMap.Unary(P(x), P(y), total, new Rectified());

@@ -18,6 +18,9 @@ public static class NativeKernelTable
         ReductionNative.Register(r);
         CodebookNative.Register(r);
         ElementwiseNative.Register(r);
+        AdamWNative.Register(r);
+        BatchBiasNative.Register(r);
+        EmbeddingNative.Register(r);
         return r.Entries;
     }
 

@@ -11,6 +11,7 @@ namespace IlgpuVq.Engine.Native;
 public static unsafe class NativeScratch
 {
     [ThreadStatic] static float[]? floats;
+    [ThreadStatic] static int[]? ints;
 
     /// <summary>A pointer to at least <paramref name="count"/> floats (contents undefined) owned by the calling thread.</summary>
     public static float* Floats(int count)
@@ -22,5 +23,17 @@ public static unsafe class NativeScratch
             floats = buffer;
         }
         return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+    }
+
+    /// <summary>A pointer to at least <paramref name="count"/> ints (contents undefined) owned by the calling thread.</summary>
+    public static int* Ints(int count)
+    {
+        var buffer = ints;
+        if (buffer == null || buffer.Length < count)
+        {
+            buffer = GC.AllocateUninitializedArray<int>(Math.Max(count, 1024), pinned: true);
+            ints = buffer;
+        }
+        return (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
     }
 }

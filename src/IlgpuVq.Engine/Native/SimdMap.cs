@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace IlgpuVq.Engine.Native;
@@ -18,7 +19,8 @@ public interface IBinaryOp
 
 /// <summary>
 /// Elementwise loops of the native backend: y[i] = op(x[i]) or op(a[i], b[i]) over i &lt; n, 16 lanes at a time with a
-/// scalar tail (scalar only without AVX-512), in fixed blocks of <see cref="Block"/> elements run in parallel. The op is
+/// scalar tail (scalar only without AVX-512; loops are compiled fully optimised on first call, since a kernel launched a
+/// few times per step would otherwise run unoptimised tier-0 code for many steps), in fixed blocks of <see cref="Block"/> elements run in parallel. The op is
 /// a struct type parameter, so each op gets its own specialised loop. Outputs may alias inputs (same index only).
 /// </summary>
 public static unsafe class SimdMap
@@ -37,6 +39,7 @@ public static unsafe class SimdMap
         NativeParallel.ForBlocks(n, Block, (start, end) => BinaryRange(a, b, y, start, end, op));
 
     /// <summary>y[i] = op(x[i]) for i in [start, end), on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void UnaryRange<TOp>(float* x, float* y, long start, long end, TOp op) where TOp : struct, IUnaryOp
     {
         long i = start;
@@ -47,6 +50,7 @@ public static unsafe class SimdMap
     }
 
     /// <summary>y[i] = op(a[i], b[i]) for i in [start, end), on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BinaryRange<TOp>(float* a, float* b, float* y, long start, long end, TOp op) where TOp : struct, IBinaryOp
     {
         long i = start;
