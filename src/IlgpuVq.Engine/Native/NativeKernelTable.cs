@@ -21,6 +21,8 @@ public static class NativeKernelTable
         AdamWNative.Register(r);
         BatchBiasNative.Register(r);
         EmbeddingNative.Register(r);
+        CrossEntropyNative.Register(r);
+        ChannelNative.Register(r);
         return r.Entries;
     }
 
