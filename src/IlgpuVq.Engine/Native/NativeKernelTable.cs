@@ -17,6 +17,12 @@ public static class NativeKernelTable
         var r = new NativeRegistry();
         ReductionNative.Register(r);
         CodebookNative.Register(r);
+        ElementwiseNative.Register(r);
+        AdamWNative.Register(r);
+        BatchBiasNative.Register(r);
+        EmbeddingNative.Register(r);
+        CrossEntropyNative.Register(r);
+        ChannelNative.Register(r);
         return r.Entries;
     }
 

@@ -5,7 +5,9 @@ using V = ILGPU.ArrayView<float>;
 namespace IlgpuVq.Engine.Native;
 
 /// <summary>
-/// Native versions of the explicitly grouped first passes of the two-pass sums (<see cref="ReductionKernels.SumPartials"/>,
+/// Native reductions. The grid-stride ones (<see cref="ReductionKernels.ChannelSlices"/>, <see cref="ReductionKernels.RowSum"/>,
+/// the Broadcast backward kernels) keep each item's float summation order and arithmetic, so they equal the kernels bit
+/// for bit. The native versions of the explicitly grouped first passes of the two-pass sums (<see cref="ReductionKernels.SumPartials"/>,
 /// <see cref="LossKernels.SquaredErrorPartials"/>): partials[g] = scale · Σ over group g's share of the launch (the same
 /// elements as on the GPU), accumulated in double in ascending index order (deterministic; on the native backend the ops
 /// launch a single group, so this is one ordered sum).
@@ -16,7 +18,49 @@ public static unsafe class ReductionNative
     {
         r.Explicit<Action<KernelConfig, V, int, float, V>>(ReductionKernels.SumPartials, SumPartials);
         r.Explicit<Action<KernelConfig, V, V, int, float, V>>(LossKernels.SquaredErrorPartials, SquaredErrorPartials);
+        r.GridStride<Action<Index1D, int, int, V, int, int, int, int, V>>(ReductionKernels.ChannelSlices, ChannelSlices);
+        r.GridStride<Action<Index1D, int, int, V, int, float, V>>(ReductionKernels.RowSum, RowSum);
+        r.GridStride<Action<Index1D, int, int, V, float, V>>(ReductionKernels.BroadcastScalar, BroadcastScalar);
+        r.GridStride<Action<Index1D, int, int, V, int, int, float, V>>(ReductionKernels.BroadcastChannel, BroadcastChannel);
+        r.GridStride<Action<Index1D, int, int, V, int, float, V>>(ReductionKernels.BroadcastRows, BroadcastRows);
     }
+
+    /// <summary>partials[c·slices + s] = Σ of channel c's elements k = s, s + slices, … (k = n·inner + j, ascending, float) for items &lt; total.</summary>
+    public static void ChannelSlices(Index1D thread, int total, int stride, V x, int batch, int channels, int inner, int slices, V partials)
+    {
+        float* px = NativeView.Ptr(x), pp = NativeView.Ptr(partials);
+        long count = (long)batch * inner;
+        NativeParallel.ForBlocks(total, 16, (start, end) =>
+        {
+            for (long i = start; i < end; i++)
+            {
+                long c = i / slices;
+                float acc = 0f;
+                for (long k = i - c * slices; k < count; k += slices)
+                {
+                    long n = k / inner;
+                    acc += px[(n * channels + c) * inner + (k - n * inner)];
+                }
+                pp[i] = acc;
+            }
+        });
+    }
+
+    /// <summary>y[r] = scale · Σ_j x[r·len + j] (j ascending, float) for r &lt; total.</summary>
+    public static void RowSum(Index1D thread, int total, int stride, V x, int len, float scale, V y) =>
+        RowSums.Ordered(NativeView.Ptr(x), total, len, scale, NativeView.Ptr(y));
+
+    /// <summary>dx[i] = dy[0] · scale for i &lt; total.</summary>
+    public static void BroadcastScalar(Index1D thread, int total, int stride, V dy, float scale, V dx) =>
+        PlaneRuns.Broadcast(NativeView.Ptr(dy), 1, int.MaxValue, scale, NativeView.Ptr(dx), total);
+
+    /// <summary>dx[i] = dy[(i / inner) mod channels] · scale for i &lt; total.</summary>
+    public static void BroadcastChannel(Index1D thread, int total, int stride, V dy, int channels, int inner, float scale, V dx) =>
+        PlaneRuns.Broadcast(NativeView.Ptr(dy), channels, inner, scale, NativeView.Ptr(dx), total);
+
+    /// <summary>dx[i] = dy[i / len] · scale for i &lt; total.</summary>
+    public static void BroadcastRows(Index1D thread, int total, int stride, V dy, int len, float scale, V dx) =>
+        PlaneRuns.Broadcast(NativeView.Ptr(dy), int.MaxValue, len, scale, NativeView.Ptr(dx), total);
 
     public static void SumPartials(KernelConfig config, V x, int n, float scale, V partials)
     {

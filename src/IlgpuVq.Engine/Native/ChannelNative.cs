@@ -1,0 +1,31 @@
+using ILGPU;
+using IlgpuVq.Kernels;
+using V = ILGPU.ArrayView<float>;
+
+namespace IlgpuVq.Engine.Native;
+
+/// <summary>Native channel-block copy (<see cref="ChannelKernels.CopyChannels"/>, behind concat and split): each
+/// (n, c) plane of <c>inner</c> elements is one contiguous block copy.</summary>
+public static unsafe class ChannelNative
+{
+    internal static void Register(NativeRegistry r) =>
+        r.GridStride<Action<Index1D, int, int, V, int, int, V, int, int, int, int>>(ChannelKernels.CopyChannels, CopyChannels);
+
+    /// <summary>dst[n, dstOffset + c, s] = src[n, srcOffset + c, s] for the first <c>total</c> elements of [N, count, inner].</summary>
+    public static void CopyChannels(Index1D thread, int total, int stride, V src, int srcC, int srcOffset,
+        V dst, int dstC, int dstOffset, int count, int inner)
+    {
+        float* ps = NativeView.Ptr(src), pd = NativeView.Ptr(dst);
+        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
+        {
+            for (long i = start; i < end;)
+            {
+                long plane = i / inner, s0 = i - plane * inner, runEnd = Math.Min(end, i - s0 + inner);
+                long n = plane / count, c = plane - n * count;
+                long length = runEnd - i;
+                Buffer.MemoryCopy(ps + (n * srcC + srcOffset + c) * inner + s0, pd + (n * dstC + dstOffset + c) * inner + s0, length * sizeof(float), length * sizeof(float));
+                i = runEnd;
+            }
+        });
+    }
+}

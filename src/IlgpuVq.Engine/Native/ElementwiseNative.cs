@@ -1,0 +1,139 @@
+using ILGPU;
+using IlgpuVq.Kernels;
+using V = ILGPU.ArrayView<float>;
+
+namespace IlgpuVq.Engine.Native;
+
+/// <summary>
+/// Native elementwise kernels (<see cref="ElementwiseKernels"/>, <see cref="LossKernels.MseBackward"/>): 16-lane loops of
+/// <see cref="SimdMap"/> with each kernel's exact arithmetic (+, −, ×, compare; no FMA), so results equal the kernels'
+/// bit for bit; tanh and sigmoid stay scalar (<see cref="SaturatingFunctions"/>) on raw pointers in parallel blocks.
+/// Every function does the whole launch of <c>total</c> elements.
+/// </summary>
+public static unsafe class ElementwiseNative
+{
+    internal static void Register(NativeRegistry r)
+    {
+        r.GridStride<Action<Index1D, int, int, V, float>>(ElementwiseKernels.Fill, Fill);
+        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.Add, Add);
+        r.GridStride<Action<Index1D, int, int, V, V>>(ElementwiseKernels.AddInPlace, AddInPlace);
+        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.Sub, Sub);
+        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.Mul, Mul);
+        r.GridStride<Action<Index1D, int, int, V, float, V>>(ElementwiseKernels.Scale, Scale);
+        r.GridStride<Action<Index1D, int, int, V, float>>(ElementwiseKernels.ScaleInPlace, ScaleInPlace);
+        r.GridStride<Action<Index1D, int, int, V, float, V>>(ElementwiseKernels.AddScalar, AddScalar);
+        r.GridStride<Action<Index1D, int, int, V, V, int, int, V>>(ElementwiseKernels.BiasAdd, BiasAdd);
+        r.GridStride<Action<Index1D, int, int, V, V>>(ElementwiseKernels.Relu, Relu);
+        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.ReluBackward, ReluBackward);
+        r.GridStride<Action<Index1D, int, int, V, V>>(ElementwiseKernels.Tanh, Tanh);
+        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.TanhBackward, TanhBackward);
+        r.GridStride<Action<Index1D, int, int, V, V>>(ElementwiseKernels.Sigmoid, Sigmoid);
+        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.SigmoidBackward, SigmoidBackward);
+        r.GridStride<Action<Index1D, int, int, V, int, int, V>>(ElementwiseKernels.GatedActivation, GatedActivation);
+        r.GridStride<Action<Index1D, int, int, V, V, int, int, V>>(ElementwiseKernels.GatedActivationBackward, GatedActivationBackward);
+        r.GridStride<Action<Index1D, int, int, V, V, V, float, V>>(LossKernels.MseBackward, MseBackward);
+    }
+
+    static float* P(V view) => NativeView.Ptr(view);
+
+    /// <summary>y[i] = value.</summary>
+    public static void Fill(Index1D thread, int total, int stride, V y, float value) => SimdMap.Unary(P(y), P(y), total, new Constant(value));
+
+    /// <summary>y[i] = a[i] + b[i].</summary>
+    public static void Add(Index1D thread, int total, int stride, V a, V b, V y) => SimdMap.Binary(P(a), P(b), P(y), total, new Sum());
+
+    /// <summary>y[i] = y[i] + x[i].</summary>
+    public static void AddInPlace(Index1D thread, int total, int stride, V y, V x) => SimdMap.Binary(P(y), P(x), P(y), total, new Sum());
+
+    /// <summary>y[i] = a[i] − b[i].</summary>
+    public static void Sub(Index1D thread, int total, int stride, V a, V b, V y) => SimdMap.Binary(P(a), P(b), P(y), total, new Difference());
+
+    /// <summary>y[i] = a[i] · b[i].</summary>
+    public static void Mul(Index1D thread, int total, int stride, V a, V b, V y) => SimdMap.Binary(P(a), P(b), P(y), total, new Product());
+
+    /// <summary>y[i] = x[i] · s.</summary>
+    public static void Scale(Index1D thread, int total, int stride, V x, float s, V y) => SimdMap.Unary(P(x), P(y), total, new Scaled(s));
+
+    /// <summary>y[i] = y[i] · s.</summary>
+    public static void ScaleInPlace(Index1D thread, int total, int stride, V y, float s) => SimdMap.Unary(P(y), P(y), total, new Scaled(s));
+
+    /// <summary>y[i] = x[i] + s.</summary>
+    public static void AddScalar(Index1D thread, int total, int stride, V x, float s, V y) => SimdMap.Unary(P(x), P(y), total, new Shifted(s));
+
+    /// <summary>y[i] = x[i] + bias[(i / inner) mod channels].</summary>
+    public static void BiasAdd(Index1D thread, int total, int stride, V x, V bias, int channels, int inner, V y) =>
+        PlaneRuns.Add(P(x), P(bias), channels, inner, P(y), total);
+
+    /// <summary>y[i] = x[i] &gt; 0 ? x[i] : 0.</summary>
+    public static void Relu(Index1D thread, int total, int stride, V x, V y) => SimdMap.Unary(P(x), P(y), total, new Rectified());
+
+    /// <summary>dx[i] = x[i] &gt; 0 ? dy[i] : 0.</summary>
+    public static void ReluBackward(Index1D thread, int total, int stride, V x, V dy, V dx) =>
+        SimdMap.Binary(P(x), P(dy), P(dx), total, new RectifiedGradient());
+
+    /// <summary>y[i] = tanh(clamp(x[i], −20, 20)).</summary>
+    public static void Tanh(Index1D thread, int total, int stride, V x, V y)
+    {
+        float* px = P(x), py = P(y);
+        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
+        {
+            for (long i = start; i < end; i++) py[i] = SaturatingFunctions.Tanh(px[i]);
+        });
+    }
+
+    /// <summary>dx[i] = dy[i] · (1 − y[i]²).</summary>
+    public static void TanhBackward(Index1D thread, int total, int stride, V y, V dy, V dx) =>
+        SimdMap.Binary(P(y), P(dy), P(dx), total, new TanhGradient());
+
+    /// <summary>y[i] = sigmoid(x[i]) (overflow-free form).</summary>
+    public static void Sigmoid(Index1D thread, int total, int stride, V x, V y)
+    {
+        float* px = P(x), py = P(y);
+        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
+        {
+            for (long i = start; i < end; i++) py[i] = SaturatingFunctions.Sigmoid(px[i]);
+        });
+    }
+
+    /// <summary>dx[i] = dy[i] · y[i] · (1 − y[i]).</summary>
+    public static void SigmoidBackward(Index1D thread, int total, int stride, V y, V dy, V dx) =>
+        SimdMap.Binary(P(y), P(dy), P(dx), total, new SigmoidGradient());
+
+    /// <summary>y[n,c,j] = tanh(x[n,c,j]) · sigmoid(x[n,C+c,j]) for x [N,2C,inner], y [N,C,inner].</summary>
+    public static void GatedActivation(Index1D thread, int total, int stride, V x, int channels, int inner, V y)
+    {
+        float* px = P(x), py = P(y);
+        long per = (long)channels * inner;
+        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
+        {
+            for (long i = start; i < end; i++)
+            {
+                long a = i / per * 2 * per + i % per;
+                py[i] = SaturatingFunctions.Tanh(px[a]) * SaturatingFunctions.Sigmoid(px[a + per]);
+            }
+        });
+    }
+
+    /// <summary>dx[a] = dy·σ(b)·(1 − tanh²(a)) and dx[b] = dy·tanh(a)·σ(b)·(1 − σ(b)) for each output element's input pair (a, b).</summary>
+    public static void GatedActivationBackward(Index1D thread, int total, int stride, V x, V dy, int channels, int inner, V dx)
+    {
+        float* px = P(x), pdy = P(dy), pdx = P(dx);
+        long per = (long)channels * inner;
+        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
+        {
+            for (long i = start; i < end; i++)
+            {
+                long a = i / per * 2 * per + i % per;
+                float t = SaturatingFunctions.Tanh(px[a]);
+                float s = SaturatingFunctions.Sigmoid(px[a + per]);
+                float g = pdy[i];
+                pdx[a] = g * s * (1f - t * t);
+                pdx[a + per] = g * t * s * (1f - s);
+            }
+        });
+    }
+
+    /// <summary>dp[i] = (scale · dy[0]) · (p[i] − t[i]).</summary>
+    public static void MseBackward(Index1D thread, int total, int stride, V p, V t, V dy, float scale, V dp) =>
+        SimdMap.Binary(P(p), P(t), P(dp), total, new ScaledDifference(scale * P(dy)[0]));
+}

@@ -1,0 +1,53 @@
+using ILGPU;
+using IlgpuVq.Engine.Memory;
+using IlgpuVq.Kernels;
+using static IlgpuVq.Tests.Native.NativeTestKit;
+using V = ILGPU.ArrayView<float>;
+
+namespace IlgpuVq.Tests.Native;
+
+/// <summary>The native grid-stride reductions, broadcasts and batch-bias kernels against their kernel bodies on the host
+/// (bit-identical, both worker counts), on [batch, channels, inner] shapes with odd sizes.</summary>
+public class NativeReductionTests
+{
+    static readonly Index1D First = new(0);
+
+    public static IEnumerable<object[]> Shapes =>
+        new[] { (1, 1, 1), (1, 7, 1), (3, 17, 1), (2, 5, 100), (7, 3, 1021), (1, 1, 100003) }.Select(s => new object[] { s.Item1, s.Item2, s.Item3 });
+
+    /// <summary>Runs <paramref name="launch"/> with the kernel and with its native on a zeroed output of <paramref name="outLength"/>; asserts equal bits.</summary>
+    static void Compare<TDelegate>(TDelegate kernel, float[] x, int outLength, Action<TDelegate, V, V> launch) where TDelegate : Delegate
+    {
+        float[] Run(TDelegate k)
+        {
+            using var scope = new TensorScope();
+            var (tx, y) = (T(x), T(new float[outLength]));
+            launch(k, tx.View, y.View);
+            return y.ToArray();
+        }
+        var expected = Run(kernel);
+        foreach (int workers in new[] { 1, 2 }) BitEqual(expected, WithWorkers(workers, () => Run(NativeOf(kernel))));
+    }
+
+    [Theory, MemberData(nameof(Shapes))]
+    public void ReductionsAndBroadcastsAreBitIdentical(int batch, int channels, int inner)
+    {
+        int n = batch * channels * inner;
+        var x = Random(n, n);
+        int slices = Math.Clamp(batch * inner / 64, 1, 1024);
+        Compare<Action<Index1D, int, int, V, int, int, int, int, V>>(ReductionKernels.ChannelSlices, x, channels * slices,
+            (k, a, y) => k(First, channels * slices, 1, a, batch, channels, inner, slices, y));
+        Compare<Action<Index1D, int, int, V, int, float, V>>(ReductionKernels.RowSum, x, batch * channels,
+            (k, a, y) => k(First, batch * channels, 1, a, inner, 0.3f, y));
+        var dy = Random(channels, Math.Max(channels, batch * channels));
+        Compare<Action<Index1D, int, int, V, float, V>>(ReductionKernels.BroadcastScalar, dy, n, (k, a, y) => k(First, n, 1, a, 0.7f, y));
+        Compare<Action<Index1D, int, int, V, int, int, float, V>>(ReductionKernels.BroadcastChannel, dy, n, (k, a, y) => k(First, n, 1, a, channels, inner, 0.7f, y));
+        Compare<Action<Index1D, int, int, V, int, float, V>>(ReductionKernels.BroadcastRows, dy, n, (k, a, y) => k(First, n, 1, a, inner, 0.7f, y));
+        Compare<Action<Index1D, int, int, V, V, int>>(BatchBiasKernels.BiasGrad, x, batch * channels, (k, a, y) => k(First, batch * channels, 1, a, y, inner));
+        using (var scope = new TensorScope())
+        {
+            var bias = T(dy);
+            Compare<Action<Index1D, int, int, V, V, V, int>>(BatchBiasKernels.Forward, x, n, (k, a, y) => k(First, n, 1, a, bias.View, y, inner));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using IlgpuVq.Engine.Devices;
+using IlgpuVq.Engine.Native;
+using IlgpuVq.Engine.Tensors;
+
+namespace IlgpuVq.Tests.Native;
+
+/// <summary>
+/// Shared pieces of the native-kernel tests: the native backend's device, random data, the registered native of a
+/// kernel (looked up in <see cref="NativeKernelTable"/>, so registration and signature are tested too), bitwise
+/// comparison, and running with a given worker count.
+/// </summary>
+static class NativeTestKit
+{
+    /// <summary>Odd sizes: single element, below one vector, just above one, a few blocks' tails, many parallel blocks.</summary>
+    public static readonly int[] Sizes = [1, 7, 17, 1000, 100003];
+
+    public static ComputeDevice Device => DeviceCatalog.Open("cpu");
+
+    /// <summary>Uniform floats in [lo, hi) from a seeded generator, with exact zeros sprinkled in (ReLU's edge case).</summary>
+    public static float[] Random(int seed, int n, float lo = -2f, float hi = 2f)
+    {
+        var rng = new Random(seed);
+        var x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = rng.Next(17) == 0 ? 0f : lo + (hi - lo) * rng.NextSingle();
+        return x;
+    }
+
+    public static Tensor T(float[] data) => Tensor.FromArray(Device, data, data.Length);
+
+    public static Tensor Ti(int[] data) => Tensor.FromIntArray(Device, data, data.Length);
+
+    /// <summary>The native implementation registered for <paramref name="kernel"/> (fails if there is none).</summary>
+    public static TDelegate NativeOf<TDelegate>(TDelegate kernel) where TDelegate : Delegate =>
+        Assert.IsType<TDelegate>(NativeKernelTable.Find(kernel.Method), exactMatch: false);
+
+    /// <summary>Asserts equal bit patterns (so −0 ≠ +0 and NaNs must match).</summary>
+    public static void BitEqual(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                Assert.Fail($"element {i} of {expected.Length}: expected {expected[i]:R}, got {actual[i]:R}");
+    }
+
+    /// <summary>Runs <paramref name="body"/> with <see cref="NativeParallel.Workers"/> = <paramref name="workers"/>, restoring it after.</summary>
+    public static T WithWorkers<T>(int workers, Func<T> body)
+    {
+        int saved = NativeParallel.Workers;
+        try
+        {
+            NativeParallel.Workers = workers;
+            return body();
+        }
+        finally
+        {
+            NativeParallel.Workers = saved;
+        }
+    }
+}
