@@ -17,6 +17,9 @@ public static class NativeKernelTable
         var r = new NativeRegistry();
         ReductionNative.Register(r);
         CodebookNative.Register(r);
+        Conv2dNative.Register(r);
+        ConvTranspose2dNative.Register(r);
+        GemmNative.Register(r);
         return r.Entries;
     }
 

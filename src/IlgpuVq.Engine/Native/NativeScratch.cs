@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+
+namespace IlgpuVq.Engine.Native;
+
+/// <summary>The per-thread scratch buffers of the native kernels, one per <see cref="ScratchSlot"/>.</summary>
+public enum ScratchSlot
+{
+    /// <summary><see cref="Sgemm"/>'s packed block of A.</summary>
+    PackA,
+    /// <summary><see cref="Sgemm"/>'s packed block of B.</summary>
+    PackB,
+    /// <summary>A convolution's im2col matrix of one image.</summary>
+    Columns,
+}
+
+/// <summary>
+/// Per-thread, 64-byte aligned native float buffers that grow on demand and are reused across calls (no heap allocation
+/// in steady state; the memory never moves). A buffer's contents are undefined after <see cref="Get"/>; each slot must be
+/// used by one function at a time on a thread.
+/// </summary>
+public static unsafe class NativeScratch
+{
+    [ThreadStatic] static Buffers? buffers;
+
+    /// <summary>A buffer of at least <paramref name="count"/> floats for <paramref name="slot"/> on the calling thread.</summary>
+    public static float* Get(ScratchSlot slot, long count)
+    {
+        var b = buffers ??= new Buffers();
+        int i = (int)slot;
+        if (b.Capacity[i] < count)
+        {
+            if (b.Pointers[i] != null) NativeMemory.AlignedFree(b.Pointers[i]);
+            long grown = Math.Max(count, b.Capacity[i] * 3 / 2);
+            b.Pointers[i] = (float*)NativeMemory.AlignedAlloc((nuint)(grown * sizeof(float)), 64);
+            b.Capacity[i] = grown;
+        }
+        return b.Pointers[i];
+    }
+
+    /// <summary>One thread's buffers; freed when the thread (and with it this object) goes away.</summary>
+    sealed class Buffers
+    {
+        public readonly float*[] Pointers = new float*[Enum.GetValues<ScratchSlot>().Length];
+        public readonly long[] Capacity = new long[Enum.GetValues<ScratchSlot>().Length];
+
+        ~Buffers()
+        {
+            foreach (var p in Pointers)
+                if (p != null) NativeMemory.AlignedFree(p);
+        }
+    }
+}
