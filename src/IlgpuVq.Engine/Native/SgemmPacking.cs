@@ -23,11 +23,16 @@ static unsafe class SgemmPacking
             float* d = dst + (long)ir * kc;
             float* src = a.Data + (i0 + ir) * rs + p0 * cs;
             if (cs == 1)
+            {
+                int p = 0;
+                if (rows == Mr)
+                    for (; p + 8 <= kc; p += 8) Transpose8.Block(src + p, rs, d + p * Mr, Mr);
                 for (int r = 0; r < rows; r++)
                 {
                     float* s = src + r * rs;
-                    for (int p = 0; p < kc; p++) d[p * Mr + r] = s[p];
+                    for (int q = p; q < kc; q++) d[q * Mr + r] = s[q];
                 }
+            }
             else
                 for (int p = 0; p < kc; p++)
                 {
@@ -65,7 +70,16 @@ static unsafe class SgemmPacking
                 }
                 continue;
             }
-            for (int j = 0; j < cols; j++)
+            int j0Tail = 0;
+            if (rs == 1)
+                for (; j0Tail + 8 <= cols; j0Tail += 8)
+                {
+                    int p = 0;
+                    for (; p + 8 <= kc; p += 8) Transpose8.Block(src + j0Tail * cs + p, cs, d + p * Nr + j0Tail, Nr);
+                    for (int j = j0Tail; j < j0Tail + 8; j++)
+                        for (int q = p; q < kc; q++) d[q * Nr + j] = src[j * cs + q];
+                }
+            for (int j = j0Tail; j < cols; j++)
             {
                 float* s = src + j * cs;
                 for (int p = 0; p < kc; p++) d[p * Nr + j] = s[p * rs];
