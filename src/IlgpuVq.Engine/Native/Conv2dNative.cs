@@ -70,9 +70,15 @@ public static unsafe class Conv2dNative
         });
     }
 
+    /// <summary>Most image groups a weight-gradient chunk is split into (see <see cref="WeightGrad"/>).</summary>
+    public const int WeightGroups = 8;
+
     /// <summary>
-    /// dw_c [Cout, Cin·KH·KW] = Σ_{n in chunk c} dy_n [Cout, OH·OW] · col(x_n)ᵀ, images added in ascending order; the chunks
-    /// (batchesPerChunk images each, <c>total</c> / (ceil(Cout/4)·ceil(Cin/4)·KH·KW) of them) go to dw[c·Cout·Cin·KH·KW + ...].
+    /// dw_c [Cout, Cin·KH·KW] = Σ_{n in chunk c} dy_n [Cout, OH·OW] · col(x_n)ᵀ; the chunks (batchesPerChunk images each,
+    /// <c>total</c> / (ceil(Cout/4)·ceil(Cin/4)·KH·KW) of them) go to dw[c·Cout·Cin·KH·KW + ...]. A chunk's images are cut
+    /// into G = min(images, <see cref="WeightGroups"/>) contiguous groups (fixed by the problem); each group sums its images in
+    /// ascending order, and the G partial sums are added in group order, so the result does not depend on the worker count.
+    /// Groups run one per task when there are at least as many groups as workers, else in order with parallel products.
     /// </summary>
     public static void WeightGrad(Index1D thread, int total, int stride, V dy, V x, V dw, Conv2dGeometry g, int batchesPerChunk)
     {
@@ -85,17 +91,41 @@ public static unsafe class Conv2dNative
         for (int c = 0; c < chunks; c++)
         {
             float* dwc = pdw + c * weights;
-            int first = c * batchesPerChunk, end = Math.Min(g.N, first + batchesPerChunk);
-            if (first >= end) new Span<float>(dwc, checked((int)weights)).Clear();
-            for (int n = first; n < end; n++)
+            int first = c * batchesPerChunk, count = Math.Min(g.N, first + batchesPerChunk) - first;
+            if (count <= 0)
             {
-                float* xn = px + n * inImage;
-                float* cols = pointwise ? xn : Columns(xn, g, true);
-                Sgemm.Multiply(g.Cout, depth, pixels, 1f, StridedMatrix.RowMajor(pdy + n * outImage, pixels),
-                    StridedMatrix.Transposed(cols, pixels), dwc, depth, n > first, true);
+                new Span<float>(dwc, checked((int)weights)).Clear();
+                continue;
+            }
+            int groups = Math.Min(count, WeightGroups);
+            float* partials = groups == 1 ? dwc : NativeScratch.Get(ScratchSlot.Partials, groups * weights);
+            if (groups >= NativeParallel.Workers) NativeParallel.For(groups, gi => Group(gi, false));
+            else
+                for (int gi = 0; gi < groups; gi++) Group(gi, true);
+            if (groups > 1) SumGroups(partials, groups, weights, dwc);
+
+            void Group(int gi, bool inside)
+            {
+                int n0 = first + count * gi / groups, n1 = first + count * (gi + 1) / groups;
+                for (int n = n0; n < n1; n++)
+                {
+                    float* xn = px + n * inImage;
+                    float* cols = pointwise ? xn : Columns(xn, g, inside);
+                    Sgemm.Multiply(g.Cout, depth, pixels, 1f, StridedMatrix.RowMajor(pdy + n * outImage, pixels),
+                        StridedMatrix.Transposed(cols, pixels), partials + gi * weights, depth, n > n0, inside);
+                }
             }
         }
     }
+
+    /// <summary>dst[i] = ((p_0[i] + p_1[i]) + …) + p_{G−1}[i] for the G partial sums p_g = partials + g·length.</summary>
+    static void SumGroups(float* partials, int groups, long length, float* dst) =>
+        NativeParallel.ForBlocks(length, 1 << 14, (start, end) =>
+        {
+            int count = (int)(end - start);
+            new Span<float>(partials + start, count).CopyTo(new Span<float>(dst + start, count));
+            for (int gi = 1; gi < groups; gi++) NativeVector.AddTo(dst + start, partials + gi * length + start, count);
+        });
 
     /// <summary>db[chunk·channels + c] = Σ_{n in the chunk} Σ_p dy[n, c, p] (see <see cref="Conv2dKernels.BiasGrad"/>).</summary>
     public static void BiasGrad(Index1D thread, int total, int stride, V dy, V db, int batch, int channels, int plane, int batchesPerChunk)

@@ -11,6 +11,8 @@ public enum ScratchSlot
     PackB,
     /// <summary>A convolution's im2col matrix of one image.</summary>
     Columns,
+    /// <summary>Per-group partial sums of a convolution's weight gradient.</summary>
+    Partials,
 }
 
 /// <summary>
