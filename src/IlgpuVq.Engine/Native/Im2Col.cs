@@ -34,6 +34,7 @@ static unsafe class Im2Col
                         float* src = plane + ih * g.W - g.PL + kw; // src[ow·SW] = x[ci, ih, ow·SW − PL + kw]
                         for (int ow = 0; ow < lo; ow++) dst[ow] = 0f;
                         if (g.SW == 1) Unsafe.CopyBlockUnaligned(dst + lo, src + lo, (uint)(hi - lo) * sizeof(float));
+                        else if (g.SW == 2) NativeVector.GatherEven(dst + lo, src + 2 * lo, hi - lo);
                         else
                             for (int ow = lo; ow < hi; ow++) dst[ow] = src[ow * g.SW];
                         for (int ow = hi; ow < g.OW; ow++) dst[ow] = 0f;
@@ -64,6 +65,7 @@ static unsafe class Im2Col
                         if (ih < 0 || ih >= g.H) continue;
                         float* dst = plane + ih * g.W - g.PL + kw, src = row + oh * g.OW;
                         if (g.SW == 1) NativeVector.AddTo(dst + lo, src + lo, hi - lo);
+                        else if (g.SW == 2) NativeVector.AddToEven(dst + 2 * lo, src + lo, hi - lo);
                         else
                             for (int ow = lo; ow < hi; ow++) dst[ow * g.SW] += src[ow];
                     }
