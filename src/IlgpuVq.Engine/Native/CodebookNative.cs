@@ -44,7 +44,7 @@ public static unsafe class CodebookNative
             return;
         }
         int padded = (codes + CodesPerPass - 1) / CodesPerPass * CodesPerPass;
-        float* transposed = NativeScratch.Floats(padded * dim);
+        float* transposed = NativeScratch.Get(ScratchSlot.CodebookTransposed, (long)padded * dim);
         PackTransposed(pe, codes, dim, padded, transposed);
         NativeParallel.ForBlocks(rows, RowsPerBlock, (start, end) =>
         {

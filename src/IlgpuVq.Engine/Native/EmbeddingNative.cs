@@ -82,7 +82,7 @@ public static unsafe class EmbeddingNative
     public static void FillPositions(Index1D thread, int total, int stride, I idx, I offsets, I list, int positions)
     {
         int* pi = NativeView.Ptr(idx), po = NativeView.Ptr(offsets), pl = NativeView.Ptr(list);
-        int* cursor = NativeScratch.Ints(total);
+        int* cursor = NativeScratch.GetInts(ScratchSlot.Cursors, total);
         new ReadOnlySpan<int>(po, total).CopyTo(new Span<int>(cursor, total));
         for (int p = 0; p < positions; p++)
         {

@@ -23,6 +23,9 @@ public static class NativeKernelTable
         EmbeddingNative.Register(r);
         CrossEntropyNative.Register(r);
         ChannelNative.Register(r);
+        Conv2dNative.Register(r);
+        ConvTranspose2dNative.Register(r);
+        GemmNative.Register(r);
         return r.Entries;
     }
 

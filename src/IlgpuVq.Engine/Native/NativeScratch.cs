@@ -1,39 +1,61 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace IlgpuVq.Engine.Native;
 
+/// <summary>The per-thread scratch buffers of the native kernels, one per <see cref="ScratchSlot"/>.</summary>
+public enum ScratchSlot
+{
+    /// <summary><see cref="Sgemm"/>'s packed block of A.</summary>
+    PackA,
+    /// <summary><see cref="Sgemm"/>'s packed block of B.</summary>
+    PackB,
+    /// <summary>A convolution's im2col matrix of one image.</summary>
+    Columns,
+    /// <summary>Per-group partial sums of a convolution's weight gradient.</summary>
+    Partials,
+    /// <summary>The nearest-code search's transposed, padded codebook [D, K'].</summary>
+    CodebookTransposed,
+    /// <summary>Embedding's per-code write cursors (ints).</summary>
+    Cursors,
+}
+
 /// <summary>
-/// Per-thread reusable host scratch for native kernels (e.g. a repacked operand built by the calling thread before a
-/// parallel loop that only reads it). The buffer is pinned and grows on demand; a pointer stays valid until the same
-/// thread asks again, so a native kernel takes it once per launch and never hands it to a later launch.
+/// Per-thread, 64-byte aligned native float buffers that grow on demand and are reused across calls (no heap allocation
+/// in steady state; the memory never moves). A buffer's contents are undefined after <see cref="Get"/>; each slot must be
+/// used by one function at a time on a thread.
 /// </summary>
 public static unsafe class NativeScratch
 {
-    [ThreadStatic] static float[]? floats;
-    [ThreadStatic] static int[]? ints;
+    [ThreadStatic] static Buffers? buffers;
 
-    /// <summary>A pointer to at least <paramref name="count"/> floats (contents undefined) owned by the calling thread.</summary>
-    public static float* Floats(int count)
+    /// <summary>A buffer of at least <paramref name="count"/> floats for <paramref name="slot"/> on the calling thread.</summary>
+    public static float* Get(ScratchSlot slot, long count)
     {
-        var buffer = floats;
-        if (buffer == null || buffer.Length < count)
+        var b = buffers ??= new Buffers();
+        int i = (int)slot;
+        if (b.Capacity[i] < count)
         {
-            buffer = GC.AllocateUninitializedArray<float>(Math.Max(count, 1024), pinned: true);
-            floats = buffer;
+            if (b.Pointers[i] != null) NativeMemory.AlignedFree(b.Pointers[i]);
+            long grown = Math.Max(count, b.Capacity[i] * 3 / 2);
+            b.Pointers[i] = (float*)NativeMemory.AlignedAlloc((nuint)(grown * sizeof(float)), 64);
+            b.Capacity[i] = grown;
         }
-        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+        return b.Pointers[i];
     }
 
-    /// <summary>A pointer to at least <paramref name="count"/> ints (contents undefined) owned by the calling thread.</summary>
-    public static int* Ints(int count)
+    /// <summary>A buffer of at least <paramref name="count"/> ints for <paramref name="slot"/> on the calling thread.</summary>
+    public static int* GetInts(ScratchSlot slot, long count) => (int*)Get(slot, count);
+
+    /// <summary>One thread's buffers; freed when the thread (and with it this object) goes away.</summary>
+    sealed class Buffers
     {
-        var buffer = ints;
-        if (buffer == null || buffer.Length < count)
+        public readonly float*[] Pointers = new float*[Enum.GetValues<ScratchSlot>().Length];
+        public readonly long[] Capacity = new long[Enum.GetValues<ScratchSlot>().Length];
+
+        ~Buffers()
         {
-            buffer = GC.AllocateUninitializedArray<int>(Math.Max(count, 1024), pinned: true);
-            ints = buffer;
+            foreach (var p in Pointers)
+                if (p != null) NativeMemory.AlignedFree(p);
         }
-        return (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
     }
 }

@@ -1,0 +1,189 @@
+using ILGPU;
+using IlgpuVq.Kernels;
+using V = ILGPU.ArrayView<float>;
+using TileDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int>;
+using WeightGradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    IlgpuVq.Kernels.Conv2dGeometry, int>;
+using BiasGradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int, int>;
+using SumChunksDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
+
+namespace IlgpuVq.Engine.Native;
+
+/// <summary>
+/// Native <see cref="Conv2dKernels"/> (same signatures and results up to summation order): per image, the column matrix
+/// (<see cref="Im2Col"/>; skipped for 1×1 stride-1 unpadded convolutions, where it is the image itself) and one
+/// <see cref="Sgemm"/>. Batches of at least <see cref="NativeParallel.Workers"/> images run one image per task; smaller ones
+/// parallelize inside the product. Sums run in an order fixed by the problem, so results are bit-identical for any worker count.
+/// </summary>
+public static unsafe class Conv2dNative
+{
+    internal static void Register(NativeRegistry r)
+    {
+        r.GridStride<TileDelegate>(Conv2dKernels.Forward, Forward);
+        r.GridStride<TileDelegate>(Conv2dKernels.InputGrad, InputGrad);
+        r.GridStride<WeightGradDelegate>(Conv2dKernels.WeightGrad, WeightGrad);
+        r.GridStride<BiasGradDelegate>(Conv2dKernels.BiasGrad, BiasGrad);
+        r.GridStride<SumChunksDelegate>(Conv2dKernels.SumChunks, SumChunks);
+    }
+
+    /// <summary>y_n [Cout, OH·OW] = w [Cout, Cin·KH·KW] · col(x_n) (+ bias[co]) for every image n.</summary>
+    public static void Forward(Index1D thread, int total, int stride, V x, V w, V bias, V y, Conv2dGeometry g, int hasBias)
+    {
+        float* px = NativeView.Ptr(x), pw = NativeView.Ptr(w), py = NativeView.Ptr(y);
+        float* pb = hasBias != 0 ? NativeView.Ptr(bias) : null;
+        int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW;
+        long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * pixels;
+        bool pointwise = IsPointwise(g);
+        ForImages(g.N, (n, inside) =>
+        {
+            float* xn = px + n * inImage, yn = py + n * outImage;
+            float* cols = pointwise ? xn : Columns(xn, g, inside);
+            Sgemm.Multiply(g.Cout, pixels, depth, 1f, StridedMatrix.RowMajor(pw, depth), StridedMatrix.RowMajor(cols, pixels),
+                yn, pixels, false, inside);
+            if (pb != null) AddChannelBias(yn, pb, g.Cout, pixels);
+        });
+    }
+
+    /// <summary>
+    /// dx_n = fold(wᵀ [Cin·KH·KW, Cout] · dy_n [Cout, OH·OW]) (+ bias[ci], conv_transpose2d's forward) for every image n.
+    /// </summary>
+    public static void InputGrad(Index1D thread, int total, int stride, V dy, V w, V bias, V dx, Conv2dGeometry g, int hasBias)
+    {
+        float* pdy = NativeView.Ptr(dy), pw = NativeView.Ptr(w), pdx = NativeView.Ptr(dx);
+        float* pb = hasBias != 0 ? NativeView.Ptr(bias) : null;
+        int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW, plane = g.H * g.W;
+        long inImage = (long)g.Cin * plane, outImage = (long)g.Cout * pixels;
+        bool pointwise = IsPointwise(g);
+        ForImages(g.N, (n, inside) =>
+        {
+            float* dyn = pdy + n * outImage, dxn = pdx + n * inImage;
+            float* cols = pointwise ? dxn : NativeScratch.Get(ScratchSlot.Columns, (long)depth * pixels);
+            Sgemm.Multiply(depth, pixels, g.Cout, 1f, StridedMatrix.Transposed(pw, depth), StridedMatrix.RowMajor(dyn, pixels),
+                cols, pixels, false, inside);
+            if (!pointwise)
+            {
+                if (inside) ForChannelBlocks(g.Cin, (c0, c1) => Im2Col.Fold(cols, dxn, g, c0, c1));
+                else Im2Col.Fold(cols, dxn, g, 0, g.Cin);
+            }
+            if (pb != null) AddChannelBias(dxn, pb, g.Cin, plane);
+        });
+    }
+
+    /// <summary>Most image groups a weight-gradient chunk is split into (see <see cref="WeightGrad"/>).</summary>
+    public const int WeightGroups = 8;
+
+    /// <summary>
+    /// dw_c [Cout, Cin·KH·KW] = Σ_{n in chunk c} dy_n [Cout, OH·OW] · col(x_n)ᵀ; the chunks (batchesPerChunk images each,
+    /// <c>total</c> / (ceil(Cout/4)·ceil(Cin/4)·KH·KW) of them) go to dw[c·Cout·Cin·KH·KW + ...]. A chunk's images are cut
+    /// into G = min(images, <see cref="WeightGroups"/>) contiguous groups (fixed by the problem); each group sums its images in
+    /// ascending order, and the G partial sums are added in group order, so the result does not depend on the worker count.
+    /// Groups run one per task when there are at least as many groups as workers, else in order with parallel products.
+    /// </summary>
+    public static void WeightGrad(Index1D thread, int total, int stride, V dy, V x, V dw, Conv2dGeometry g, int batchesPerChunk)
+    {
+        float* pdy = NativeView.Ptr(dy), px = NativeView.Ptr(x), pdw = NativeView.Ptr(dw);
+        int tile = Conv2dKernels.TileWeight;
+        int perChunk = (g.Cout + tile - 1) / tile * ((g.Cin + tile - 1) / tile) * g.KH * g.KW, chunks = total / perChunk;
+        int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW;
+        long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * pixels, weights = (long)g.Cout * depth;
+        bool pointwise = IsPointwise(g);
+        for (int c = 0; c < chunks; c++)
+        {
+            float* dwc = pdw + c * weights;
+            int first = c * batchesPerChunk, count = Math.Min(g.N, first + batchesPerChunk) - first;
+            if (count <= 0)
+            {
+                new Span<float>(dwc, checked((int)weights)).Clear();
+                continue;
+            }
+            int groups = Math.Min(count, WeightGroups);
+            float* partials = groups == 1 ? dwc : NativeScratch.Get(ScratchSlot.Partials, groups * weights);
+            if (groups >= NativeParallel.Workers) NativeParallel.For(groups, gi => Group(gi, false));
+            else
+                for (int gi = 0; gi < groups; gi++) Group(gi, true);
+            if (groups > 1) SumGroups(partials, groups, weights, dwc);
+
+            void Group(int gi, bool inside)
+            {
+                int n0 = first + count * gi / groups, n1 = first + count * (gi + 1) / groups;
+                for (int n = n0; n < n1; n++)
+                {
+                    float* xn = px + n * inImage;
+                    float* cols = pointwise ? xn : Columns(xn, g, inside);
+                    Sgemm.Multiply(g.Cout, depth, pixels, 1f, StridedMatrix.RowMajor(pdy + n * outImage, pixels),
+                        StridedMatrix.Transposed(cols, pixels), partials + gi * weights, depth, n > n0, inside);
+                }
+            }
+        }
+    }
+
+    /// <summary>dst[i] = ((p_0[i] + p_1[i]) + …) + p_{G−1}[i] for the G partial sums p_g = partials + g·length.</summary>
+    static void SumGroups(float* partials, int groups, long length, float* dst) =>
+        NativeParallel.ForBlocks(length, 1 << 14, (start, end) =>
+        {
+            int count = (int)(end - start);
+            new Span<float>(partials + start, count).CopyTo(new Span<float>(dst + start, count));
+            for (int gi = 1; gi < groups; gi++) NativeVector.AddTo(dst + start, partials + gi * length + start, count);
+        });
+
+    /// <summary>db[chunk·channels + c] = Σ_{n in the chunk} Σ_p dy[n, c, p] (see <see cref="Conv2dKernels.BiasGrad"/>).</summary>
+    public static void BiasGrad(Index1D thread, int total, int stride, V dy, V db, int batch, int channels, int plane, int batchesPerChunk)
+    {
+        float* pdy = NativeView.Ptr(dy), pdb = NativeView.Ptr(db);
+        NativeParallel.ForBlocks(total, Math.Max(1, (1 << 16) / Math.Max(1, plane * batchesPerChunk)), (start, end) =>
+        {
+            for (long t = start; t < end; t++)
+            {
+                int chunk = (int)(t / channels), c = (int)(t - (long)chunk * channels);
+                int nEnd = Math.Min(batch, (chunk + 1) * batchesPerChunk);
+                float sum = 0f;
+                for (int n = chunk * batchesPerChunk; n < nEnd; n++) sum += NativeVector.Sum(pdy + ((long)n * channels + c) * plane, plane);
+                pdb[t] = sum;
+            }
+        });
+    }
+
+    /// <summary>y[i] = Σ_{c &lt; chunks} partial[c·length + i] in order of c: bit-identical to <see cref="Conv2dKernels.SumChunks"/>.</summary>
+    public static void SumChunks(Index1D thread, int total, int stride, V partial, V y, int chunks, int length)
+    {
+        float* pp = NativeView.Ptr(partial), py = NativeView.Ptr(y);
+        NativeParallel.ForBlocks(total, 1 << 14, (start, end) =>
+        {
+            new Span<float>(py + start, (int)(end - start)).Clear();
+            for (int c = 0; c < chunks; c++) NativeVector.AddTo(py + start, pp + (long)c * length + start, (int)(end - start));
+        });
+    }
+
+    /// <summary>True when col(x) is x itself: a 1×1 kernel, stride 1, no padding.</summary>
+    static bool IsPointwise(in Conv2dGeometry g) =>
+        g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PT == 0 && g.PL == 0 && g.OH == g.H && g.OW == g.W;
+
+    /// <summary>col(x_n) in the calling thread's column buffer, filled in parallel over channel blocks when <paramref name="parallel"/>.</summary>
+    static float* Columns(float* xn, Conv2dGeometry g, bool parallel)
+    {
+        float* cols = NativeScratch.Get(ScratchSlot.Columns, (long)g.Cin * g.KH * g.KW * g.OH * g.OW);
+        if (parallel) ForChannelBlocks(g.Cin, (c0, c1) => Im2Col.Expand(xn, cols, g, c0, c1));
+        else Im2Col.Expand(xn, cols, g, 0, g.Cin);
+        return cols;
+    }
+
+    /// <summary>body(n, inside) for every image: one task per image when there are enough images (inside = false), else in
+    /// order with the work of each image parallelized inside (inside = true).</summary>
+    static void ForImages(int images, Action<int, bool> body)
+    {
+        if (images >= NativeParallel.Workers) NativeParallel.For(images, n => body(n, false));
+        else
+            for (int n = 0; n < images; n++) body(n, true);
+    }
+
+    /// <summary>body(c0, c1) over a fixed split of [0, channels) into blocks, in parallel.</summary>
+    static void ForChannelBlocks(int channels, Action<int, int> body) =>
+        NativeParallel.ForBlocks(channels, Math.Max(1, channels / 8), (c0, c1) => body((int)c0, (int)c1));
+
+    /// <summary>y[c, p] += bias[c] for a [channels, plane] block.</summary>
+    static void AddChannelBias(float* y, float* bias, int channels, int plane)
+    {
+        for (int c = 0; c < channels; c++) NativeVector.AddScalar(y + (long)c * plane, bias[c], plane);
+    }
+}

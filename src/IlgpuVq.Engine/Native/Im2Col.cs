@@ -1,0 +1,84 @@
+using System.Runtime.CompilerServices;
+using IlgpuVq.Kernels;
+
+namespace IlgpuVq.Engine.Native;
+
+/// <summary>
+/// The column matrix of one image of a convolution (<see cref="Conv2dGeometry"/>) and its adjoint:
+/// col[(ci·KH + kh)·KW + kw, oh·OW + ow] = x[ci, oh·SH − PT + kh, ow·SW − PL + kw] (zero outside the image), a
+/// [Cin·KH·KW, OH·OW] row-major matrix, so that conv = weight [Cout, Cin·KH·KW] · col.
+/// </summary>
+static unsafe class Im2Col
+{
+    /// <summary>Fills the rows of input channels [ci0, ci1) of col from one image x [Cin,H,W].</summary>
+    public static void Expand(float* x, float* col, in Conv2dGeometry g, int ci0, int ci1)
+    {
+        int ohw = g.OH * g.OW;
+        for (int ci = ci0; ci < ci1; ci++)
+        {
+            float* plane = x + (long)ci * g.H * g.W;
+            for (int kh = 0; kh < g.KH; kh++)
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    float* row = col + ((long)(ci * g.KH + kh) * g.KW + kw) * ohw;
+                    var (lo, hi) = ValidColumns(g, kw);
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        float* dst = row + oh * g.OW;
+                        int ih = oh * g.SH - g.PT + kh;
+                        if (ih < 0 || ih >= g.H)
+                        {
+                            new Span<float>(dst, g.OW).Clear();
+                            continue;
+                        }
+                        float* src = plane + ih * g.W - g.PL + kw; // src[ow·SW] = x[ci, ih, ow·SW − PL + kw]
+                        for (int ow = 0; ow < lo; ow++) dst[ow] = 0f;
+                        if (g.SW == 1) Unsafe.CopyBlockUnaligned(dst + lo, src + lo, (uint)(hi - lo) * sizeof(float));
+                        else if (g.SW == 2) NativeVector.GatherEven(dst + lo, src + 2 * lo, hi - lo);
+                        else
+                            for (int ow = lo; ow < hi; ow++) dst[ow] = src[ow * g.SW];
+                        for (int ow = hi; ow < g.OW; ow++) dst[ow] = 0f;
+                    }
+                }
+        }
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="Expand"/> for input channels [ci0, ci1): dx[ci, ih, iw] = Σ over the col entries that read
+    /// (ci, ih, iw), summed in the fixed order (kh, kw, oh, ow); dx planes are overwritten.
+    /// </summary>
+    public static void Fold(float* col, float* dx, in Conv2dGeometry g, int ci0, int ci1)
+    {
+        int ohw = g.OH * g.OW;
+        for (int ci = ci0; ci < ci1; ci++)
+        {
+            float* plane = dx + (long)ci * g.H * g.W;
+            new Span<float>(plane, g.H * g.W).Clear();
+            for (int kh = 0; kh < g.KH; kh++)
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    float* row = col + ((long)(ci * g.KH + kh) * g.KW + kw) * ohw;
+                    var (lo, hi) = ValidColumns(g, kw);
+                    for (int oh = 0; oh < g.OH; oh++)
+                    {
+                        int ih = oh * g.SH - g.PT + kh;
+                        if (ih < 0 || ih >= g.H) continue;
+                        float* dst = plane + ih * g.W - g.PL + kw, src = row + oh * g.OW;
+                        if (g.SW == 1) NativeVector.AddTo(dst + lo, src + lo, hi - lo);
+                        else if (g.SW == 2) NativeVector.AddToEven(dst + 2 * lo, src + lo, hi - lo);
+                        else
+                            for (int ow = lo; ow < hi; ow++) dst[ow * g.SW] += src[ow];
+                    }
+                }
+        }
+    }
+
+    /// <summary>The output columns [lo, hi) whose input column ow·SW − PL + kw lies inside [0, W).</summary>
+    static (int Lo, int Hi) ValidColumns(in Conv2dGeometry g, int kw)
+    {
+        int first = g.PL - kw, end = g.W + g.PL - kw;
+        int lo = first <= 0 ? 0 : Math.Min(g.OW, (first + g.SW - 1) / g.SW);
+        int hi = end <= 0 ? 0 : Math.Min(g.OW, (end + g.SW - 1) / g.SW);
+        return (lo, Math.Max(lo, hi));
+    }
+}

@@ -1,0 +1,104 @@
+namespace IlgpuVq.Engine.Native;
+
+/// <summary>
+/// Single-precision matrix product on the host: C (= or +=) alpha·A·B with A [m,k] and B [k,n] given as
+/// <see cref="StridedMatrix"/> (any row/column strides, so transposes cost nothing) and C row-major with leading
+/// dimension ldc. Cache-blocked like BLIS: C is cut into blocks of <see cref="BlockRows"/> × (up to) <see cref="BlockCols"/>,
+/// each block is one task that walks K in slices of <see cref="BlockDepth"/>, packs its slice of A and B into per-thread
+/// buffers (<see cref="SgemmPacking"/>) and runs the <see cref="SgemmMicroKernel"/> register tile over it.
+/// Determinism: every C element is an FMA chain over each K slice from zero, the slices added to C in ascending order,
+/// independent of the block split, of edge tiles and of the worker count, so results are bit-identical for any
+/// <see cref="NativeParallel.Workers"/>.
+/// </summary>
+public static unsafe class Sgemm
+{
+    /// <summary>Rows of C per task (MC), a multiple of the tile rows; the packed A slice (MC × KC) stays in L2.</summary>
+    public const int BlockRows = 128;
+    /// <summary>Largest column count of C per task (NC), a multiple of the tile columns.</summary>
+    public const int BlockCols = 512;
+    /// <summary>K slice (KC): a packed B panel (KC × 32) stays in L1.</summary>
+    public const int BlockDepth = 256;
+    /// <summary>Products with fewer multiply-adds than this run on the calling thread.</summary>
+    public const long SerialBelow = 1 << 20;
+
+    /// <summary>
+    /// C[i·ldc + j] = (accumulate ? C[i·ldc + j] : 0) + alpha·Σ_p A(i,p)·B(p,j) for i &lt; m, j &lt; n; with
+    /// <paramref name="parallel"/> the blocks of C run on <see cref="NativeParallel"/> (same result either way).
+    /// </summary>
+    public static void Multiply(int m, int n, int k, float alpha, StridedMatrix a, StridedMatrix b, float* c, long ldc,
+        bool accumulate, bool parallel)
+    {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0)
+        {
+            if (!accumulate)
+                for (int i = 0; i < m; i++) new Span<float>(c + i * ldc, n).Clear();
+            return;
+        }
+        int rowBlocks = (m + BlockRows - 1) / BlockRows, blockCols = BlockCols;
+        int workers = NativeParallel.Workers;
+        parallel &= workers > 1 && (long)m * n * k >= SerialBelow;
+        if (parallel)
+            while (rowBlocks * ((n + blockCols - 1) / blockCols) < 4 * workers && blockCols > SgemmMicroKernel.Cols)
+                blockCols = Math.Max(SgemmMicroKernel.Cols, (blockCols / 2 + SgemmMicroKernel.Cols - 1) / SgemmMicroKernel.Cols * SgemmMicroKernel.Cols);
+        int colBlocks = (n + blockCols - 1) / blockCols, tasks = rowBlocks * colBlocks;
+        if (!parallel || tasks == 1)
+        {
+            for (int t = 0; t < tasks; t++) RunTask(t);
+            return;
+        }
+        NativeParallel.For(tasks, RunTask);
+
+        void RunTask(int t)
+        {
+            int rb = t / colBlocks, cb = t - rb * colBlocks;
+            int i0 = rb * BlockRows, j0 = cb * blockCols;
+            Block(i0, Math.Min(BlockRows, m - i0), j0, Math.Min(blockCols, n - j0), k, alpha, a, b, c, ldc, accumulate);
+        }
+    }
+
+    /// <summary>The C block rows [i0, i0+mc) × columns [j0, j0+nc), all of K, on the calling thread.</summary>
+    static void Block(int i0, int mc, int j0, int nc, int k, float alpha, StridedMatrix a, StridedMatrix b, float* c, long ldc, bool accumulate)
+    {
+        const int mr = SgemmMicroKernel.Rows, nr = SgemmMicroKernel.Cols;
+        int kcMax = Math.Min(k, BlockDepth);
+        float* ap = NativeScratch.Get(ScratchSlot.PackA, (long)RoundUp(mc, mr) * kcMax);
+        float* bp = NativeScratch.Get(ScratchSlot.PackB, (long)RoundUp(nc, nr) * kcMax);
+        float* edge = stackalloc float[mr * nr];
+        for (int p0 = 0; p0 < k; p0 += BlockDepth)
+        {
+            int kc = Math.Min(BlockDepth, k - p0);
+            SgemmPacking.PackB(b, p0, kc, j0, nc, bp);
+            SgemmPacking.PackA(a, i0, mc, p0, kc, ap);
+            bool add = accumulate || p0 > 0;
+            for (int jr = 0; jr < nc; jr += nr)
+            {
+                int cols = Math.Min(nr, nc - jr);
+                float* bPanel = bp + (long)jr * kc;
+                for (int ir = 0; ir < mc; ir += mr)
+                {
+                    int rows = Math.Min(mr, mc - ir);
+                    float* aPanel = ap + (long)ir * kc;
+                    float* ct = c + (i0 + ir) * ldc + j0 + jr;
+                    if (rows == mr && cols == nr)
+                    {
+                        SgemmMicroKernel.Run(kc, aPanel, bPanel, ct, ldc, alpha, add);
+                        continue;
+                    }
+                    // Edge tile: the full tile into a buffer, then the in-range part with the same arithmetic as a full store.
+                    SgemmMicroKernel.Run(kc, aPanel, bPanel, edge, nr, 1f, false);
+                    for (int r = 0; r < rows; r++)
+                        for (int j = 0; j < cols; j++)
+                        {
+                            float v = edge[r * nr + j];
+                            if (alpha != 1f) v *= alpha;
+                            if (add) v = ct[r * ldc + j] + v;
+                            ct[r * ldc + j] = v;
+                        }
+                }
+            }
+        }
+    }
+
+    static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+}

@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+
+namespace IlgpuVq.Engine.Native;
+
+/// <summary>
+/// Packs slices of <see cref="Sgemm"/>'s operands into the layouts <see cref="SgemmMicroKernel"/> streams, zero-padding
+/// partial panels so that every tile runs the same full-size arithmetic.
+/// </summary>
+static unsafe class SgemmPacking
+{
+    const int Mr = SgemmMicroKernel.Rows, Nr = SgemmMicroKernel.Cols;
+
+    /// <summary>
+    /// A rows [i0, i0+mc) × columns [p0, p0+kc) into panels of 8 rows: panel q (rows i0+8q..) at dst + 8q·kc,
+    /// element (r, p) at [p·8 + r]; rows past mc are zero.
+    /// </summary>
+    public static void PackA(StridedMatrix a, int i0, int mc, int p0, int kc, float* dst)
+    {
+        long rs = a.RowStride, cs = a.ColStride;
+        for (int ir = 0; ir < mc; ir += Mr)
+        {
+            int rows = Math.Min(Mr, mc - ir);
+            float* d = dst + (long)ir * kc;
+            float* src = a.Data + (i0 + ir) * rs + p0 * cs;
+            if (cs == 1)
+            {
+                int p = 0;
+                if (rows == Mr)
+                    for (; p + 8 <= kc; p += 8) Transpose8.Block(src + p, rs, d + p * Mr, Mr);
+                for (int r = 0; r < rows; r++)
+                {
+                    float* s = src + r * rs;
+                    for (int q = p; q < kc; q++) d[q * Mr + r] = s[q];
+                }
+            }
+            else
+                for (int p = 0; p < kc; p++)
+                {
+                    float* s = src + p * cs;
+                    for (int r = 0; r < rows; r++) d[p * Mr + r] = s[r * rs];
+                }
+            for (int r = rows; r < Mr; r++)
+                for (int p = 0; p < kc; p++) d[p * Mr + r] = 0f;
+        }
+    }
+
+    /// <summary>
+    /// B rows [p0, p0+kc) × columns [j0, j0+nc) into panels of 32 columns: panel q (columns j0+32q..) at dst + 32q·kc,
+    /// element (p, j) at [p·32 + j]; columns past nc are zero.
+    /// </summary>
+    public static void PackB(StridedMatrix b, int p0, int kc, int j0, int nc, float* dst)
+    {
+        long rs = b.RowStride, cs = b.ColStride;
+        for (int jr = 0; jr < nc; jr += Nr)
+        {
+            int cols = Math.Min(Nr, nc - jr);
+            float* d = dst + (long)jr * kc;
+            float* src = b.Data + p0 * rs + (j0 + jr) * cs;
+            if (cs == 1)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    float* s = src + p * rs, dp = d + p * Nr;
+                    if (cols == Nr) Unsafe.CopyBlockUnaligned(dp, s, Nr * sizeof(float));
+                    else
+                    {
+                        for (int j = 0; j < cols; j++) dp[j] = s[j];
+                        for (int j = cols; j < Nr; j++) dp[j] = 0f;
+                    }
+                }
+                continue;
+            }
+            int j0Tail = 0;
+            if (rs == 1)
+                for (; j0Tail + 8 <= cols; j0Tail += 8)
+                {
+                    int p = 0;
+                    for (; p + 8 <= kc; p += 8) Transpose8.Block(src + j0Tail * cs + p, cs, d + p * Nr + j0Tail, Nr);
+                    for (int j = j0Tail; j < j0Tail + 8; j++)
+                        for (int q = p; q < kc; q++) d[q * Nr + j] = src[j * cs + q];
+                }
+            for (int j = j0Tail; j < cols; j++)
+            {
+                float* s = src + j * cs;
+                for (int p = 0; p < kc; p++) d[p * Nr + j] = s[p * rs];
+            }
+            if (cols < Nr)
+                for (int p = 0; p < kc; p++)
+                    for (int j = cols; j < Nr; j++) d[p * Nr + j] = 0f;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using IlgpuVq.Engine.Native;
+
+namespace IlgpuVq.Tests.Native;
+
+/// <summary><see cref="Sgemm"/> against a double-precision triple loop, on odd shapes, all transposes, accumulate and alpha.</summary>
+public unsafe class SgemmTests
+{
+    static float[] Seeded(int seed, int n)
+    {
+        var rng = new Random(seed);
+        var v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float)(rng.NextDouble() * 2 - 1);
+        return v;
+    }
+
+    /// <summary>C (= or +=) alpha·op(A)·op(B) with A stored [m,k] or [k,m] and B stored [k,n] or [n,k], row-major.</summary>
+    internal static float[] Multiply(int m, int n, int k, float alpha, float[] a, bool transA, float[] b, bool transB, float[] c,
+        bool accumulate, bool parallel)
+    {
+        var result = (float[])c.Clone();
+        fixed (float* pa = a, pb = b, pc = result)
+        {
+            var ma = transA ? StridedMatrix.Transposed(pa, m) : StridedMatrix.RowMajor(pa, k);
+            var mb = transB ? StridedMatrix.Transposed(pb, k) : StridedMatrix.RowMajor(pb, n);
+            Sgemm.Multiply(m, n, k, alpha, ma, mb, pc, n, accumulate, parallel);
+        }
+        return result;
+    }
+
+    static double Reference(int i, int j, int m, int n, int k, float[] a, bool transA, float[] b, bool transB)
+    {
+        double sum = 0;
+        for (int p = 0; p < k; p++)
+            sum += (double)(transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+        return sum;
+    }
+
+    public static IEnumerable<object[]> Shapes()
+    {
+        int[][] shapes =
+        [
+            [1, 1, 1], [1, 7, 17], [7, 1, 33], [17, 33, 1], [33, 65, 7], [65, 130, 17], [130, 33, 65], [9, 40, 300],
+            [130, 65, 513], [8, 32, 256], [129, 1025, 3],
+        ];
+        foreach (var s in shapes)
+            foreach (var ta in new[] { false, true })
+                foreach (var tb in new[] { false, true })
+                    yield return [s[0], s[1], s[2], ta, tb];
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatchesDoubleLoop(int m, int n, int k, bool transA, bool transB)
+    {
+        var a = Seeded(1, m * k);
+        var b = Seeded(2, k * n);
+        var c = Seeded(3, m * n);
+        foreach (var (alpha, accumulate) in new[] { (1f, false), (1f, true), (-0.5f, true), (2f, false) })
+        {
+            var got = Multiply(m, n, k, alpha, a, transA, b, transB, c, accumulate, parallel: true);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double want = (accumulate ? c[i * n + j] : 0) + alpha * Reference(i, j, m, n, k, a, transA, b, transB);
+                    double tol = 1e-5 * Math.Sqrt(k) * (1 + Math.Abs(alpha)) * 4 + 1e-6;
+                    Assert.True(Math.Abs(got[i * n + j] - want) <= tol,
+                        $"C[{i},{j}] = {got[i * n + j]}, want {want} (m={m} n={n} k={k} alpha={alpha} accumulate={accumulate})");
+                }
+        }
+    }
+
+    [Fact]
+    public void ZeroDepthClearsOrKeepsC()
+    {
+        var c = Seeded(4, 6);
+        Assert.All(Multiply(2, 3, 0, 1f, [], false, [], false, c, false, true), v => Assert.Equal(0f, v));
+        Assert.Equal(c, Multiply(2, 3, 0, 1f, [], false, [], false, c, true, true));
+    }
+
+    [Fact]
+    public void SerialAndParallelAndAnyWorkerCountAreBitIdentical()
+    {
+        const int m = 200, n = 301, k = 700;
+        var a = Seeded(5, m * k);
+        var b = Seeded(6, k * n);
+        var c = Seeded(7, m * n);
+        var serial = Multiply(m, n, k, 1f, a, false, b, true, c, true, parallel: false);
+        int saved = NativeParallel.Workers;
+        try
+        {
+            foreach (var workers in new[] { 1, 2, 3, 8 })
+            {
+                NativeParallel.Workers = workers;
+                Assert.Equal(serial, Multiply(m, n, k, 1f, a, false, b, true, c, true, parallel: true));
+            }
+        }
+        finally
+        {
+            NativeParallel.Workers = saved;
+        }
+    }
+}
