@@ -7,7 +7,7 @@ namespace IlgpuVq.Engine.Native;
 /// <summary>
 /// Native elementwise kernels (<see cref="ElementwiseKernels"/>, <see cref="LossKernels.MseBackward"/>): 16-lane loops of
 /// <see cref="SimdMap"/> with each kernel's exact arithmetic (+, −, ×, compare; no FMA), so results equal the kernels'
-/// bit for bit; tanh and sigmoid stay scalar (<see cref="SaturatingFunctions"/>) on raw pointers in parallel blocks.
+/// bit for bit; tanh, sigmoid and the gated activation use vector exp (<see cref="SaturatingFunctions"/>), within a few ulp of the kernels.
 /// Every function does the whole launch of <c>total</c> elements.
 /// </summary>
 public static unsafe class ElementwiseNative
@@ -71,67 +71,27 @@ public static unsafe class ElementwiseNative
     public static void ReluBackward(Index1D thread, int total, int stride, V x, V dy, V dx) =>
         SimdMap.Binary(P(x), P(dy), P(dx), total, new RectifiedGradient());
 
-    /// <summary>y[i] = tanh(clamp(x[i], −20, 20)).</summary>
-    public static void Tanh(Index1D thread, int total, int stride, V x, V y)
-    {
-        float* px = P(x), py = P(y);
-        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
-        {
-            for (long i = start; i < end; i++) py[i] = SaturatingFunctions.Tanh(px[i]);
-        });
-    }
+    /// <summary>y[i] = tanh(clamp(x[i], −20, 20)) (vector form, see <see cref="SaturatingFunctions"/>).</summary>
+    public static void Tanh(Index1D thread, int total, int stride, V x, V y) => SimdMap.Unary(P(x), P(y), total, new Tanh());
 
     /// <summary>dx[i] = dy[i] · (1 − y[i]²).</summary>
     public static void TanhBackward(Index1D thread, int total, int stride, V y, V dy, V dx) =>
         SimdMap.Binary(P(y), P(dy), P(dx), total, new TanhGradient());
 
-    /// <summary>y[i] = sigmoid(x[i]) (overflow-free form).</summary>
-    public static void Sigmoid(Index1D thread, int total, int stride, V x, V y)
-    {
-        float* px = P(x), py = P(y);
-        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
-        {
-            for (long i = start; i < end; i++) py[i] = SaturatingFunctions.Sigmoid(px[i]);
-        });
-    }
+    /// <summary>y[i] = sigmoid(x[i]) (overflow-free form, vector; see <see cref="SaturatingFunctions"/>).</summary>
+    public static void Sigmoid(Index1D thread, int total, int stride, V x, V y) => SimdMap.Unary(P(x), P(y), total, new Sigmoid());
 
     /// <summary>dx[i] = dy[i] · y[i] · (1 − y[i]).</summary>
     public static void SigmoidBackward(Index1D thread, int total, int stride, V y, V dy, V dx) =>
         SimdMap.Binary(P(y), P(dy), P(dx), total, new SigmoidGradient());
 
-    /// <summary>y[n,c,j] = tanh(x[n,c,j]) · sigmoid(x[n,C+c,j]) for x [N,2C,inner], y [N,C,inner].</summary>
-    public static void GatedActivation(Index1D thread, int total, int stride, V x, int channels, int inner, V y)
-    {
-        float* px = P(x), py = P(y);
-        long per = (long)channels * inner;
-        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
-        {
-            for (long i = start; i < end; i++)
-            {
-                long a = i / per * 2 * per + i % per;
-                py[i] = SaturatingFunctions.Tanh(px[a]) * SaturatingFunctions.Sigmoid(px[a + per]);
-            }
-        });
-    }
+    /// <summary>y[n,c,j] = tanh(x[n,c,j]) · sigmoid(x[n,C+c,j]) for x [N,2C,inner], y [N,C,inner] (<see cref="GatedNative"/>).</summary>
+    public static void GatedActivation(Index1D thread, int total, int stride, V x, int channels, int inner, V y) =>
+        GatedNative.Forward(P(x), P(y), total, (long)channels * inner);
 
     /// <summary>dx[a] = dy·σ(b)·(1 − tanh²(a)) and dx[b] = dy·tanh(a)·σ(b)·(1 − σ(b)) for each output element's input pair (a, b).</summary>
-    public static void GatedActivationBackward(Index1D thread, int total, int stride, V x, V dy, int channels, int inner, V dx)
-    {
-        float* px = P(x), pdy = P(dy), pdx = P(dx);
-        long per = (long)channels * inner;
-        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
-        {
-            for (long i = start; i < end; i++)
-            {
-                long a = i / per * 2 * per + i % per;
-                float t = SaturatingFunctions.Tanh(px[a]);
-                float s = SaturatingFunctions.Sigmoid(px[a + per]);
-                float g = pdy[i];
-                pdx[a] = g * s * (1f - t * t);
-                pdx[a + per] = g * t * s * (1f - s);
-            }
-        });
-    }
+    public static void GatedActivationBackward(Index1D thread, int total, int stride, V x, V dy, int channels, int inner, V dx) =>
+        GatedNative.Backward(P(x), P(dy), P(dx), total, (long)channels * inner);
 
     /// <summary>dp[i] = (scale · dy[0]) · (p[i] − t[i]).</summary>
     public static void MseBackward(Index1D thread, int total, int stride, V p, V t, V dy, float scale, V dp) =>

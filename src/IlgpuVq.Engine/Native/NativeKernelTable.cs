@@ -23,6 +23,7 @@ public static class NativeKernelTable
         EmbeddingNative.Register(r);
         CrossEntropyNative.Register(r);
         ChannelNative.Register(r);
+        ShiftNative.Register(r);
         Conv2dNative.Register(r);
         ConvTranspose2dNative.Register(r);
         GemmNative.Register(r);

@@ -9,7 +9,9 @@ namespace IlgpuVq.Tests.Native;
 
 /// <summary>
 /// The native elementwise kernels against their ILGPU kernel bodies run on the host (thread 0, stride 1 runs every
-/// item): bit-identical outputs on odd sizes, for both worker counts.
+/// item): bit-identical outputs on odd sizes, for both worker counts — except tanh, sigmoid and the gated activation,
+/// whose native versions use vector exp: within 2e-6 absolute + 1e-5 relative of the kernels (and bit-identical for 1 and
+/// 2 workers).
 /// </summary>
 public class NativeElementwiseTests
 {
@@ -20,7 +22,8 @@ public class NativeElementwiseTests
     /// <summary>Runs <paramref name="launch"/> once with the kernel and once (per worker count) with its native, each on
     /// fresh copies of <paramref name="inputs"/> and a zeroed output of <paramref name="outLength"/>; asserts equal bits
     /// in every buffer (inputs included: in-place kernels write them).</summary>
-    static void Compare<TDelegate>(TDelegate kernel, float[][] inputs, int outLength, Action<TDelegate, int, V[]> launch) where TDelegate : Delegate
+    static void Compare<TDelegate>(TDelegate kernel, float[][] inputs, int outLength, Action<TDelegate, int, V[]> launch, bool approximate = false)
+        where TDelegate : Delegate
     {
         float[][] Run(TDelegate k)
         {
@@ -30,18 +33,21 @@ public class NativeElementwiseTests
             return views.Select(t => t.ToArray()).ToArray();
         }
         var expected = Run(kernel);
-        foreach (int workers in new[] { 1, 2 })
+        var single = WithWorkers(1, () => Run(NativeOf(kernel)));
+        var dual = WithWorkers(2, () => Run(NativeOf(kernel)));
+        for (int i = 0; i < expected.Length; i++)
         {
-            var actual = WithWorkers(workers, () => Run(NativeOf(kernel)));
-            for (int i = 0; i < expected.Length; i++) BitEqual(expected[i], actual[i]);
+            BitEqual(single[i], dual[i]);
+            if (approximate) Close(expected[i], single[i], 2e-6f, 1e-5f);
+            else BitEqual(expected[i], single[i]);
         }
     }
 
     static void Binary(Action<Index1D, int, int, V, V, V> kernel, int n, float lo = -2f, float hi = 2f) =>
         Compare(kernel, [Random(n, n, lo, hi), Random(n + 1, n, lo, hi)], n, (k, total, v) => k(First, total, 1, v[0], v[1], v[2]));
 
-    static void Unary(Action<Index1D, int, int, V, V> kernel, int n, float lo = -2f, float hi = 2f) =>
-        Compare(kernel, [Random(n, n, lo, hi)], n, (k, total, v) => k(First, total, 1, v[0], v[1]));
+    static void Unary(Action<Index1D, int, int, V, V> kernel, int n, float lo = -2f, float hi = 2f, bool approximate = false) =>
+        Compare(kernel, [Random(n, n, lo, hi)], n, (k, total, v) => k(First, total, 1, v[0], v[1]), approximate);
 
     [Theory, MemberData(nameof(SizeData))]
     public void ArithmeticIsBitIdentical(int n)
@@ -57,12 +63,13 @@ public class NativeElementwiseTests
     }
 
     [Theory, MemberData(nameof(SizeData))]
-    public void ActivationsAreBitIdentical(int n)
+    public void ActivationsMatchTheKernels(int n)
     {
         Unary(ElementwiseKernels.Relu, n);
         Binary(ElementwiseKernels.ReluBackward, n);
-        Unary(ElementwiseKernels.Tanh, n, -30f, 30f);
-        Unary(ElementwiseKernels.Sigmoid, n, -100f, 100f);
+        Unary(ElementwiseKernels.Tanh, n, -30f, 30f, approximate: true);
+        Unary(ElementwiseKernels.Tanh, n, -0.7f, 0.7f, approximate: true); // the polynomial range and its edge
+        Unary(ElementwiseKernels.Sigmoid, n, -100f, 100f, approximate: true);
         Binary(ElementwiseKernels.TanhBackward, n, -1f, 1f);
         Binary(ElementwiseKernels.SigmoidBackward, n, 0f, 1f);
     }
@@ -75,7 +82,7 @@ public class NativeElementwiseTests
     }
 
     [Theory, MemberData(nameof(SizeData))]
-    public void PerChannelOpsAreBitIdentical(int n)
+    public void PerChannelOpsMatchTheKernels(int n)
     {
         // (channels, inner) pairs whose planes straddle vectors and blocks: [N,C] rows (inner 1) and NCHW planes.
         foreach (var (channels, inner) in new[] { (1, 1), (3, 1), (19, 1), (3, 5), (2, 33), (4, 1021) })
@@ -85,10 +92,10 @@ public class NativeElementwiseTests
             int pairs = (n + channels * inner - 1) / (channels * inner);
             int outputs = pairs * channels * inner, inputs = 2 * outputs;
             Compare<Action<Index1D, int, int, V, int, int, V>>(ElementwiseKernels.GatedActivation, [Random(n, inputs, -25f, 25f)], outputs,
-                (k, total, v) => k(First, total, 1, v[0], channels, inner, v[1]));
+                (k, total, v) => k(First, total, 1, v[0], channels, inner, v[1]), approximate: true);
             Compare<Action<Index1D, int, int, V, V, int, int, V>>(ElementwiseKernels.GatedActivationBackward,
                 [Random(n, inputs, -25f, 25f), Random(n + 1, outputs)], inputs,
-                (k, _, v) => k(First, outputs, 1, v[0], v[1], channels, inner, v[2]));
+                (k, _, v) => k(First, outputs, 1, v[0], v[1], channels, inner, v[2]), approximate: true);
         }
     }
 

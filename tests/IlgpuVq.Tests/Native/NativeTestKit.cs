@@ -42,6 +42,19 @@ static class NativeTestKit
                 Assert.Fail($"element {i} of {expected.Length}: expected {expected[i]:R}, got {actual[i]:R}");
     }
 
+    /// <summary>|expected − actual| ≤ atol + rtol·|expected| for every element (and the same NaN/∞ pattern).</summary>
+    public static void Close(float[] expected, float[] actual, float atol, float rtol)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            bool ok = float.IsFinite(expected[i])
+                ? Math.Abs(expected[i] - actual[i]) <= atol + rtol * Math.Abs(expected[i])
+                : BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]);
+            if (!ok) Assert.Fail($"element {i} of {expected.Length}: expected {expected[i]:R}, got {actual[i]:R} (atol {atol}, rtol {rtol})");
+        }
+    }
+
     /// <summary>Runs <paramref name="body"/> with <see cref="NativeParallel.Workers"/> = <paramref name="workers"/>, restoring it after.</summary>
     public static T WithWorkers<T>(int workers, Func<T> body)
     {

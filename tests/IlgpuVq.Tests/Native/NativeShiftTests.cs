@@ -1,0 +1,44 @@
+using ILGPU;
+using IlgpuVq.Engine.Memory;
+using IlgpuVq.Kernels;
+using static IlgpuVq.Tests.Native.NativeTestKit;
+using V = ILGPU.ArrayView<float>;
+
+namespace IlgpuVq.Tests.Native;
+
+/// <summary>The native row and column shifts against their kernel bodies on the host: bit-identical for every shift
+/// (including beyond the plane), odd plane sizes, and 1 or 2 workers.</summary>
+public class NativeShiftTests
+{
+    static readonly Index1D First = new(0);
+
+    static void Compare<TDelegate>(TDelegate kernel, int n, Action<TDelegate, V, V> launch) where TDelegate : Delegate
+    {
+        var x = Random(n, n);
+        float[] Run(TDelegate k)
+        {
+            using var scope = new TensorScope();
+            var (tx, y) = (T(x), T(Enumerable.Repeat(float.NaN, n).ToArray()));
+            launch(k, tx.View, y.View);
+            return y.ToArray();
+        }
+        var expected = Run(kernel);
+        foreach (int workers in new[] { 1, 2 }) BitEqual(expected, WithWorkers(workers, () => Run(NativeOf(kernel))));
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 5, 7)]
+    [InlineData(6, 16, 16)]
+    [InlineData(300, 3, 9)]
+    public void ShiftsAreBitIdentical(int planes, int height, int width)
+    {
+        int n = planes * height * width;
+        foreach (int shift in new[] { -height - 1, -2, -1, 0, 1, 2, height, height + 3 })
+            Compare<Action<Index1D, int, int, V, V, int, int, int>>(ShiftKernels.ShiftRows, n,
+                (k, x, y) => k(First, n, 1, x, y, height, width, shift));
+        foreach (int shift in new[] { -width - 1, -2, -1, 0, 1, 2, width, width + 3 })
+            Compare<Action<Index1D, int, int, V, V, int, int>>(ShiftKernels.ShiftColumns, n,
+                (k, x, y) => k(First, n, 1, x, y, width, shift));
+    }
+}
