@@ -14,16 +14,19 @@ namespace IlgpuVq.Cli.Commands;
 /// <summary>The sizes of the demo pipeline, chosen to finish well inside 15 minutes on a 2-core CPU.</summary>
 public sealed record DemoPlan
 {
-    public int Images { get; init; } = 2000;
-    public int ImageSize { get; init; } = 32;
-    public VqVaeConfig VqVae { get; init; } = VqVaeConfig.Preset("demo") with { NumCodes = 64, EmbeddingDim = 32, Ema = true, DeadCodeWindow = 50 };
-    public int VqVaeEpochs { get; init; } = 12;
+    public int Images { get; init; } = 4000;
+    public int ImageSize { get; init; } = 64;
+    public VqVaeConfig VqVae { get; init; } = VqVaeConfig.Preset("demo") with
+    {
+        Hidden = 64, ResidualHidden = 32, ResidualBlocks = 2, NumCodes = 128, EmbeddingDim = 32, Ema = true, DeadCodeWindow = 50,
+    };
+    public int VqVaeEpochs { get; init; } = 20;
     public float VqVaeLr { get; init; } = 2e-3f;
-    public PixelCnnConfig Prior { get; init; } = new() { Channels = 32, Layers = 5, HeadChannels = 64 };
+    public PixelCnnConfig Prior { get; init; } = new() { Channels = 64, Layers = 10, HeadChannels = 128 };
     public int PriorEpochs { get; init; } = 10;
     public float PriorLr { get; init; } = 2e-3f;
     public int BatchSize { get; init; } = 32;
-    public int Samples { get; init; } = 64;
+    public int Samples { get; init; } = 70;
 
     /// <summary>A plan small enough for a test (seconds, not minutes).</summary>
     public static DemoPlan Tiny => new()
