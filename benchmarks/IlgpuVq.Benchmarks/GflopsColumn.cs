@@ -1,6 +1,4 @@
 using System.Reflection;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
 namespace IlgpuVq.Benchmarks;
@@ -12,27 +10,8 @@ public sealed class FlopsAttribute(double flops) : Attribute
     public double Flops { get; } = flops;
 }
 
-/// <summary>GFLOP/s = <see cref="FlopsAttribute.Flops"/> / mean time of the invocation; empty for methods without the attribute.</summary>
-public sealed class GflopsColumn : IColumn
+/// <summary>GFLOP/s = <see cref="FlopsAttribute.Flops"/> / mean time of the invocation.</summary>
+public sealed class GflopsColumn() : RateColumn("GFLOP/s", "Billions of floating-point operations per second (FLOPs of the invocation / mean time)", 10, "F3")
 {
-    public string Id => nameof(GflopsColumn);
-    public string ColumnName => "GFLOP/s";
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Statistics;
-    public int PriorityInCategory => 10;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Billions of floating-point operations per second (FLOPs of the invocation / mean time)";
-    public bool IsAvailable(Summary summary) => true;
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        var flops = benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<FlopsAttribute>()?.Flops;
-        var meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (flops == null || meanNs is null or <= 0) return "-";
-        return (flops.Value / meanNs.Value).ToString("F3", System.Globalization.CultureInfo.InvariantCulture); // FLOP/ns = GFLOP/s
-    }
+    protected override double? Work(BenchmarkCase benchmarkCase) => benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<FlopsAttribute>()?.Flops;
 }

@@ -26,15 +26,7 @@ public static class BackendAgreement
     public static (float[] Output, float[][] Gradients) Run(GradCase c, ComputeDevice device)
     {
         using var scope = new TensorScope();
-        var tensors = new Tensor[c.Inputs.Length];
-        for (int i = 0; i < tensors.Length; i++)
-        {
-            var input = c.Inputs[i];
-            tensors[i] = input.IsInt
-                ? Tensor.FromIntArray(device, input.Data.Select(v => (int)v).ToArray(), input.Shape)
-                : Tensor.FromArray(device, input.Data.Select(v => (float)v).ToArray(), input.Shape);
-            tensors[i].RequiresGrad = c.CheckGradients && input.Differentiable && !input.IsInt;
-        }
+        var tensors = c.CreateTensors(device);
         var output = c.Engine(tensors);
         var values = output.DType == DType.Int32 ? output.ToIntArray().Select(v => (float)v).ToArray() : output.ToArray();
         var grads = new float[tensors.Length][];

@@ -45,6 +45,22 @@ public sealed class GradCase
 
     public string Id => $"{Op} {Shapes}";
     public override string ToString() => Id;
+
+    /// <summary>The inputs as tensors on <paramref name="device"/> (int inputs as int32); differentiable float inputs
+    /// require gradients when the case checks them.</summary>
+    public Tensor[] CreateTensors(IlgpuVq.Engine.Devices.ComputeDevice device)
+    {
+        var tensors = new Tensor[Inputs.Length];
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            var input = Inputs[i];
+            tensors[i] = input.IsInt
+                ? Tensor.FromIntArray(device, input.Data.Select(v => (int)v).ToArray(), input.Shape)
+                : Tensor.FromArray(device, input.Data.Select(v => (float)v).ToArray(), input.Shape);
+            tensors[i].RequiresGrad = CheckGradients && input.Differentiable && !input.IsInt;
+        }
+        return tensors;
+    }
 }
 
 /// <summary>The outcome of one <see cref="GradCase"/> on one device.</summary>
