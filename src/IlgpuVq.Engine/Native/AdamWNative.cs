@@ -26,7 +26,7 @@ public static unsafe class AdamWNative
     static void StepRange(float* p, float* g, float* m, float* v, AdamWStepConstants k, long start, long end)
     {
         long i = start;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated) // Vector512 code; two 256-bit operations each on AVX2-only CPUs
         {
             var beta1 = Vector512.Create(k.Beta1);
             var oneMinusBeta1 = Vector512.Create(1f - k.Beta1);

@@ -38,7 +38,7 @@ public static unsafe class CodebookNative
         if (rows <= 0) return;
         float* pz = NativeView.Ptr(z), pe = NativeView.Ptr(codebook);
         int* pi = NativeView.Ptr(indices);
-        if (!Vector512.IsHardwareAccelerated)
+        if (!Vector256.IsHardwareAccelerated) // Vector512 code below; on AVX2-only CPUs each 512-bit operation runs as two 256-bit ones
         {
             NativeParallel.ForBlocks(rows, RowsPerBlock, (start, end) => NearestScalar(pz, pe, pi, start, end, codes, dim, hw));
             return;
@@ -162,7 +162,7 @@ public static unsafe class CodebookNative
         return bestCode == int.MaxValue ? 0 : bestCode;
     }
 
-    /// <summary>The kernel's loop for rows [start, end) without vectors (machines without AVX-512).</summary>
+    /// <summary>The kernel's loop for rows [start, end) without vectors (machines without AVX2).</summary>
     static void NearestScalar(float* z, float* e, int* indices, long start, long end, int codes, int dim, int hw)
     {
         for (long row = start; row < end; row++)
