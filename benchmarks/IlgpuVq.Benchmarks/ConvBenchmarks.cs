@@ -15,10 +15,13 @@ public class ConvBenchmarks : DeviceBenchmark
     const double Conv3Flops = 2.0 * 32 * 128 * 16 * 16 * 128 * 3 * 3;
     // conv2d 64→128, k4 s2 p1, x [32,64,32,32] → [32,128,16,16]
     const double Down4Flops = 2.0 * 32 * 128 * 16 * 16 * 64 * 4 * 4;
+    // the first encoder layer, odd channel count: conv2d 3→64, k4 s2 p1, x [32,3,64,64] → [32,64,32,32]
+    const double FirstFlops = 2.0 * 32 * 64 * 32 * 32 * 3 * 4 * 4;
     // conv_transpose2d 128→64, k4 s2 p1, x [32,128,16,16] → [32,64,32,32]
     const double Up4Flops = 2.0 * 32 * 128 * 16 * 16 * 64 * 4 * 4;
 
     Tensor x3 = null!, w3 = null!, b3 = null!, g3 = null!, xd = null!, wd = null!, bd = null!, xu = null!, wu = null!, bu = null!;
+    Tensor xf = null!, wf = null!, bf = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -34,6 +37,9 @@ public class ConvBenchmarks : DeviceBenchmark
         xu = Seeded(8, 1f, 32, 128, 16, 16);
         wu = Seeded(9, 0.03f, 128, 64, 4, 4);
         bu = Seeded(10, 0.1f, 64);
+        xf = Seeded(11, 1f, 32, 3, 64, 64);
+        wf = Seeded(12, 0.1f, 64, 3, 4, 4);
+        bf = Seeded(13, 0.1f, 64);
         Sync();
     }
 
@@ -88,6 +94,13 @@ public class ConvBenchmarks : DeviceBenchmark
         Sync();
     }
 
+    [Benchmark(Description = "Conv2d 3->64 k4s2p1 [32,3,64,64] fwd (odd Cin)"), Flops(FirstFlops)]
+    public void FirstForward()
+    {
+        using (new TensorScope()) Conv2d.Apply(xf, wf, bf, 2, 1);
+        Sync();
+    }
+
     [Benchmark(Description = "ConvT2d 128->64 k4s2p1 [32,128,16,16] fwd"), Flops(Up4Flops)]
     public void Up4Forward()
     {
@@ -98,6 +111,6 @@ public class ConvBenchmarks : DeviceBenchmark
     [GlobalCleanup]
     public void Cleanup()
     {
-        foreach (var t in new[] { x3, w3, b3, g3, xd, wd, bd, xu, wu, bu }) t.Dispose();
+        foreach (var t in new[] { x3, w3, b3, g3, xd, wd, bd, xu, wu, bu, xf, wf, bf }) t.Dispose();
     }
 }
