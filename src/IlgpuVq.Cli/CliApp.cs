@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(KernelsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ProfileCommand.Create());
+        root.Options.Add(ThreadsOption.Create());
         return root;
     }
 

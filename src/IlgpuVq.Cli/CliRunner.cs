@@ -9,15 +9,22 @@ public static class CliRunner
     {
         // Redirected output (logs, CI) gets tables as wide as their content instead of wrapped at 80 columns.
         if (Console.IsOutputRedirected && Spectre.Console.AnsiConsole.Profile.Width < 160) Spectre.Console.AnsiConsole.Profile.Width = 160;
+        int workers = IlgpuVq.Engine.Native.NativeParallel.Workers;
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parse = root.Parse(args);
+            if (parse.Errors.Count == 0) Commands.ThreadsOption.Apply(parse);
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is UserError or IlgpuVq.Data.DataError or IlgpuVq.Engine.Serialization.CheckpointException
                                        or IlgpuVq.Engine.Devices.DeviceNotFoundException or IlgpuVq.Models.Training.NonFiniteLossException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
+        }
+        finally
+        {
+            IlgpuVq.Engine.Native.NativeParallel.Workers = workers; // in-process callers (tests) get their setting back
         }
     }
 }

@@ -11,7 +11,7 @@ public static class ProfileCommand
     {
         var options = StepHarnessOptions.Create();
         var cmd = new Command("profile",
-            "Time every kernel of a training step (synchronizing around each launch): calls/step, ms/step, share, GFLOP/s or GB/s, implementation, and steady-state device allocations");
+            "Time every kernel of a training step between two backend marks (GPU profiling markers, or the host clock on cpu): implementation, calls/step, ms/step, share, GFLOP/s or GB/s, and steady-state device allocations");
         options.AddTo(cmd);
         cmd.SetAction(parse =>
         {

@@ -1,11 +1,10 @@
 using System.CommandLine;
-using IlgpuVq.Engine.Native;
 
 namespace IlgpuVq.Cli.Commands;
 
 /// <summary>The options of <c>bench step</c> and <c>profile</c>, and the harness they select.</summary>
 public sealed record StepHarnessOptions(Option<string> Device, Option<string> Preset, Option<string> Model, Option<int> Batch, Option<int> ImageSize,
-    Option<int> Steps, Option<int> Threads)
+    Option<int> Steps)
 {
     public static StepHarnessOptions Create() => new(
         DeviceOption.Create(),
@@ -13,20 +12,16 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
         new Option<string>("--model") { Description = "vqvae (the VQ-VAE step) or prior (the Gated PixelCNN step on that preset's code grid)", DefaultValueFactory = _ => "vqvae" },
         new Option<int>("--batch") { DefaultValueFactory = _ => 32 },
         new Option<int>("--image-size") { DefaultValueFactory = _ => 64 },
-        new Option<int>("--steps") { Description = "measured steps (after warm-up)", DefaultValueFactory = _ => 10 },
-        new Option<int>("--threads") { Description = "threads of the native cpu backend (default: all cores)", DefaultValueFactory = _ => 0 });
+        new Option<int>("--steps") { Description = "measured steps (after warm-up)", DefaultValueFactory = _ => 10 });
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Device, Preset, Model, Batch, ImageSize, Steps, Threads }) command.Options.Add(o);
+        foreach (var o in new Option[] { Device, Preset, Model, Batch, ImageSize, Steps }) command.Options.Add(o);
     }
 
     public IStepHarness Open(ParseResult parse)
     {
         if (parse.GetValue(Steps) < 1) throw new UserError("--steps must be at least 1");
-        int threads = parse.GetValue(Threads);
-        if (threads < 0) throw new UserError("--threads must be at least 1 (or 0 for all cores)");
-        NativeParallel.Workers = threads == 0 ? Environment.ProcessorCount : threads;
         var device = DeviceOption.Open(parse.GetValue(Device)!);
         string preset = parse.GetValue(Preset)!;
         return parse.GetValue(Model)!.ToLowerInvariant() switch
