@@ -16,16 +16,10 @@ public static unsafe class ChannelNative
         V dst, int dstC, int dstOffset, int count, int inner)
     {
         float* ps = NativeView.Ptr(src), pd = NativeView.Ptr(dst);
-        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
+        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) => PlaneRuns.Split(start, end, inner, (_, plane, s0, length) =>
         {
-            for (long i = start; i < end;)
-            {
-                long plane = i / inner, s0 = i - plane * inner, runEnd = Math.Min(end, i - s0 + inner);
-                long n = plane / count, c = plane - n * count;
-                long length = runEnd - i;
-                Buffer.MemoryCopy(ps + (n * srcC + srcOffset + c) * inner + s0, pd + (n * dstC + dstOffset + c) * inner + s0, length * sizeof(float), length * sizeof(float));
-                i = runEnd;
-            }
-        });
+            long n = plane / count, c = plane - n * count, bytes = length * sizeof(float);
+            Buffer.MemoryCopy(ps + (n * srcC + srcOffset + c) * inner + s0, pd + (n * dstC + dstOffset + c) * inner + s0, bytes, bytes);
+        }));
     }
 }

@@ -67,23 +67,18 @@ public static unsafe class CrossEntropyNative
     {
         float* px = NativeView.Ptr(logits), pl = NativeView.Ptr(lse), pdy = NativeView.Ptr(dy), pdx = NativeView.Ptr(dx);
         int* pt = NativeView.Ptr(targets);
-        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
+        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) => PlaneRuns.Split(start, end, hw, (i, plane, s0, length) =>
         {
-            for (long i = start; i < end;)
+            long b = plane / classes;
+            int k = (int)(plane - b * classes);
+            for (long j = 0; j < length; j++)
             {
-                long plane = i / hw, s0 = i - plane * hw, runEnd = Math.Min(end, i - s0 + hw);
-                long b = plane / classes;
-                int k = (int)(plane - b * classes);
-                for (long s = s0, o = i; o < runEnd; s++, o++)
-                {
-                    long p = b * hw + s;
-                    int t = pt[p];
-                    float g = scale * (perPosition != 0 ? pdy[p] : pdy[0]);
-                    float prob = XMath.Exp(px[o] - pl[p]);
-                    pdx[o] = t >= 0 && t < classes ? g * (prob - (k == t ? 1f : 0f)) : 0f;
-                }
-                i = runEnd;
+                long p = b * hw + s0 + j, o = i + j;
+                int t = pt[p];
+                float g = scale * (perPosition != 0 ? pdy[p] : pdy[0]);
+                float prob = XMath.Exp(px[o] - pl[p]);
+                pdx[o] = t >= 0 && t < classes ? g * (prob - (k == t ? 1f : 0f)) : 0f;
             }
-        });
+        }));
     }
 }

@@ -31,17 +31,13 @@ public static unsafe class EmbeddingNative
     {
         float* pt = NativeView.Ptr(table), py = NativeView.Ptr(y);
         int* pi = NativeView.Ptr(idx);
-        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
+        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) => PlaneRuns.Split(start, end, dim, (i, p, d0, length) =>
         {
-            for (long i = start; i < end;)
-            {
-                long p = i / dim, d0 = i - p * dim, runEnd = Math.Min(end, i - d0 + dim);
-                int k = pi[p];
-                if (k >= 0 && k < codes) new ReadOnlySpan<float>(pt + (long)k * dim + d0, (int)(runEnd - i)).CopyTo(new Span<float>(py + i, (int)(runEnd - i)));
-                else new Span<float>(py + i, (int)(runEnd - i)).Clear();
-                i = runEnd;
-            }
-        });
+            int k = pi[p];
+            var run = new Span<float>(py + i, (int)length);
+            if (k >= 0 && k < codes) new ReadOnlySpan<float>(pt + (long)k * dim + d0, (int)length).CopyTo(run);
+            else run.Clear();
+        }));
     }
 
     /// <summary>y[b, d, s] = table[idx[b·hw + s], d] (0 for an out-of-range index) for elements &lt; total.</summary>
@@ -49,21 +45,16 @@ public static unsafe class EmbeddingNative
     {
         float* pt = NativeView.Ptr(table), py = NativeView.Ptr(y);
         int* pi = NativeView.Ptr(idx);
-        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) =>
+        NativeParallel.ForBlocks(total, SimdMap.Block, (start, end) => PlaneRuns.Split(start, end, hw, (i, plane, s0, length) =>
         {
-            for (long i = start; i < end;)
+            long b = plane / dim, d = plane - b * dim;
+            int* codeOf = pi + b * hw + s0;
+            for (long j = 0; j < length; j++)
             {
-                long plane = i / hw, s0 = i - plane * hw, runEnd = Math.Min(end, i - s0 + hw);
-                long b = plane / dim, d = plane - b * dim;
-                int* codeOf = pi + b * hw;
-                for (long s = s0, o = i; o < runEnd; s++, o++)
-                {
-                    int k = codeOf[s];
-                    py[o] = k >= 0 && k < codes ? pt[(long)k * dim + d] : 0f;
-                }
-                i = runEnd;
+                int k = codeOf[j];
+                py[i + j] = k >= 0 && k < codes ? pt[(long)k * dim + d] : 0f;
             }
-        });
+        }));
     }
 
     /// <summary>counts[k] = number of p &lt; positions with idx[p] == k, for k &lt; total (one serial pass).</summary>
