@@ -32,7 +32,7 @@ public sealed class ComputeDevice
     /// <summary>What runs this device's kernels.</summary>
     public IKernelBackend Backend { get; }
     /// <summary>True for the native SIMD CPU backend (<c>cpu</c>).</summary>
-    public bool IsNative => Backend.Name == "native";
+    public bool IsNative => Backend is Native.NativeCpuBackend;
     /// <summary>The caching allocator every tensor on this device draws from.</summary>
     public BufferPool Pool { get; }
     /// <summary>Threads per warp on this accelerator (never assume 32).</summary>
@@ -75,11 +75,7 @@ public sealed class ComputeDevice
     }
 
     /// <summary>Waits for all queued work. Only the host edges (reads, timing) call this.</summary>
-    public void Synchronize()
-    {
-        Backend.Synchronize();
-        Accelerator.Synchronize();
-    }
+    public void Synchronize() => Backend.Synchronize();
 
     public override string ToString() => Name;
 }

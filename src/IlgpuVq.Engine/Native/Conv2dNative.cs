@@ -13,7 +13,7 @@ namespace IlgpuVq.Engine.Native;
 /// <summary>
 /// Native <see cref="Conv2dKernels"/> (same signatures and results up to summation order): per image, the column matrix
 /// (<see cref="Im2Col"/>; skipped for 1×1 stride-1 unpadded convolutions, where it is the image itself) and one
-/// <see cref="Sgemm"/>. Batches of at least <see cref="NativeParallel.Workers"/> images run one image per task; smaller ones
+/// <see cref="Sgemm"/>. Batches of at least <see cref="NativeParallel.Workers"/> images run one image per task (<see cref="ForItems"/>); smaller ones
 /// parallelize inside the product. Sums run in an order fixed by the problem, so results are bit-identical for any worker count.
 /// </summary>
 public static unsafe class Conv2dNative
@@ -35,7 +35,7 @@ public static unsafe class Conv2dNative
         int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW;
         long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * pixels;
         bool pointwise = IsPointwise(g);
-        ForImages(g.N, (n, inside) =>
+        ForItems(g.N, (n, inside) =>
         {
             float* xn = px + n * inImage, yn = py + n * outImage;
             float* cols = pointwise ? xn : Columns(xn, g, inside);
@@ -55,7 +55,7 @@ public static unsafe class Conv2dNative
         int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW, plane = g.H * g.W;
         long inImage = (long)g.Cin * plane, outImage = (long)g.Cout * pixels;
         bool pointwise = IsPointwise(g);
-        ForImages(g.N, (n, inside) =>
+        ForItems(g.N, (n, inside) =>
         {
             float* dyn = pdy + n * outImage, dxn = pdx + n * inImage;
             float* cols = pointwise ? dxn : NativeScratch.Get(ScratchSlot.Columns, (long)depth * pixels);
@@ -78,7 +78,7 @@ public static unsafe class Conv2dNative
     /// <c>total</c> / (ceil(Cout/4)·ceil(Cin/4)·KH·KW) of them) go to dw[c·Cout·Cin·KH·KW + ...]. A chunk's images are cut
     /// into G = min(images, <see cref="WeightGroups"/>) contiguous groups (fixed by the problem); each group sums its images in
     /// ascending order, and the G partial sums are added in group order, so the result does not depend on the worker count.
-    /// Groups run one per task when there are at least as many groups as workers, else in order with parallel products.
+    /// Groups run as <see cref="ForItems"/> runs items.
     /// </summary>
     public static void WeightGrad(Index1D thread, int total, int stride, V dy, V x, V dw, Conv2dGeometry g, int batchesPerChunk)
     {
@@ -99,9 +99,7 @@ public static unsafe class Conv2dNative
             }
             int groups = Math.Min(count, WeightGroups);
             float* partials = groups == 1 ? dwc : NativeScratch.Get(ScratchSlot.Partials, groups * weights);
-            if (groups >= NativeParallel.Workers) NativeParallel.For(groups, gi => Group(gi, false));
-            else
-                for (int gi = 0; gi < groups; gi++) Group(gi, true);
+            ForItems(groups, Group);
             if (groups > 1) SumGroups(partials, groups, weights, dwc);
 
             void Group(int gi, bool inside)
@@ -168,13 +166,13 @@ public static unsafe class Conv2dNative
         return cols;
     }
 
-    /// <summary>body(n, inside) for every image: one task per image when there are enough images (inside = false), else in
-    /// order with the work of each image parallelized inside (inside = true).</summary>
-    static void ForImages(int images, Action<int, bool> body)
+    /// <summary>body(i, inside) for every item i (an image, or a group of images): one task per item when there are at least
+    /// as many items as workers (inside = false), else in order with the work of each item parallelized inside (inside = true).</summary>
+    static void ForItems(int items, Action<int, bool> body)
     {
-        if (images >= NativeParallel.Workers) NativeParallel.For(images, n => body(n, false));
+        if (items >= NativeParallel.Workers) NativeParallel.For(items, i => body(i, false));
         else
-            for (int n = 0; n < images; n++) body(n, true);
+            for (int i = 0; i < items; i++) body(i, true);
     }
 
     /// <summary>body(c0, c1) over a fixed split of [0, channels) into blocks, in parallel.</summary>

@@ -7,7 +7,7 @@ namespace IlgpuVq.Engine.Native;
 /// kernels in <see cref="NativeKernelTable"/>, and the kernel bodies of <c>kernels/</c> run directly on host threads
 /// (<see cref="HostGrid"/>) for the rest. Launches run synchronously on the calling thread (with
 /// <see cref="NativeParallel"/> inside), so there is nothing to synchronize. Memory is the host memory of an ILGPU CPU
-/// accelerator (see <see cref="ComputeDevice.Accelerator"/>).
+/// accelerator (see <see cref="ComputeDevice.Accelerator"/>), whose copies and fills also complete before they return.
 /// </summary>
 public sealed class NativeCpuBackend : IKernelBackend
 {
