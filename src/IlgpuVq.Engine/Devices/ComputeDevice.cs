@@ -71,7 +71,7 @@ public sealed class ComputeDevice
     {
         var launcher = (T)kernels.GetOrAdd(slot, static (_, args) => args.backend.Load(args.slot), (slot, backend: Backend));
         if (Profiler is not { } profiler) return launcher;
-        return (T)profiled.GetOrAdd(slot, static (_, args) => args.profiler.Wrap(args.launcher, args.slot.Kernel, args.slot.Name, args.backend.Implementation(args.slot), args.backend), (profiler, launcher, slot, backend: Backend));
+        return (T)profiled.GetOrAdd(slot, static (_, args) => args.profiler.Wrap(args.launcher, args.slot, args.backend), (profiler, launcher, slot, backend: Backend));
     }
 
     /// <summary>Waits for all queued work. Only the host edges (reads, timing) call this.</summary>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using ILGPU;
 using IlgpuVq.Kernels;
 
@@ -13,11 +12,11 @@ namespace IlgpuVq.Engine.Devices;
 /// </summary>
 public static class KernelCost
 {
-    /// <summary>Flops of a launch of <paramref name="kernel"/> with launcher arguments <paramref name="args"/>, or 0 for memory-bound kernels.</summary>
-    public static double Flops(MethodInfo kernel, object[] args)
+    /// <summary>Flops of a launch of the kernel named <paramref name="kernel"/> (<c>Family.Method</c>, see <c>KernelSlot.Name</c>)
+    /// with launcher arguments <paramref name="args"/>, or 0 for memory-bound kernels.</summary>
+    public static double Flops(string kernel, object[] args)
     {
-        string name = $"{kernel.DeclaringType?.Name}.{kernel.Name}";
-        switch (name)
+        switch (kernel)
         {
             case "Conv2dKernels.Forward" or "Conv2dKernels.InputGrad" or "Conv2dKernels.WeightGrad"
                 or "ConvTranspose2dKernels.Forward" or "ConvTranspose2dKernels.InputGrad" or "ConvTranspose2dKernels.WeightGrad":

@@ -53,7 +53,8 @@ public sealed class KernelProfiler
         }
     }
 
-    internal T Wrap<T>(T launcher, MethodInfo kernel, string name, string implementation, IKernelBackend backend) where T : Delegate
+    /// <summary>A launcher of the same type that records <paramref name="slot"/>'s launches on <paramref name="backend"/>.</summary>
+    internal T Wrap<T>(T launcher, KernelSlot<T> slot, IKernelBackend backend) where T : Delegate
     {
         var invoke = typeof(T).GetMethod("Invoke")!;
         var parameters = invoke.GetParameters().Select(p => Expression.Parameter(p.ParameterType, p.Name)).ToArray();
@@ -65,13 +66,13 @@ public sealed class KernelProfiler
             Expression.Assign(start, Expression.Call(be, mark)),
             Expression.Invoke(Expression.Constant(launcher), parameters),
             Expression.Call(Expression.Constant(this), typeof(KernelProfiler).GetMethod(nameof(Record), BindingFlags.NonPublic | BindingFlags.Instance)!,
-                Expression.Constant(kernel), Expression.Constant(name), Expression.Constant(implementation), start, Expression.Call(be, mark), args));
+                Expression.Constant(slot.Name), Expression.Constant(backend.Implementation(slot)), start, Expression.Call(be, mark), args));
         return Expression.Lambda<T>(body, parameters).Compile();
     }
 
-    void Record(MethodInfo kernel, string name, string implementation, KernelMark start, KernelMark end, object[] args)
+    void Record(string name, string implementation, KernelMark start, KernelMark end, object[] args)
     {
-        double flops = KernelCost.Flops(kernel, args), bytes = KernelCost.Bytes(args);
+        double flops = KernelCost.Flops(name, args), bytes = KernelCost.Bytes(args);
         lock (gate) pending.Add((name, implementation, start, end, flops, bytes));
     }
 }
