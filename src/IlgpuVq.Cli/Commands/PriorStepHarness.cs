@@ -21,12 +21,10 @@ public sealed class PriorStepHarness : IStepHarness
 
     public PriorStepHarness(ComputeDevice device, string preset, int batch, int imageSize)
     {
-        VqVaeConfig vq;
-        try { vq = VqVaeConfig.Preset(preset); vq.Validate(imageSize); }
-        catch (ArgumentException e) { throw new UserError(e.Message); }
-        if (batch < 1) throw new UserError("--batch must be at least 1");
+        var vq = VqVaeStepHarness.CheckedPreset(preset, batch, imageSize);
+        var demo = new DemoPlan();
         var config = preset.ToLowerInvariant() == "demo"
-            ? new DemoPlan().Prior with { NumCodes = new DemoPlan().VqVae.NumCodes, NumClasses = 7 }
+            ? demo.Prior with { NumCodes = demo.VqVae.NumCodes, NumClasses = 7 }
             : new PixelCnnConfig { NumCodes = vq.NumCodes, NumClasses = 7 };
         Device = device;
         Batch = batch;

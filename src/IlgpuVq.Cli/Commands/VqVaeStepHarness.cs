@@ -15,10 +15,7 @@ public sealed class VqVaeStepHarness : IStepHarness
 
     public VqVaeStepHarness(ComputeDevice device, string preset, int batch, int imageSize)
     {
-        VqVaeConfig config;
-        try { config = VqVaeConfig.Preset(preset); config.Validate(imageSize); }
-        catch (ArgumentException e) { throw new UserError(e.Message); }
-        if (batch < 1) throw new UserError("--batch must be at least 1");
+        var config = CheckedPreset(preset, batch, imageSize);
         Device = device;
         Batch = batch;
         ImageSize = imageSize;
@@ -26,6 +23,20 @@ public sealed class VqVaeStepHarness : IStepHarness
         images = Enumerable.Range(0, batch * 3 * imageSize * imageSize).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         model = new VqVaeModel(device, config, 1);
         optimizer = new AdamW(model.Parameters());
+    }
+
+    /// <summary>The VQ-VAE of <paramref name="preset"/>, checked against the image size and the batch (user errors otherwise);
+    /// shared with <see cref="PriorStepHarness"/>, whose code grid it defines.</summary>
+    internal static VqVaeConfig CheckedPreset(string preset, int batch, int imageSize)
+    {
+        if (batch < 1) throw new UserError("--batch must be at least 1");
+        try
+        {
+            var config = VqVaeConfig.Preset(preset);
+            config.Validate(imageSize);
+            return config;
+        }
+        catch (ArgumentException e) { throw new UserError(e.Message); }
     }
 
     public ComputeDevice Device { get; }
