@@ -15,19 +15,9 @@ public class NativeReductionTests
     public static IEnumerable<object[]> Shapes =>
         new[] { (1, 1, 1), (1, 7, 1), (3, 17, 1), (2, 5, 100), (7, 3, 1021), (1, 1, 100003) }.Select(s => new object[] { s.Item1, s.Item2, s.Item3 });
 
-    /// <summary>Runs <paramref name="launch"/> with the kernel and with its native on a zeroed output of <paramref name="outLength"/>; asserts equal bits.</summary>
-    static void Compare<TDelegate>(TDelegate kernel, float[] x, int outLength, Action<TDelegate, V, V> launch) where TDelegate : Delegate
-    {
-        float[] Run(TDelegate k)
-        {
-            using var scope = new TensorScope();
-            var (tx, y) = (T(x), T(new float[outLength]));
-            launch(k, tx.View, y.View);
-            return y.ToArray();
-        }
-        var expected = Run(kernel);
-        foreach (int workers in new[] { 1, 2 }) BitEqual(expected, WithWorkers(workers, () => Run(NativeOf(kernel))));
-    }
+    /// <summary>The kernel and its native on a zeroed output of <paramref name="outLength"/>: equal bits.</summary>
+    static void Compare<TDelegate>(TDelegate kernel, float[] x, int outLength, Action<TDelegate, V, V> launch) where TDelegate : Delegate =>
+        BitIdenticalOneToOne(kernel, x, new float[outLength], launch);
 
     [Theory, MemberData(nameof(Shapes))]
     public void ReductionsAndBroadcastsAreBitIdentical(int batch, int channels, int inner)

@@ -1,4 +1,6 @@
+using ILGPU;
 using IlgpuVq.Engine.Devices;
+using IlgpuVq.Engine.Memory;
 using IlgpuVq.Engine.Native;
 using IlgpuVq.Engine.Tensors;
 
@@ -40,6 +42,24 @@ static class NativeTestKit
         for (int i = 0; i < expected.Length; i++)
             if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
                 Assert.Fail($"element {i} of {expected.Length}: expected {expected[i]:R}, got {actual[i]:R}");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="launch"/>(kernel, x, y) with the kernel body and with its native (1 and 2 workers), each on fresh
+    /// copies of <paramref name="x"/> and of the initial output <paramref name="y"/>; asserts equal bits in y.
+    /// </summary>
+    public static void BitIdenticalOneToOne<TDelegate>(TDelegate kernel, float[] x, float[] y, Action<TDelegate, ArrayView<float>, ArrayView<float>> launch)
+        where TDelegate : Delegate
+    {
+        float[] Run(TDelegate k)
+        {
+            using var scope = new TensorScope();
+            var (tx, ty) = (T(x), T(y));
+            launch(k, tx.View, ty.View);
+            return ty.ToArray();
+        }
+        var expected = Run(kernel);
+        foreach (int workers in new[] { 1, 2 }) BitEqual(expected, WithWorkers(workers, () => Run(NativeOf(kernel))));
     }
 
     /// <summary>|expected − actual| ≤ atol + rtol·|expected| for every element (and the same NaN/∞ pattern).</summary>
