@@ -12,6 +12,9 @@ public sealed record DataOptions
     /// <summary>Default number of synthetic images.</summary>
     public const int DefaultSyntheticCount = 2000;
 
+    /// <summary>Default <see cref="MaxPixels"/>: 80 megapixels (a 10000×8000 photograph).</summary>
+    public const long DefaultMaxPixels = 80_000_000;
+
     /// <summary>Image side in pixels; null means 256 for real data and 64 (or the spec's size) for synthetic data.</summary>
     public int? ImageSize { get; init; }
 
@@ -23,6 +26,24 @@ public sealed record DataOptions
 
     /// <summary>Turn skipped files and rows (corrupt images, missing images, unlisted images, bad rows) into an error.</summary>
     public bool Strict { get; init; }
+
+    /// <summary>
+    /// Images whose header declares more than this many pixels (width × height) are skipped with the reason before any
+    /// pixel is decoded (<c>--max-pixels</c>).
+    /// </summary>
+    public long MaxPixels { get; init; } = DefaultMaxPixels;
+
+    /// <summary>A CSV of labels for a folder in no known layout (<c>--labels</c>); null means auto-detection.</summary>
+    public string? LabelsCsv { get; init; }
+
+    /// <summary>
+    /// The label column of <see cref="LabelsCsv"/> (its values are the class names), or several one-hot columns (the
+    /// column names are the class names), from <c>--label-column NAME[,NAME...]</c>.
+    /// </summary>
+    public IReadOnlyList<string> LabelColumns { get; init; } = [];
+
+    /// <summary>The image id column of <see cref="LabelsCsv"/> (<c>--id-column</c>); null means its first column.</summary>
+    public string? IdColumn { get; init; }
 
     /// <summary>Seed of the synthetic generator (real data ignores it).</summary>
     public int Seed { get; init; }

@@ -6,7 +6,8 @@ namespace IlgpuVq.Data;
 public static class DatasetLoader
 {
     /// <summary>
-    /// Opens a dataset. A folder is detected as HAM10000, ISIC 2018 Task 3 or a plain (unlabeled) image folder, decoded
+    /// Opens a dataset. A folder is detected as HAM10000, ISIC 2018 Task 3, class folders (ImageFolder) or a plain
+    /// (unlabeled) image folder, or labelled by <see cref="DataOptions.LabelsCsv"/>; its images are decoded
     /// and resized once into the preprocessing cache under <see cref="DataOptions.CacheDir"/> and memory-mapped; nothing
     /// is written in the data folder. <c>synthetic</c>, <c>synthetic:COUNT</c> and <c>synthetic:COUNT:SIZE</c> generate
     /// lesions in memory. Throws <see cref="DataError"/> for every user error.
@@ -14,6 +15,7 @@ public static class DatasetLoader
     public static ILesionDataset Open(string dataSpec, DataOptions opts)
     {
         ArgumentNullException.ThrowIfNull(opts);
+        if (opts.MaxPixels <= 0) throw new DataError($"--max-pixels must be positive, not {opts.MaxPixels}");
         if (opts.Downsample <= 0) throw new DataError($"the model's downsampling factor must be positive, not {opts.Downsample}");
         var spec = (dataSpec ?? "").Trim();
         if (spec.Length == 0) throw new DataError("--data is empty: give a folder or synthetic[:count[:size]]");
@@ -54,6 +56,8 @@ public static class DatasetLoader
 
     static ILesionDataset OpenSynthetic(string spec, DataOptions opts)
     {
+        if (opts.LabelsCsv is not null || opts.LabelColumns.Count > 0 || opts.IdColumn is not null)
+            throw new DataError($"--labels, --label-column and --id-column label a data folder; --data {spec} has its own seven classes");
         var (count, specSize) = ParseSyntheticSpec(spec);
         if (specSize is { } s && opts.ImageSize is { } o && s != o)
             throw new DataError($"--data {spec} asks for {s}px images but --image-size is {o}; give the size once");
@@ -73,19 +77,23 @@ public static class DatasetLoader
         if (SourceFiles.IsSameOrInside(cacheDir, root))
             throw new DataError($"cache directory {cacheDir} is inside the data folder {root}; nothing may be written there, choose another --cache-dir");
 
-        var catalog = SourceCatalog.Load(root, cacheDir);
+        var catalog = SourceCatalog.Load(root, cacheDir, opts);
         var report = new DatasetReport
         {
-            Layout = catalog.Layout, Source = root, MissingImages = catalog.MissingImages, Unlisted = catalog.Unlisted, BadRows = catalog.BadRows,
+            Layout = catalog.Layout, Source = root, GivenSplit = catalog.GivenSplit,
+            MissingImages = catalog.MissingImages, Unlisted = catalog.Unlisted, BadRows = catalog.BadRows,
         };
         if (catalog.Entries.Count == 0)
-            throw new DataError(catalog.Layout == DatasetLayout.UnlabeledFolder
-                ? $"no images found in {root}; {LayoutDetector.ExpectedLayouts}"
-                : $"no image of {string.Join(", ", catalog.CsvFiles.Select(Path.GetFileName))} was found under {root} " +
-                  $"(rows whose image is missing: {catalog.MissingImages})");
-        if (opts.Strict) ThrowIfProblems(report with { Unreadable = ProblemList.From(catalog.NonImages.Select(f => f.RelativePath)) });
+            throw new DataError(catalog.Layout switch
+            {
+                DatasetLayout.UnlabeledFolder => $"no images found in {root}; {LayoutDetector.ExpectedLayouts}",
+                DatasetLayout.ImageFolder => $"no image in a class folder of {root}; images outside: {catalog.Unlisted}",
+                _ => $"no image of {string.Join(", ", catalog.CsvFiles.Select(Path.GetFileName))} was found under {root} " +
+                     $"(rows whose image is missing: {catalog.MissingImages})",
+            });
+        if (opts.Strict) ThrowIfProblems(report with { Unreadable = ProblemList.From(catalog.Skipped) });
 
-        var dataset = PreprocessCache.OpenOrBuild(catalog, size, cacheDir, report, opts.Progress);
+        var dataset = PreprocessCache.OpenOrBuild(catalog, size, opts.MaxPixels, cacheDir, report, opts.Progress);
         try
         {
             if (opts.Strict) ThrowIfProblems(dataset.Report);

@@ -11,6 +11,10 @@ public enum DatasetLayout
     Isic2018Task3,
     /// <summary>A folder of images without a CSV: no labels.</summary>
     UnlabeledFolder,
+    /// <summary>torchvision's ImageFolder: <c>root/&lt;class&gt;/**</c>, optionally under given <c>train/</c> and <c>test/</c> folders.</summary>
+    ImageFolder,
+    /// <summary>Any folder of images labelled by a user CSV (<c>--labels FILE --label-column NAME</c>).</summary>
+    LabelsCsv,
 }
 
 /// <summary>How the preprocessing cache was used when the dataset was opened.</summary>
@@ -60,13 +64,16 @@ public sealed record DatasetReport
     /// <summary>Path of the cache file, when there is one.</summary>
     public string? CachePath { get; init; }
 
+    /// <summary>Where a given train/test split comes from (e.g. <c>train/ and test/ folders</c>); null when the split is ours to make.</summary>
+    public string? GivenSplit { get; init; }
+
     /// <summary>Corrupt, truncated, unreadable and non-image files that were skipped.</summary>
     public ProblemList Unreadable { get; init; } = ProblemList.None;
 
     /// <summary>CSV rows whose image file is missing.</summary>
     public ProblemList MissingImages { get; init; } = ProblemList.None;
 
-    /// <summary>Images that have no CSV row (labeled layouts only).</summary>
+    /// <summary>Images that have no CSV row or lie outside the class folders (labeled layouts only).</summary>
     public ProblemList Unlisted { get; init; } = ProblemList.None;
 
     /// <summary>CSV rows with an unknown class or an invalid one-hot row, or duplicate image ids.</summary>
@@ -80,7 +87,7 @@ public sealed record DatasetReport
     {
         if (Unreadable.Count > 0) yield return $"skipped unreadable, corrupt or non-image files: {Unreadable}";
         if (MissingImages.Count > 0) yield return $"CSV rows whose image is missing: {MissingImages}";
-        if (Unlisted.Count > 0) yield return $"images with no CSV row (skipped): {Unlisted}";
+        if (Unlisted.Count > 0) yield return $"images with no label (no CSV row, or outside the class folders; skipped): {Unlisted}";
         if (BadRows.Count > 0) yield return $"invalid CSV rows (skipped): {BadRows}";
     }
 }

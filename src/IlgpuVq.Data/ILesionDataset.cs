@@ -28,6 +28,9 @@ public interface ILesionDataset : IDisposable
     /// <summary>Stable name of image i (file stem such as <c>ISIC_0024306</c>), used by the split CSV.</summary>
     string ImageId(int i);
 
+    /// <summary>True when image i lies in the test set of the dataset's given split (see <see cref="DatasetReport.GivenSplit"/>).</summary>
+    bool InGivenTest(int i) => false;
+
     /// <summary>Copies image i as bytes in row-major RGB order (HWC) into a span of <c>ImageSize²·3</c> bytes.</summary>
     void ReadImage(int i, Span<byte> rgbHWC);
 
@@ -43,7 +46,18 @@ public static class DatasetRequirements
     {
         if (!dataset.HasLabels)
             throw new DataError($"{feature} needs class labels, but {dataset.Report.Source} is a plain folder of images " +
-                                "without a CSV (unlabeled); use the HAM10000 or ISIC 2018 Task 3 layout, or --data synthetic");
+                                "without a CSV (unlabeled); use class folders (root/<class>/...), the HAM10000 or ISIC 2018 Task 3 layout, " +
+                                "--labels FILE.csv --label-column NAME, or --data synthetic");
+    }
+
+    /// <summary>Fewest images a class needs to appear in both the training and the test set.</summary>
+    public const int MinImagesPerClass = 2;
+
+    /// <summary>The classes with fewer than <see cref="MinImagesPerClass"/> images, as <c>name (count)</c>.</summary>
+    public static IReadOnlyList<string> RareClasses(this ILesionDataset dataset)
+    {
+        var counts = DataSplit.CountByClass(dataset, Enumerable.Range(0, dataset.Count));
+        return counts.Select((n, c) => (n, c)).Where(p => p.n < MinImagesPerClass).Select(p => $"{dataset.ClassNames[p.c]} ({p.n})").ToList();
     }
 
     /// <summary>Bytes of one image of the dataset.</summary>

@@ -125,10 +125,10 @@ public class CacheTests
         var path = tmp.Sub("flat.png");
         Fixtures.WriteImage(path, Fixtures.Flat(30, 20, 30, 140, 220), 30, 20);
         var output = new byte[8 * 8 * 3];
-        Assert.True(ImageDecoder.TryDecodeSquare(path, 8, output, out var err), err);
+        Assert.True(ImageDecoder.TryDecodeSquare(path, 8, DataOptions.DefaultMaxPixels, output, out var err), err);
         for (var k = 0; k < 64; k++) Assert.Equal(new byte[] { 30, 140, 220 }, output[(k * 3)..(k * 3 + 3)]);
         File.WriteAllText(tmp.Sub("x.png"), "no");
-        Assert.False(ImageDecoder.TryDecodeSquare(tmp.Sub("x.png"), 8, output, out err));
+        Assert.False(ImageDecoder.TryDecodeSquare(tmp.Sub("x.png"), 8, DataOptions.DefaultMaxPixels, output, out err));
         Assert.NotNull(err);
     }
 }

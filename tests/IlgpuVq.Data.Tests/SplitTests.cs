@@ -78,9 +78,11 @@ public class SplitTests
         var path = tmp.Sub("run", "split.csv");
         split.WriteCsv(path);
         var lines = File.ReadAllLines(path);
-        Assert.Equal("image_id,lesion_id,label,split", lines[0]);
+        Assert.Equal("image_id,lesion_id,label,split,split_source", lines[0]);
         Assert.Equal(ds.Count + 1, lines.Length);
+        Assert.All(lines.Skip(1), l => Assert.EndsWith(",seed 3", l));
         var back = DataSplit.ReadCsv(path, ds);
+        Assert.Equal("seed 3", back.Source);
         Assert.Equal(split.Train, back.Train);
         Assert.Equal(split.Test, back.Test);
         using var other = new SyntheticLesionDataset(500, 8, seed: 5);

@@ -72,20 +72,21 @@ public static class DataCommand
     static void PrintClassTable(ILesionDataset dataset, DataSplit split)
     {
         var r = dataset.Report;
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(r.Source)}[/]: {r.Layout}, {dataset.Count} images of {dataset.ImageSize}×{dataset.ImageSize}" +
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(r.Source)}[/]: {r.Layout}, {dataset.Count} images of {dataset.ImageSize}×{dataset.ImageSize}, " +
+                               $"{dataset.ClassNames.Count} classes" +
                                (r.CachePath is null ? "" : $", cache {r.Cache.ToString().ToLowerInvariant()} ({Markup.Escape(r.CachePath)})"));
-        foreach (var line in r.ProblemLines()) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(line)}");
+        AnsiConsole.MarkupLine($"split: {Markup.Escape(split.Source)}" + (split.IsGiven ? " (--test-size and --seed do not apply)" : ""));
         if (!dataset.HasLabels)
         {
-            AnsiConsole.MarkupLine($"unlabeled: {split.Train.Length} train / {split.Test.Length} test images; " +
-                                   "class-conditional features (--balance, class-conditional sampling) need the HAM10000 or ISIC 2018 layout");
+            AnsiConsole.MarkupLine($"unlabeled: {split.Train.Length} train / {split.Test.Length} test images; class-conditional features " +
+                                   "(--balance, class-conditional sampling) need labels: class folders, --labels FILE.csv, HAM10000 or ISIC 2018");
             return;
         }
         var train = DataSplit.CountByClass(dataset, split.Train);
         var test = DataSplit.CountByClass(dataset, split.Test);
         var table = new Table().AddColumns("class", "train", "train %", "test", "test %", "total");
         for (var c = 0; c < dataset.ClassNames.Count; c++)
-            table.AddRow(dataset.ClassNames[c], train[c].ToString(CultureInfo.InvariantCulture), Share(train[c], split.Train.Length),
+            table.AddRow(Markup.Escape(dataset.ClassNames[c]), train[c].ToString(CultureInfo.InvariantCulture), Share(train[c], split.Train.Length),
                 test[c].ToString(CultureInfo.InvariantCulture), Share(test[c], split.Test.Length), (train[c] + test[c]).ToString(CultureInfo.InvariantCulture));
         table.AddRow("[bold]all[/]", split.Train.Length.ToString(CultureInfo.InvariantCulture), "100.0",
             split.Test.Length.ToString(CultureInfo.InvariantCulture), "100.0", dataset.Count.ToString(CultureInfo.InvariantCulture));
@@ -122,18 +123,25 @@ public static class DataCommand
 
 /// <summary>
 /// The data options shared by every command that reads a dataset (<c>--data</c>, <c>--image-size</c>, <c>--cache-dir</c>,
-/// <c>--test-size</c>, <c>--seed</c>, <c>--strict</c>); training commands can reuse them with <see cref="AddTo"/> and <see cref="Open"/>.
+/// <c>--test-size</c>, <c>--seed</c>, <c>--strict</c>, <c>--labels</c>, <c>--label-column</c>, <c>--id-column</c>, <c>--max-pixels</c>);
+/// training commands can reuse them with <see cref="AddTo"/> and <see cref="Open"/>.
 /// </summary>
 public sealed class DataCliOptions
 {
     public Option<string> Data { get; } = new("--data")
-        { Description = "dataset folder (HAM10000, ISIC 2018 Task 3 or plain images) or synthetic[:count[:size]]", DefaultValueFactory = _ => "synthetic" };
+        { Description = "dataset folder (class folders, HAM10000, ISIC 2018 Task 3 or plain images) or synthetic[:count[:size]]", DefaultValueFactory = _ => "synthetic" };
     public Option<int?> ImageSize { get; } = new("--image-size") { Description = "image side in pixels (default 256 for folders, 64 for synthetic)" };
     public Option<string> CacheDir { get; } = new("--cache-dir") { Description = "preprocessing cache folder", DefaultValueFactory = _ => DataOptions.DefaultCacheDir };
     public Option<string> TestSizeOption { get; } = new("--test-size")
         { Description = "test images: N, a fraction (0.1) or a percentage (10%); default 1000, at most 10 %", DefaultValueFactory = _ => "default" };
     public Option<int> Seed { get; } = new("--seed") { Description = "seed of the split, augmentation and synthetic data", DefaultValueFactory = _ => 0 };
     public Option<bool> Strict { get; } = new("--strict") { Description = "fail on corrupt, missing or unlisted images instead of skipping them" };
+    public Option<string?> Labels { get; } = new("--labels") { Description = "CSV of labels for the images of --data (any layout); needs --label-column" };
+    public Option<string?> LabelColumn { get; } = new("--label-column")
+        { Description = "class column of --labels (its values are the classes), or one-hot columns A,B,C (the column names are the classes)" };
+    public Option<string?> IdColumn { get; } = new("--id-column") { Description = "image id column of --labels: file name or path below --data (default: the first column)" };
+    public Option<long> MaxPixels { get; } = new("--max-pixels")
+        { Description = "skip images whose header declares more pixels than this (width × height)", DefaultValueFactory = _ => DataOptions.DefaultMaxPixels };
 
     /// <summary><c>--balance</c> for training commands (not added by <see cref="AddTo"/>): class-balanced sampling, see <see cref="BatchLoader"/>.</summary>
     public Option<bool> Balance { get; } = new("--balance") { Description = "sample classes uniformly in training batches (counters the NV skew; needs labels)" };
@@ -147,6 +155,10 @@ public sealed class DataCliOptions
         cmd.Options.Add(TestSizeOption);
         cmd.Options.Add(Seed);
         cmd.Options.Add(Strict);
+        cmd.Options.Add(Labels);
+        cmd.Options.Add(LabelColumn);
+        cmd.Options.Add(IdColumn);
+        cmd.Options.Add(MaxPixels);
     }
 
     /// <summary>The parsed test size.</summary>
@@ -156,10 +168,15 @@ public sealed class DataCliOptions
     public DataOptions ToDataOptions(ParseResult parse, int downsample = 1) => new()
     {
         ImageSize = parse.GetValue(ImageSize), CacheDir = parse.GetValue(CacheDir), Strict = parse.GetValue(Strict),
-        Seed = parse.GetValue(Seed), Downsample = downsample,
+        Seed = parse.GetValue(Seed), Downsample = downsample, MaxPixels = parse.GetValue(MaxPixels), LabelsCsv = parse.GetValue(Labels),
+        LabelColumns = (parse.GetValue(LabelColumn) ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+        IdColumn = parse.GetValue(IdColumn),
     };
 
-    /// <summary>Opens the dataset, showing a progress bar while a preprocessing cache is built; prints skipped-file warnings.</summary>
+    /// <summary>
+    /// Opens the dataset, showing a progress bar while a preprocessing cache is built; prints one warning line per kind
+    /// of skipped file or row and for classes too small to be in both training and test set.
+    /// </summary>
     public ILesionDataset Open(ParseResult parse, int downsample = 1)
     {
         var spec = parse.GetValue(Data)!;
@@ -169,6 +186,10 @@ public sealed class DataCliOptions
             AnsiConsole.Status().Start("generating synthetic lesions", _ => dataset = DatasetLoader.Open(spec, opts));
         else
             DataCommand.RunWithProgress("preprocessing images", progress => dataset = DatasetLoader.Open(spec, opts with { Progress = progress }));
+        foreach (var line in dataset.Report.ProblemLines()) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(line)}");
+        if (dataset.HasLabels && dataset.RareClasses() is { Count: > 0 } rare)
+            AnsiConsole.MarkupLine($"[yellow]warning:[/] {rare.Count} classes have fewer than {DatasetRequirements.MinImagesPerClass} images " +
+                                   $"(they cannot be in both training and test set): {Markup.Escape(ProblemList.From(rare).ToString())}");
         return dataset;
     }
 }

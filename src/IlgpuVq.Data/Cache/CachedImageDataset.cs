@@ -10,11 +10,12 @@ public sealed unsafe class CachedImageDataset : ILesionDataset
     readonly MemoryMappedViewAccessor _view;
     readonly byte* _pixels;
     readonly int[] _labels;
+    readonly bool[] _inTest;
     readonly string[] _ids;
     readonly string?[] _groups;
     int _disposed;
 
-    CachedImageDataset(MemoryMappedFile map, MemoryMappedViewAccessor view, byte* pixels, int size, int[] labels, string[] ids,
+    CachedImageDataset(MemoryMappedFile map, MemoryMappedViewAccessor view, byte* pixels, int size, int[] labels, bool[] inTest, string[] ids,
                        string?[] groups, IReadOnlyList<string> classNames, DatasetReport report)
     {
         _map = map;
@@ -22,6 +23,7 @@ public sealed unsafe class CachedImageDataset : ILesionDataset
         _pixels = pixels;
         ImageSize = size;
         _labels = labels;
+        _inTest = inTest;
         _ids = ids;
         _groups = groups;
         ClassNames = classNames;
@@ -34,6 +36,7 @@ public sealed unsafe class CachedImageDataset : ILesionDataset
     public bool HasLabels => ClassNames.Count > 0;
     public DatasetReport Report { get; }
     public int Label(int i) => _labels[i];
+    public bool InGivenTest(int i) => _inTest[i];
     public string? GroupId(int i) => _groups[i];
     public string ImageId(int i) => _ids[i];
 
@@ -50,6 +53,7 @@ public sealed unsafe class CachedImageDataset : ILesionDataset
     {
         var header = PreprocessCache.CacheHeader.Read(path);
         int[] labels = new int[header.Count];
+        var inTest = new bool[header.Count];
         var ids = new string[header.Count];
         var groups = new string?[header.Count];
         string[] names;
@@ -64,6 +68,7 @@ public sealed unsafe class CachedImageDataset : ILesionDataset
             for (var i = 0; i < header.Count; i++)
             {
                 labels[i] = r.ReadInt32();
+                inTest[i] = r.ReadBoolean();
                 ids[i] = r.ReadString();
                 groups[i] = r.ReadBoolean() ? r.ReadString() : null;
             }
@@ -77,7 +82,7 @@ public sealed unsafe class CachedImageDataset : ILesionDataset
         byte* p = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
         p += view.PointerOffset + header.PixelOffset;
-        return new CachedImageDataset(map, view, p, header.Size, labels, ids, groups, names, report with { Unreadable = unreadable });
+        return new CachedImageDataset(map, view, p, header.Size, labels, inTest, ids, groups, names, report with { Unreadable = unreadable });
     }
 
     public void Dispose()

@@ -12,13 +12,13 @@ namespace IlgpuVq.Data;
 /// Format (little-endian): a 4 KiB header — magic <c>ILVQCACH</c>, int32 version, int32 image size, int32 count,
 /// int32 reserved, 32-byte SHA-256 of the source file list, int64 pixel offset, int64 metadata offset, int64
 /// metadata length — then <c>count × size × size × 3</c> bytes of RGB pixels (HWC per image), then the metadata:
-/// layout, class names, labels, image ids, lesion ids and the skipped files. A file with a wrong magic, version,
+/// layout, class names, then per image its label, given-test flag, id and lesion id, then the skipped files. A file with a wrong magic, version,
 /// size, hash or length is treated as stale and rebuilt.
 /// </remarks>
 internal static class PreprocessCache
 {
     static readonly byte[] Magic = "ILVQCACH"u8.ToArray();
-    public const int Version = 1;
+    public const int Version = 2;
     public const int HeaderBytes = 4096;
 
     /// <summary>Cache file of a data folder at an image size: <c>&lt;dir&gt;/&lt;folder&gt;-&lt;hash of full path&gt;-&lt;size&gt;px.ilvqcache</c>.</summary>
@@ -31,29 +31,31 @@ internal static class PreprocessCache
     }
 
     /// <summary>SHA-256 of everything that determines the cache content.</summary>
-    public static byte[] SourceHash(SourceCatalog catalog, int size)
+    public static byte[] SourceHash(SourceCatalog catalog, int size, long maxPixels)
     {
         using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string s) { h.AppendData(Encoding.UTF8.GetBytes(s)); h.AppendData([0]); }
-        Add($"v{Version} size={size} layout={catalog.Layout}");
+        Add($"v{Version} size={size} max-pixels={maxPixels} layout={catalog.Layout} split={catalog.GivenSplit}");
+        foreach (var name in catalog.ClassNames) Add(name);
+        Add("entries");
         foreach (var e in catalog.Entries)
-            Add($"{e.ImageId}|{e.File.RelativePath}|{e.File.Length}|{e.File.LastWriteTicks}|{e.Label}|{e.GroupId}");
-        Add("non-images");
-        foreach (var f in catalog.NonImages) Add(f.RelativePath);
+            Add($"{e.ImageId}|{e.File.RelativePath}|{e.File.Length}|{e.File.LastWriteTicks}|{e.Label}|{e.GroupId}|{e.InTest}");
+        Add("skipped");
+        foreach (var f in catalog.Skipped) Add(f);
         return h.GetHashAndReset();
     }
 
     /// <summary>Opens an up-to-date cache or builds it (reporting progress), then memory-maps it.</summary>
-    public static CachedImageDataset OpenOrBuild(SourceCatalog catalog, int size, string cacheDir, DatasetReport report,
+    public static CachedImageDataset OpenOrBuild(SourceCatalog catalog, int size, long maxPixels, string cacheDir, DatasetReport report,
                                                  IProgress<(int done, int total)>? progress)
     {
         Directory.CreateDirectory(cacheDir);
         var path = PathFor(cacheDir, catalog.Root, size);
-        var hash = SourceHash(catalog, size);
+        var hash = SourceHash(catalog, size, maxPixels);
         var status = CacheStatus.Reused;
         if (!IsValid(path, hash, size))
         {
-            Build(path, catalog, size, hash, progress);
+            Build(path, catalog, size, maxPixels, hash, progress);
             status = CacheStatus.Built;
         }
         return CachedImageDataset.Open(path, report with { Cache = status, CachePath = path });
@@ -71,13 +73,13 @@ internal static class PreprocessCache
         catch (Exception e) when (e is IOException or InvalidDataException or EndOfStreamException) { return false; }
     }
 
-    static void Build(string path, SourceCatalog catalog, int size, byte[] hash, IProgress<(int done, int total)>? progress)
+    static void Build(string path, SourceCatalog catalog, int size, long maxPixels, byte[] hash, IProgress<(int done, int total)>? progress)
     {
         var tmp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         var entries = catalog.Entries;
         var imageBytes = size * size * 3;
         var kept = new List<SourceEntry>(entries.Count);
-        var unreadable = catalog.NonImages.Select(f => $"{f.RelativePath} (not a JPEG or PNG file)").ToList();
+        var unreadable = catalog.Skipped.ToList();
         try
         {
             using (var file = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
@@ -93,7 +95,7 @@ internal static class PreprocessCache
                     Parallel.For(0, n, k =>
                     {
                         buffers[k] ??= new byte[imageBytes];
-                        errors[k] = ImageDecoder.TryDecodeSquare(entries[start + k].File.FullPath, size, buffers[k], out var err) ? null : err ?? "unreadable";
+                        errors[k] = ImageDecoder.TryDecodeSquare(entries[start + k].File.FullPath, size, maxPixels, buffers[k], out var err) ? null : err ?? "unreadable";
                     });
                     for (var k = 0; k < n; k++)
                     {
@@ -107,13 +109,12 @@ internal static class PreprocessCache
                 using (var w = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
                 {
                     w.Write(catalog.Layout.ToString());
-                    var labeled = catalog.Layout != DatasetLayout.UnlabeledFolder;
-                    var names = labeled ? LesionClasses.Names : [];
-                    w.Write(names.Count);
-                    foreach (var name in names) w.Write(name);
+                    w.Write(catalog.ClassNames.Count);
+                    foreach (var name in catalog.ClassNames) w.Write(name);
                     foreach (var e in kept)
                     {
                         w.Write(e.Label);
+                        w.Write(e.InTest);
                         w.Write(e.ImageId);
                         w.Write(e.GroupId is not null);
                         if (e.GroupId is not null) w.Write(e.GroupId);

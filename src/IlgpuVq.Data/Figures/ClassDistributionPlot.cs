@@ -5,10 +5,22 @@ namespace IlgpuVq.Data;
 /// <summary>A grouped bar chart of images per class in the training and test sets (ScottPlot).</summary>
 public static class ClassDistributionPlot
 {
-    /// <summary>Saves the chart; <paramref name="train"/> and <paramref name="test"/> are counts per class.</summary>
+    /// <summary>Above this many classes the bars carry no value labels and the class names are turned upright.</summary>
+    public const int LabelledClasses = 12;
+
+    /// <summary>
+    /// Saves the chart; <paramref name="train"/> and <paramref name="test"/> are counts per class. The figure grows
+    /// with the number of classes (at least <paramref name="width"/> wide, 24 px per class) so that 100+ classes stay legible.
+    /// </summary>
     public static void Save(string path, IReadOnlyList<string> classNames, IReadOnlyList<int> train, IReadOnlyList<int> test,
                             string title = "Images per class", int width = 900, int height = 500)
     {
+        var many = classNames.Count > LabelledClasses;
+        if (many)
+        {
+            width = Math.Max(width, 120 + 24 * classNames.Count);
+            height += 7 * Math.Min(40, classNames.Max(n => n.Length));
+        }
         if (train.Count != classNames.Count || test.Count != classNames.Count)
             throw new ArgumentException("one train and one test count per class expected");
         FigureFonts.ConfigureScottPlot();
@@ -18,14 +30,19 @@ public static class ClassDistributionPlot
         var bars = new List<Bar>();
         for (var c = 0; c < classNames.Count; c++)
         {
-            bars.Add(new Bar { Position = c * 3, Value = train[c], FillColor = trainColor, Label = train[c].ToString() });
-            bars.Add(new Bar { Position = c * 3 + 1, Value = test[c], FillColor = testColor, Label = test[c].ToString() });
+            bars.Add(new Bar { Position = c * 3, Value = train[c], FillColor = trainColor, Label = many ? "" : train[c].ToString() });
+            bars.Add(new Bar { Position = c * 3 + 1, Value = test[c], FillColor = testColor, Label = many ? "" : test[c].ToString() });
         }
         var plottable = plot.Add.Bars(bars);
         plottable.ValueLabelStyle.FontSize = 11;
         var ticks = classNames.Select((_, c) => c * 3 + 0.5).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, classNames.ToArray());
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        if (many)
+        {
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -90;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        }
         plot.Axes.Margins(bottom: 0, top: 0.12);
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"train ({train.Sum()})", FillColor = trainColor });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"test ({test.Sum()})", FillColor = testColor });

@@ -8,24 +8,36 @@ public static class ImageDecoder
 {
     /// <summary>
     /// Decodes a file, center-crops and resizes it to <c>size × size</c> RGB (see <see cref="SquareResizer"/>).
-    /// Returns false with a short reason for unreadable, non-image, corrupt or truncated files.
-    /// Large JPEGs are decoded at a reduced scale (never below twice the target size) to save time.
+    /// Returns false with a short reason for empty, unreadable, non-image, corrupt or truncated files, and, from the
+    /// header alone before any pixel is decoded, for images of more than <paramref name="maxPixels"/> pixels.
+    /// Large JPEGs are decoded at a reduced scale by the codec (never below twice the target size), which is faster
+    /// and bounds memory. Every source format becomes 8-bit RGB: grey, 16-bit, palette and CMYK through the codec's
+    /// conversion, and transparency composited on black (the colour is premultiplied by alpha).
     /// </summary>
-    public static bool TryDecodeSquare(string path, int size, Span<byte> rgbOut, out string? error)
+    public static bool TryDecodeSquare(string path, int size, long maxPixels, Span<byte> rgbOut, out string? error)
     {
         error = null;
         try
         {
             using var stream = File.OpenRead(path);
+            if (stream.Length == 0) { error = "empty file (0 bytes)"; return false; }
             using var codec = SKCodec.Create(stream, out var result);
             if (codec is null) { error = result == SKCodecResult.IncompleteInput ? "truncated image" : $"not an image ({result})"; return false; }
             var full = codec.Info;
             if (full.Width <= 0 || full.Height <= 0) { error = "empty image"; return false; }
+            var declared = (long)full.Width * full.Height;
+            if (declared > maxPixels)
+            {
+                error = $"{full.Width}×{full.Height} = {declared / 1e6:0.#} megapixels, above the pixel limit of {maxPixels / 1e6:0.#} " +
+                        "megapixels (--max-pixels)";
+                return false;
+            }
             var scale = Math.Min(1f, 2f * size / Math.Min(full.Width, full.Height));
             var dims = scale < 1 ? codec.GetScaledDimensions(scale) : new SKSizeI(full.Width, full.Height);
             if (dims.Width <= 0 || dims.Height <= 0) dims = new SKSizeI(full.Width, full.Height);
-            var info = new SKImageInfo(dims.Width, dims.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-            var pixels = new byte[info.BytesSize];
+            var info = new SKImageInfo(dims.Width, dims.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+            if (info.BytesSize64 > Array.MaxLength) { error = $"{dims.Width}×{dims.Height} is too large to decode"; return false; }
+            var pixels = new byte[info.BytesSize64];
             var handle = GCHandle.Alloc(pixels, GCHandleType.Pinned);
             try
             {
@@ -40,7 +52,7 @@ public static class ImageDecoder
             SquareResizer.CenterCropResize(pixels, info.Width, info.Height, 4, info.RowBytes, size, rgbOut);
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or OutOfMemoryException)
         {
             error = $"unreadable ({e.Message})";
             return false;

@@ -1,11 +1,12 @@
 namespace IlgpuVq.Data;
 
 /// <summary>The recognised layout of a data folder and the CSV files that define its labels.</summary>
-internal sealed record DetectedLayout(DatasetLayout Layout, IReadOnlyList<string> LabelCsvs, string? GroupingsCsv);
+internal sealed record DetectedLayout(DatasetLayout Layout, IReadOnlyList<string> LabelCsvs, string? GroupingsCsv,
+                                      ImageFolderShape? Folders = null);
 
 /// <summary>
-/// Recognises the HAM10000 release, ISIC 2018 Task 3 and a plain folder of images, and explains clearly
-/// when a folder fits none of them.
+/// Recognises a user labels CSV (<c>--labels</c>), the HAM10000 release, ISIC 2018 Task 3, class folders (ImageFolder)
+/// and a plain folder of images, and explains clearly when a folder fits none of them.
 /// </summary>
 internal static class LayoutDetector
 {
@@ -16,11 +17,15 @@ internal static class LayoutDetector
     public static string ExpectedLayouts =>
         "expected HAM10000 (image folders of ISIC_XXXXXXX.jpg plus HAM10000_metadata.csv with columns " +
         "lesion_id,image_id,dx,...), ISIC 2018 Task 3 (ISIC2018_Task3_Training_Input/ plus " +
-        "ISIC2018_Task3_Training_GroundTruth.csv with columns image,MEL,NV,BCC,AKIEC,BKL,DF,VASC) " +
+        "ISIC2018_Task3_Training_GroundTruth.csv with columns image,MEL,NV,BCC,AKIEC,BKL,DF,VASC), class folders " +
+        "(root/<class>/*.jpg, optionally under train/ and test/), any folder with --labels FILE.csv --label-column NAME, " +
         "or a plain folder of .jpg/.png images (unlabeled)";
 
-    public static DetectedLayout Detect(string root)
+    public static DetectedLayout Detect(string root, SourceScan scan, DataOptions opts)
     {
+        if (opts.LabelsCsv is not null) return new DetectedLayout(DatasetLayout.LabelsCsv, [Path.GetFullPath(opts.LabelsCsv)], null);
+        if (opts.LabelColumns.Count > 0 || opts.IdColumn is not null)
+            throw new DataError("--label-column and --id-column describe a labels CSV: give it with --labels FILE.csv");
         var csvs = SourceFiles.CsvFiles(root);
         string Name(string p) => Path.GetFileName(p);
         bool IsRoot(string p) => string.Equals(Path.GetDirectoryName(Path.GetFullPath(p)), Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
@@ -42,17 +47,24 @@ internal static class LayoutDetector
             return new DetectedLayout(DatasetLayout.Isic2018Task3, isic, groupings);
         }
 
-        // Other CSVs in the root folder: recognise the layout by the header, or say what is missing.
+        // Other CSVs in the root folder: recognise the layout by the header; class folders win over a CSV that fits
+        // neither, and otherwise such a CSV is an error saying what is missing.
+        string? unknown = null;
         foreach (var csv in csvs.Where(IsRoot).Where(p => p != groupings))
         {
             var header = CsvTable.ReadHeader(csv);
-            var missingHam = CsvTable.Missing(header, HamColumns);
-            var missingIsic = CsvTable.Missing(header, IsicColumns);
-            if (missingHam.Count == 0) return new DetectedLayout(DatasetLayout.Ham10000, [csv], null);
-            if (missingIsic.Count == 0) return new DetectedLayout(DatasetLayout.Isic2018Task3, [csv], groupings);
-            throw new DataError($"{Name(csv)} in {root} fits no known layout: as HAM10000 metadata it is missing columns " +
-                                $"{string.Join(", ", missingHam)} (needs {string.Join(",", HamColumns)}); as ISIC 2018 Task 3 " +
-                                $"ground truth it is missing columns {string.Join(", ", missingIsic)} (needs {string.Join(",", IsicColumns)})");
+            if (CsvTable.Missing(header, HamColumns).Count == 0) return new DetectedLayout(DatasetLayout.Ham10000, [csv], null);
+            if (CsvTable.Missing(header, IsicColumns).Count == 0) return new DetectedLayout(DatasetLayout.Isic2018Task3, [csv], groupings);
+            unknown ??= csv;
+        }
+        if (ImageFolderLayout.Detect(scan.Images) is { } shape) return new DetectedLayout(DatasetLayout.ImageFolder, [], null, shape);
+        if (unknown is not null)
+        {
+            var header = CsvTable.ReadHeader(unknown);
+            throw new DataError($"{Name(unknown)} in {root} fits no known layout: as HAM10000 metadata it is missing columns " +
+                                $"{string.Join(", ", CsvTable.Missing(header, HamColumns))} (needs {string.Join(",", HamColumns)}); as ISIC 2018 Task 3 " +
+                                $"ground truth it is missing columns {string.Join(", ", CsvTable.Missing(header, IsicColumns))} (needs {string.Join(",", IsicColumns)}); " +
+                                $"for another labelling use --labels {Name(unknown)} --label-column NAME");
         }
         return new DetectedLayout(DatasetLayout.UnlabeledFolder, [], null);
     }

@@ -5,7 +5,16 @@ internal sealed record SourceFile(string FullPath, string RelativePath, long Len
 {
     /// <summary>File name without extension, e.g. <c>ISIC_0024306</c>: the image id.</summary>
     public string Stem => Path.GetFileNameWithoutExtension(FullPath);
+
+    /// <summary>The relative path without its extension, e.g. <c>train/benign/img1</c>: the id of an image in a folder layout.</summary>
+    public string PathId => Path.ChangeExtension(RelativePath, null);
+
+    /// <summary>The folder names of the relative path (without the file name).</summary>
+    public string[] Folders => RelativePath.Split('/')[..^1];
 }
+
+/// <summary>The files of a data folder: image candidates, and everything skipped with its reason (<c>path (reason)</c>).</summary>
+internal sealed record SourceScan(List<SourceFile> Images, List<string> Skipped);
 
 /// <summary>Lists the files of a data folder: image candidates and files that cannot be images.</summary>
 internal static class SourceFiles
@@ -16,41 +25,103 @@ internal static class SourceFiles
     static readonly HashSet<string> IgnoredExtensions = new(StringComparer.OrdinalIgnoreCase)
         { ".csv", ".txt", ".md", ".pdf", ".json", ".html", ".htm", ".xlsx", ".xls", ".zip" };
 
+    /// <summary>Folders nested deeper than this below the root are not entered (a last guard against link cycles).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>True for <c>.jpg</c>, <c>.jpeg</c> and <c>.png</c> (case-insensitive).</summary>
+    public static bool HasImageExtension(string name) => ImageExtensions.Contains(Path.GetExtension(name));
+
     /// <summary>
-    /// Files under <paramref name="root"/> (recursive, ordinal order), skipping hidden files and folders and
-    /// macOS zip residue (<c>__MACOSX</c>). Returns image candidates by extension and other non-ignored files.
+    /// Files under <paramref name="root"/> (recursive, ordinal order), skipping hidden files and folders and macOS zip
+    /// residue (<c>__MACOSX</c>). Symbolic links are followed, except a folder link that leads back to a folder already
+    /// visited (a loop) or one that cannot be resolved: those, folders named like images (<c>x.jpg/</c>), entries that
+    /// cannot be read and non-image files are listed in <see cref="SourceScan.Skipped"/> with the reason.
     /// </summary>
-    public static (List<SourceFile> Images, List<SourceFile> NonImages) Scan(string root, string? excludeDir = null)
+    public static SourceScan Scan(string root, string? excludeDir = null)
     {
         var images = new List<SourceFile>();
-        var others = new List<SourceFile>();
+        var skipped = new List<string>();
         var options = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = true, AttributesToSkip = 0 };
-        var pending = new Stack<string>();
-        pending.Push(root);
+        var visited = new HashSet<string>(StringComparer.Ordinal) { RealPath(root) };
+        var pending = new Stack<(string Dir, int Depth)>();
+        pending.Push((root, 0));
+        string Rel(string path) => Path.GetRelativePath(root, path).Replace('\\', '/');
         while (pending.Count > 0)
         {
-            var dir = pending.Pop();
+            var (dir, depth) = pending.Pop();
             if (excludeDir is not null && IsSameOrInside(dir, excludeDir)) continue;
-            foreach (var sub in Directory.EnumerateDirectories(dir, "*", options))
+            try
             {
-                var name = Path.GetFileName(sub);
-                if (name.StartsWith('.') || name == "__MACOSX") continue;
-                pending.Push(sub);
+                foreach (var sub in Directory.EnumerateDirectories(dir, "*", options))
+                {
+                    var name = Path.GetFileName(sub);
+                    if (name.StartsWith('.') || name == "__MACOSX") continue;
+                    if (HasImageExtension(name)) { skipped.Add($"{Rel(sub)} (a folder, not an image file)"); continue; }
+                    if (FolderProblem(sub, depth + 1, visited) is { } problem) { skipped.Add($"{Rel(sub)} ({problem})"); continue; }
+                    pending.Push((sub, depth + 1));
+                }
+                foreach (var path in Directory.EnumerateFiles(dir, "*", options))
+                {
+                    var name = Path.GetFileName(path);
+                    if (name.StartsWith('.')) continue;
+                    var ext = Path.GetExtension(name);
+                    if (IgnoredExtensions.Contains(ext)) continue;
+                    if (!ImageExtensions.Contains(ext)) { skipped.Add($"{Rel(path)} (not a JPEG or PNG file)"); continue; }
+                    var info = new FileInfo(path);
+                    if (!info.Exists) { skipped.Add($"{Rel(path)} ({LinkProblem(path)})"); continue; }
+                    images.Add(new SourceFile(path, Rel(path), info.Length, info.LastWriteTimeUtc.Ticks));
+                }
             }
-            foreach (var path in Directory.EnumerateFiles(dir, "*", options))
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                var name = Path.GetFileName(path);
-                if (name.StartsWith('.')) continue;
-                var ext = Path.GetExtension(name);
-                if (IgnoredExtensions.Contains(ext)) continue;
-                var info = new FileInfo(path);
-                var file = new SourceFile(path, Path.GetRelativePath(root, path).Replace('\\', '/'), info.Length, info.LastWriteTimeUtc.Ticks);
-                (ImageExtensions.Contains(ext) ? images : others).Add(file);
+                skipped.Add($"{Rel(dir)}/ (cannot list the folder: {e.Message})");
             }
         }
         images.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        others.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        return (images, others);
+        skipped.Sort(StringComparer.Ordinal);
+        return new SourceScan(images, skipped);
+    }
+
+    /// <summary>Why a folder is not entered (a link loop, an unresolvable link, too deep), or null to enter it.</summary>
+    static string? FolderProblem(string dir, int depth, HashSet<string> visited)
+    {
+        if (depth > MaxDepth) return $"nested deeper than {MaxDepth} folders, not entered";
+        var info = new DirectoryInfo(dir);
+        if (info.LinkTarget is null) return visited.Add(RealPath(dir)) ? null : "a folder visited twice, not entered";
+        string real;
+        try { real = RealPath(dir); }
+        catch (IOException e) { return $"symbolic link that cannot be resolved: {e.Message}"; }
+        return visited.Add(real) ? null : "symbolic link loop: it leads to a folder already visited, not followed";
+    }
+
+    /// <summary>Why a listed file cannot be opened: a dangling or looping link, or a file that vanished.</summary>
+    static string LinkProblem(string path)
+    {
+        try
+        {
+            if (new FileInfo(path).LinkTarget is null) return "vanished while listing";
+            var target = File.ResolveLinkTarget(path, returnFinalTarget: true);
+            return target is { Exists: true } ? "unreadable symbolic link" : "dangling symbolic link";
+        }
+        catch (IOException e) { return $"symbolic link loop or unresolvable link: {e.Message}"; }
+    }
+
+    /// <summary>The path with every symbolic link on it resolved, component by component (as far as the links resolve).</summary>
+    static string RealPath(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        var parent = Path.GetDirectoryName(full);
+        if (parent is null) return full;
+        var resolved = Path.Combine(RealPath(parent), Path.GetFileName(full));
+        for (var hops = 0; new DirectoryInfo(resolved).LinkTarget is { } target; hops++)
+        {
+            if (hops >= 40) throw new IOException("too many levels of symbolic links");
+            var dirName = Path.GetDirectoryName(resolved)!;
+            resolved = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.Combine(dirName, target)));
+            var p = Path.GetDirectoryName(resolved);
+            if (p is not null) resolved = Path.Combine(RealPath(p), Path.GetFileName(resolved));
+        }
+        return resolved;
     }
 
     /// <summary>CSV files directly in <paramref name="root"/> and one folder level below it (ordinal order).</summary>
@@ -63,7 +134,8 @@ internal static class SourceFiles
         {
             var name = Path.GetFileName(sub);
             if (name.StartsWith('.') || name == "__MACOSX") continue;
-            list.AddRange(Directory.EnumerateFiles(sub, "*.csv", options));
+            try { list.AddRange(Directory.EnumerateFiles(sub, "*.csv", options)); }
+            catch (IOException) { }   // a looping or dangling folder link: the scan reports it
         }
         list.RemoveAll(p => Path.GetFileName(p).StartsWith('.'));
         list.Sort(StringComparer.Ordinal);

@@ -9,11 +9,12 @@ namespace IlgpuVq.Data;
 /// </summary>
 public sealed class DataSplit
 {
-    DataSplit(int[] train, int[] test, ILesionDataset dataset, int seed)
+    DataSplit(int[] train, int[] test, ILesionDataset dataset, int seed, string source)
     {
         Train = train;
         Test = test;
         Seed = seed;
+        Source = source;
         _ids = Enumerable.Range(0, dataset.Count).Select(dataset.ImageId).ToArray();
         _groups = Enumerable.Range(0, dataset.Count).Select(dataset.GroupId).ToArray();
         _labels = Enumerable.Range(0, dataset.Count).Select(dataset.Label).ToArray();
@@ -31,8 +32,14 @@ public sealed class DataSplit
     /// <summary>Dataset indices of the test images, ascending.</summary>
     public int[] Test { get; }
 
-    /// <summary>The seed the split was made with (-1 when read from a CSV).</summary>
+    /// <summary>The seed the split was made with (-1 when read from a CSV or given by the data).</summary>
     public int Seed { get; }
+
+    /// <summary>How the split was made: <c>seed N</c>, <c>given by ...</c> (the data's own split) or <c>read from FILE</c>.</summary>
+    public string Source { get; }
+
+    /// <summary>True when the data came with its own split (e.g. <c>train/</c> and <c>test/</c> folders), which <see cref="Create"/> keeps.</summary>
+    public bool IsGiven => Source.StartsWith("given", StringComparison.Ordinal);
 
     /// <summary>
     /// Splits a dataset. Images are grouped by <see cref="ILesionDataset.GroupId"/> (an image without one is its own
@@ -40,11 +47,13 @@ public sealed class DataSplit
     /// seed and taken in that order until the class has its share of the test images (test size × class share,
     /// rounded by largest remainder). The test set therefore matches the requested size up to the granularity of
     /// lesion groups (usually exactly), and the class ratios of train and test match the dataset's.
+    /// A dataset with a given split (<see cref="DatasetReport.GivenSplit"/>) keeps it; test size and seed do not apply.
     /// </summary>
     public static DataSplit Create(ILesionDataset dataset, TestSize testSize, int seed)
     {
         var n = dataset.Count;
         if (n == 0) throw new DataError("cannot split an empty dataset");
+        if (dataset.Report.GivenSplit is { } given) return Given(dataset, given);
         var target = testSize.Resolve(n);
 
         var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -90,7 +99,17 @@ public sealed class DataSplit
         var testArr = Enumerable.Range(0, n).Where(i => isTest[i]).ToArray();
         var trainArr = Enumerable.Range(0, n).Where(i => !isTest[i]).ToArray();
         if (trainArr.Length == 0) throw new DataError($"the split left no training image ({n} images in {groups.Count} lesion groups)");
-        return new DataSplit(trainArr, testArr, dataset, seed);
+        return new DataSplit(trainArr, testArr, dataset, seed, $"seed {seed}");
+    }
+
+    static DataSplit Given(ILesionDataset dataset, string given)
+    {
+        var all = Enumerable.Range(0, dataset.Count);
+        var test = all.Where(dataset.InGivenTest).ToArray();
+        var train = all.Where(i => !dataset.InGivenTest(i)).ToArray();
+        if (train.Length == 0 || test.Length == 0)
+            throw new DataError($"the split given by the {given} has {train.Length} readable training and {test.Length} test images; both need at least one");
+        return new DataSplit(train, test, dataset, -1, $"given by the {given}");
     }
 
     static int MajorityLabel(ILesionDataset dataset, List<int> members)
@@ -119,15 +138,16 @@ public sealed class DataSplit
         return counts;
     }
 
-    /// <summary>Writes <c>image_id,lesion_id,label,split</c>, one row per image in dataset order.</summary>
+    /// <summary>Writes <c>image_id,lesion_id,label,split,split_source</c>, one row per image in dataset order.</summary>
     public void WriteCsv(string path)
     {
         var isTest = new bool[_ids.Length];
         foreach (var i in Test) isTest[i] = true;
-        var sb = new StringBuilder("image_id,lesion_id,label,split\n");
+        var sb = new StringBuilder("image_id,lesion_id,label,split,split_source\n");
+        var source = Quote(Source);
         for (var i = 0; i < _ids.Length; i++)
             sb.Append(CultureInfo.InvariantCulture,
-                $"{Quote(_ids[i])},{Quote(_groups[i] ?? "")},{(_labels[i] >= 0 && _labels[i] < _classNames.Count ? _classNames[_labels[i]] : "")},{(isTest[i] ? "test" : "train")}\n");
+                $"{Quote(_ids[i])},{Quote(_groups[i] ?? "")},{Quote(_labels[i] >= 0 && _labels[i] < _classNames.Count ? _classNames[_labels[i]] : "")},{(isTest[i] ? "test" : "train")},{source}\n");
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         File.WriteAllText(path, sb.ToString());
@@ -143,7 +163,7 @@ public sealed class DataSplit
         var csv = CsvTable.Read(path);
         var missingCols = CsvTable.Missing(csv.Header, ["image_id", "split"]);
         if (missingCols.Count > 0) throw new DataError($"split file {path} is missing columns {string.Join(", ", missingCols)}");
-        int cId = csv.Column("image_id"), cSplit = csv.Column("split");
+        int cId = csv.Column("image_id"), cSplit = csv.Column("split"), cSource = csv.Column("split_source");
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < dataset.Count; i++) index[dataset.ImageId(i)] = i;
         var side = new int[dataset.Count];
@@ -161,7 +181,8 @@ public sealed class DataSplit
             throw new DataError($"split file {path} does not match the dataset: images in the CSV but not in the data: {ProblemList.From(unknown)}; " +
                                 $"images in the data but not in the CSV: {ProblemList.From(absent)}");
         return new DataSplit(Enumerable.Range(0, dataset.Count).Where(i => side[i] == 1).ToArray(),
-                             Enumerable.Range(0, dataset.Count).Where(i => side[i] == 2).ToArray(), dataset, -1);
+                             Enumerable.Range(0, dataset.Count).Where(i => side[i] == 2).ToArray(), dataset, -1,
+                             csv.Rows.Count > 0 && CsvTable.Field(csv.Rows[0], cSource) is { Length: > 0 } source ? source : $"read from {Path.GetFileName(path)}");
     }
 
     static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;

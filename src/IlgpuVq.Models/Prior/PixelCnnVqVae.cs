@@ -68,7 +68,9 @@ public sealed class PixelCnnVqVae : IDisposable
                 throw new CheckpointException($"prior '{priorFile}' and VQ-VAE '{vq.ModelFile}' do not belong together: {string.Join("; ", problems)}");
             var prior = new GatedPixelCnn(device, config, 0);
             prior.LoadStateDict(tensors);
-            var classes = info.GetValueOrDefault("class_names", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+            // A JSON array (class names from the data may hold commas); older checkpoints wrote "a,b,c".
+            var names = info.GetValueOrDefault("class_names", "");
+            var classes = names.StartsWith('[') ? JsonSerializer.Deserialize<string[]>(names)! : names.Split(',', StringSplitOptions.RemoveEmptyEntries);
             return new PixelCnnVqVae(vq.Model, prior, classes, h, w);
         }
         catch

@@ -125,7 +125,7 @@ public sealed class PriorTrainingTask : ITrainingTask<CodeBatch>, IDisposable
         ["grid_height"] = Height.ToString(CultureInfo.InvariantCulture),
         ["grid_width"] = Width.ToString(CultureInfo.InvariantCulture),
         ["image_size"] = vqvae.ImageSize.ToString(CultureInfo.InvariantCulture),
-        ["class_names"] = string.Join(",", settings.ClassNames),
+        ["class_names"] = JsonSerializer.Serialize(settings.ClassNames),
     };
 
     public void Dispose()
