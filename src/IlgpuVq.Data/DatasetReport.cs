@@ -28,21 +28,23 @@ public enum CacheStatus
     Reused,
 }
 
-/// <summary>A kind of problem found while loading: how many, and the first few names.</summary>
-public sealed record ProblemList(int Count, IReadOnlyList<string> Examples)
+/// <summary>A kind of problem found while loading: every name (with its reason), in ordinal order.</summary>
+public sealed record ProblemList(IReadOnlyList<string> All)
 {
-    /// <summary>Number of example names kept.</summary>
+    /// <summary>Number of example names shown in one-line messages.</summary>
     public const int MaxExamples = 5;
 
     /// <summary>No problems.</summary>
-    public static ProblemList None { get; } = new(0, []);
+    public static ProblemList None { get; } = new([]);
 
-    /// <summary>From the full list of names, keeping the first few (in ordinal order).</summary>
-    public static ProblemList From(IEnumerable<string> names)
-    {
-        var all = names.Order(StringComparer.Ordinal).ToList();
-        return new ProblemList(all.Count, all.Take(MaxExamples).ToList());
-    }
+    /// <summary>How many.</summary>
+    public int Count => All.Count;
+
+    /// <summary>The first few names, for one-line messages.</summary>
+    public IReadOnlyList<string> Examples => All.Take(MaxExamples).ToList();
+
+    /// <summary>From the full list of names (sorted ordinally).</summary>
+    public static ProblemList From(IEnumerable<string> names) => new(names.Order(StringComparer.Ordinal).ToList());
 
     /// <summary>"3 (a.jpg, b.jpg, c.jpg)" or "12 (a.jpg, ... and 7 more)".</summary>
     public override string ToString() =>
@@ -81,6 +83,11 @@ public sealed record DatasetReport
 
     /// <summary>True when something was skipped.</summary>
     public bool HasProblems => Unreadable.Count + MissingImages.Count + Unlisted.Count + BadRows.Count > 0;
+
+    /// <summary>Every skipped file and row, one per line with its kind and reason (for a skipped-files list).</summary>
+    public IEnumerable<string> AllProblems() =>
+        Unreadable.All.Select(s => $"unreadable: {s}").Concat(MissingImages.All.Select(s => $"missing image: {s}"))
+            .Concat(Unlisted.All.Select(s => $"no label: {s}")).Concat(BadRows.All.Select(s => $"invalid row: {s}"));
 
     /// <summary>One human-readable line per kind of problem found (empty when the data is clean).</summary>
     public IEnumerable<string> ProblemLines()

@@ -22,7 +22,7 @@ public static class DataCommand
     static Command CreateStats()
     {
         var data = new DataCliOptions();
-        var outDir = new Option<string>("--out") { Description = "folder for split.csv, class_distribution.png and augmented_grid.png", Required = true };
+        var outDir = new Option<string>("--out") { Description = "folder for split.csv, class_distribution.png, augmented_grid.png and skipped.txt", Required = true };
         var cmd = new Command("stats", "Print the class table of the train/test split and write class_distribution.png and augmented_grid.png") { outDir };
         data.AddTo(cmd);
         cmd.SetAction(parse =>
@@ -33,6 +33,8 @@ public static class DataCommand
             Directory.CreateDirectory(dir);
             split.WriteCsv(Path.Combine(dir, "split.csv"));
             PrintClassTable(dataset, split);
+            var skipped = dataset.Report.AllProblems().ToList();
+            if (skipped.Count > 0) File.WriteAllLines(Path.Combine(dir, "skipped.txt"), skipped);
             if (dataset.HasLabels)
                 ClassDistributionPlot.Save(Path.Combine(dir, "class_distribution.png"), dataset.ClassNames,
                     DataSplit.CountByClass(dataset, split.Train), DataSplit.CountByClass(dataset, split.Test),
@@ -40,7 +42,8 @@ public static class DataCommand
             else
                 AnsiConsole.MarkupLine("[yellow]unlabeled data: no class_distribution.png[/]");
             AugmentedGrid.Save(Path.Combine(dir, "augmented_grid.png"), dataset, split.Train, parse.GetValue(data.Seed), AugmentOptions.Default);
-            AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(Path.GetFullPath(dir))}[/]: split.csv{(dataset.HasLabels ? ", class_distribution.png" : "")}, augmented_grid.png");
+            AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(Path.GetFullPath(dir))}[/]: split.csv{(dataset.HasLabels ? ", class_distribution.png" : "")}, " +
+                                   $"augmented_grid.png{(skipped.Count > 0 ? $", skipped.txt ({skipped.Count} skipped files and rows, each with its reason)" : "")}");
             return 0;
         });
         return cmd;

@@ -72,10 +72,9 @@ public sealed unsafe class CachedImageDataset : ILesionDataset
                 ids[i] = r.ReadString();
                 groups[i] = r.ReadBoolean() ? r.ReadString() : null;
             }
-            var count = r.ReadInt32();
-            var examples = new string[r.ReadInt32()];
-            for (var k = 0; k < examples.Length; k++) examples[k] = r.ReadString();
-            unreadable = new ProblemList(count, examples);
+            var all = new string[r.ReadInt32()];
+            for (var k = 0; k < all.Length; k++) all[k] = r.ReadString();
+            unreadable = new ProblemList(all);
         }
         var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         var view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);

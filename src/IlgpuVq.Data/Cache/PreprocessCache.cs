@@ -12,13 +12,13 @@ namespace IlgpuVq.Data;
 /// Format (little-endian): a 4 KiB header — magic <c>ILVQCACH</c>, int32 version, int32 image size, int32 count,
 /// int32 reserved, 32-byte SHA-256 of the source file list, int64 pixel offset, int64 metadata offset, int64
 /// metadata length — then <c>count × size × size × 3</c> bytes of RGB pixels (HWC per image), then the metadata:
-/// layout, class names, then per image its label, given-test flag, id and lesion id, then the skipped files. A file with a wrong magic, version,
+/// layout, class names, then per image its label, given-test flag, id and lesion id, then every skipped file with its reason. A file with a wrong magic, version,
 /// size, hash or length is treated as stale and rebuilt.
 /// </remarks>
 internal static class PreprocessCache
 {
     static readonly byte[] Magic = "ILVQCACH"u8.ToArray();
-    public const int Version = 2;
+    public const int Version = 3;
     public const int HeaderBytes = 4096;
 
     /// <summary>Cache file of a data folder at an image size: <c>&lt;dir&gt;/&lt;folder&gt;-&lt;hash of full path&gt;-&lt;size&gt;px.ilvqcache</c>.</summary>
@@ -121,8 +121,7 @@ internal static class PreprocessCache
                     }
                     var problems = ProblemList.From(unreadable);
                     w.Write(problems.Count);
-                    w.Write(problems.Examples.Count);
-                    foreach (var s in problems.Examples) w.Write(s);
+                    foreach (var s in problems.All) w.Write(s);
                 }
                 var metaLength = file.Position - metaOffset;
                 file.Position = 0;

@@ -66,9 +66,9 @@ internal static class SourceFiles
                     if (name.StartsWith('.')) continue;
                     var ext = Path.GetExtension(name);
                     if (IgnoredExtensions.Contains(ext)) continue;
-                    if (!ImageExtensions.Contains(ext)) { skipped.Add($"{Rel(path)} (not a JPEG or PNG file)"); continue; }
                     var info = new FileInfo(path);
-                    if (!info.Exists) { skipped.Add($"{Rel(path)} ({LinkProblem(path)})"); continue; }
+                    if (info.LinkTarget is not null && LinkProblem(path) is { } problem) { skipped.Add($"{Rel(path)} ({problem})"); continue; }
+                    if (!ImageExtensions.Contains(ext)) { skipped.Add($"{Rel(path)} (not a JPEG or PNG file)"); continue; }
                     images.Add(new SourceFile(path, Rel(path), info.Length, info.LastWriteTimeUtc.Ticks));
                 }
             }
@@ -94,14 +94,13 @@ internal static class SourceFiles
         return visited.Add(real) ? null : "symbolic link loop: it leads to a folder already visited, not followed";
     }
 
-    /// <summary>Why a listed file cannot be opened: a dangling or looping link, or a file that vanished.</summary>
-    static string LinkProblem(string path)
+    /// <summary>Why a file link cannot be followed (a loop, or a dangling link), or null when it leads to a file.</summary>
+    static string? LinkProblem(string path)
     {
         try
         {
-            if (new FileInfo(path).LinkTarget is null) return "vanished while listing";
             var target = File.ResolveLinkTarget(path, returnFinalTarget: true);
-            return target is { Exists: true } ? "unreadable symbolic link" : "dangling symbolic link";
+            return target is null || target.Exists ? null : $"dangling symbolic link to {target.FullName}";
         }
         catch (IOException e) { return $"symbolic link loop or unresolvable link: {e.Message}"; }
     }
