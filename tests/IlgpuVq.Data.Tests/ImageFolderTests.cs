@@ -122,6 +122,8 @@ public class ImageFolderTests
         var train = DataSplit.CountByClass(ds, split.Train);
         var test = DataSplit.CountByClass(ds, split.Test);
         Assert.Equal(ds.Count, train.Sum() + test.Sum());
+        // Equal-sized classes share the test images in a seeded order, not by class index (which would take them all from the first classes).
+        Assert.Contains(Enumerable.Range(75, classes - 75), c => test[c] > 0);
         var png = tmp.Sub("bars.png");
         ClassDistributionPlot.Save(png, ds.ClassNames, train, test);
         using var bmp = SkiaSharp.SKBitmap.Decode(png);

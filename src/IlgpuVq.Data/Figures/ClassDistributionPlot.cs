@@ -16,10 +16,11 @@ public static class ClassDistributionPlot
                             string title = "Images per class", int width = 900, int height = 500)
     {
         var many = classNames.Count > LabelledClasses;
+        var labelPixels = 7 * Math.Min(40, classNames.Count == 0 ? 0 : classNames.Max(n => n.Length)) + 16;
         if (many)
         {
             width = Math.Max(width, 120 + 24 * classNames.Count);
-            height += 7 * Math.Min(40, classNames.Max(n => n.Length));
+            height += labelPixels;
         }
         if (train.Count != classNames.Count || test.Count != classNames.Count)
             throw new ArgumentException("one train and one test count per class expected");
@@ -42,6 +43,7 @@ public static class ClassDistributionPlot
         {
             plot.Axes.Bottom.TickLabelStyle.Rotation = -90;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.MinimumSize = labelPixels;
         }
         plot.Axes.Margins(bottom: 0, top: 0.12);
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"train ({train.Sum()})", FillColor = trainColor });

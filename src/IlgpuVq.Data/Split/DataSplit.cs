@@ -70,7 +70,7 @@ public sealed class DataSplit
             strata[Math.Max(0, MajorityLabel(dataset, members))].Add((key, members));
 
         var classTotals = strata.Select(s => s.Sum(g => g.Members.Count)).ToArray();
-        var targets = Apportion(target, classTotals);
+        var targets = Apportion(target, classTotals, seed);
         var test = new List<int>(target);
         for (var c = 0; c < classes; c++)
         {
@@ -118,13 +118,20 @@ public sealed class DataSplit
         return members.GroupBy(dataset.Label).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
     }
 
-    /// <summary>Largest-remainder apportionment of <paramref name="total"/> in proportion to <paramref name="weights"/>.</summary>
-    static int[] Apportion(int total, int[] weights)
+    /// <summary>
+    /// Largest-remainder apportionment of <paramref name="total"/> in proportion to <paramref name="weights"/>; equal
+    /// remainders (many classes of one size) are served in an order shuffled with the seed, not by class index.
+    /// </summary>
+    static int[] Apportion(int total, int[] weights, int seed)
     {
         var sum = weights.Sum();
         var result = weights.Select(w => (int)((long)total * w / sum)).ToArray();
+        var tieOrder = Enumerable.Range(0, weights.Length).ToArray();
+        new CounterRng(RngStreams.Split, seed, -1).Shuffle(tieOrder.AsSpan());
+        var rank = new int[weights.Length];
+        for (var k = 0; k < tieOrder.Length; k++) rank[tieOrder[k]] = k;
         var order = Enumerable.Range(0, weights.Length)
-            .OrderByDescending(c => (double)total * weights[c] / sum - result[c]).ThenBy(c => c).ToArray();
+            .OrderByDescending(c => (double)total * weights[c] / sum - result[c]).ThenBy(c => rank[c]).ToArray();
         for (var k = 0; result.Sum() < total; k++) result[order[k % order.Length]]++;
         return result;
     }
