@@ -81,6 +81,7 @@ public static class DatasetLoader
         var report = new DatasetReport
         {
             Layout = catalog.Layout, Source = root, GivenSplit = catalog.GivenSplit,
+            Labels = opts.LabelsCsv is null ? null : new LabelsSpec(Path.GetFullPath(opts.LabelsCsv), opts.LabelColumns, opts.IdColumn),
             MissingImages = catalog.MissingImages, Unlisted = catalog.Unlisted, BadRows = catalog.BadRows,
         };
         if (catalog.Entries.Count == 0)

@@ -17,6 +17,9 @@ public enum DatasetLayout
     LabelsCsv,
 }
 
+/// <summary>A user labels CSV as given on the command line: the file (full path), its label column(s) and id column (null: the first).</summary>
+public sealed record LabelsSpec(string Csv, IReadOnlyList<string> Columns, string? IdColumn);
+
 /// <summary>How the preprocessing cache was used when the dataset was opened.</summary>
 public enum CacheStatus
 {
@@ -65,6 +68,12 @@ public sealed record DatasetReport
 
     /// <summary>Path of the cache file, when there is one.</summary>
     public string? CachePath { get; init; }
+
+    /// <summary>
+    /// The label options the data was opened with (<c>--labels</c>, <c>--label-column</c>, <c>--id-column</c>), null when
+    /// the labels were auto-detected: a run that records them can reopen the same labelled dataset.
+    /// </summary>
+    public LabelsSpec? Labels { get; init; }
 
     /// <summary>Where a given train/test split comes from (e.g. <c>train/ and test/ folders</c>); null when the split is ours to make.</summary>
     public string? GivenSplit { get; init; }

@@ -113,6 +113,10 @@ public static class Fixtures
         string.Join("\n", Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(p => $"{p}|{(File.Exists(p) ? new FileInfo(p).Length : -1)}|{File.GetLastWriteTimeUtc(p).Ticks}"));
 
+    /// <summary>Image id → class name of every image of a labelled dataset.</summary>
+    public static Dictionary<string, string> ClassByImage(ILesionDataset ds) =>
+        Enumerable.Range(0, ds.Count).ToDictionary(ds.ImageId, i => ds.ClassNames[ds.Label(i)]);
+
     /// <summary>Options with a private cache folder.</summary>
     public static DataOptions Options(TempDir tmp, int size = 16, bool strict = false) =>
         new() { ImageSize = size, CacheDir = tmp.Sub("cache"), Strict = strict };

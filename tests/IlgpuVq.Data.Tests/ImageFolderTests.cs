@@ -23,7 +23,7 @@ public class ImageFolderTests
         Assert.Equal(DatasetLayout.ImageFolder, ds.Report.Layout);
         Assert.Equal(["Atypical", "benign", "malignant"], ds.ClassNames);   // ordinal sort, as torchvision's sorted()
         Assert.Equal(8, ds.Count);
-        var labels = Enumerable.Range(0, ds.Count).ToDictionary(ds.ImageId, i => ds.ClassNames[ds.Label(i)]);
+        var labels = Fixtures.ClassByImage(ds);
         Assert.Equal("benign", labels["benign/site-2/img1"]);
         Assert.Equal("malignant", labels["malignant/img2"]);
         Assert.Equal("Atypical", labels["Atypical/img0"]);

@@ -27,9 +27,11 @@ public class LabelsCsvTests
                              "ISIC_3,P2,benign,0\nISIC_9,P3,benign,0\nISIC_4,P4,,0\n", "benign_malignant");
         using var ds = DatasetLoader.Open(root, opts);
         Assert.Equal(DatasetLayout.LabelsCsv, ds.Report.Layout);
+        Assert.Equal(tmp.Sub("labels.csv"), ds.Report.Labels!.Csv);
+        Assert.Equal(["benign_malignant"], ds.Report.Labels.Columns);
         Assert.Equal(["benign", "malignant"], ds.ClassNames);
         Assert.Equal(3, ds.Count);
-        var labels = Enumerable.Range(0, ds.Count).ToDictionary(ds.ImageId, i => ds.ClassNames[ds.Label(i)]);
+        var labels = Fixtures.ClassByImage(ds);
         Assert.Equal("malignant", labels["ISIC_1"]);
         Assert.Equal("benign", labels["ISIC_3"]);
         Assert.Equal(["ISIC_9"], ds.Report.MissingImages.Examples);
@@ -58,7 +60,7 @@ public class LabelsCsvTests
                              "ISIC_3,0,0,0,0,0,0,0,0,1\nISIC_4,0,0,0,0,0,0,0,0,0\n", "MEL,NV,BCC,AK,BKL,DF,VASC,SCC,UNK");
         using var ds = DatasetLoader.Open(root, opts);
         Assert.Equal(["MEL", "NV", "BCC", "AK", "BKL", "DF", "VASC", "SCC", "UNK"], ds.ClassNames);
-        var labels = Enumerable.Range(0, ds.Count).ToDictionary(ds.ImageId, i => ds.ClassNames[ds.Label(i)]);
+        var labels = Fixtures.ClassByImage(ds);
         Assert.Equal("SCC", labels["ISIC_2"]);
         Assert.Equal("UNK", labels["ISIC_3"]);
         Assert.Contains(ds.Report.BadRows.Examples, s => s.Contains("ISIC_4") && s.Contains("no class marked"));
@@ -73,7 +75,7 @@ public class LabelsCsvTests
         using var ds = DatasetLoader.Open(root, opts);
         Assert.Equal(2, ds.Count);
         Assert.Equal(0, ds.Report.BadRows.Count);
-        var labels = Enumerable.Range(0, ds.Count).ToDictionary(ds.ImageId, i => ds.ClassNames[ds.Label(i)]);
+        var labels = Fixtures.ClassByImage(ds);
         Assert.Equal("melanoma", labels["site2/x"]);
     }
 
