@@ -190,6 +190,8 @@ public sealed class DataCliOptions
         else
             DataCommand.RunWithProgress("preprocessing images", progress => dataset = DatasetLoader.Open(spec, opts with { Progress = progress }));
         foreach (var line in dataset.Report.ProblemLines()) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(line)}");
+        if (dataset.Report.GivenSplit is { } given)
+            AnsiConsole.MarkupLine($"the data has its own split: the {Markup.Escape(given)} are the training and test sets (--test-size and --seed do not apply)");
         if (dataset.HasLabels && dataset.RareClasses() is { Count: > 0 } rare)
             AnsiConsole.MarkupLine($"[yellow]warning:[/] {rare.Count} classes have fewer than {DatasetRequirements.MinImagesPerClass} images " +
                                    $"(they cannot be in both training and test set): {Markup.Escape(ProblemList.From(rare).ToString())}");
