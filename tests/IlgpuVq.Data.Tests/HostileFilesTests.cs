@@ -111,6 +111,9 @@ public class HostileFilesTests
         var rgb = new byte[8 * 8 * 3];
         Assert.False(ImageDecoder.TryDecodeSquare(huge, 8, DataOptions.DefaultMaxPixels, rgb, out var error));
         Assert.Contains("3600 megapixels, above the pixel limit of 80 megapixels (--max-pixels)", error);
+        // Without a limit, the decoded size is still checked before anything is allocated.
+        Assert.False(ImageDecoder.TryDecodeSquare(huge, 8, long.MaxValue, rgb, out error));
+        Assert.Contains("too large to decode", error);
 
         var small = tmp.Sub("small.png");
         Fixtures.WriteImage(small, Fixtures.Pattern(40, 30, 1), 40, 30);

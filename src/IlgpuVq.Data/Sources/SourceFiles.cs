@@ -52,7 +52,8 @@ internal static class SourceFiles
             if (excludeDir is not null && IsSameOrInside(dir, excludeDir)) continue;
             try
             {
-                foreach (var sub in Directory.EnumerateDirectories(dir, "*", options))
+                // Ordinal order, so that which of two paths to one folder (a link and its target) is entered does not depend on the file system.
+                foreach (var sub in Directory.EnumerateDirectories(dir, "*", options).Order(StringComparer.Ordinal))
                 {
                     var name = Path.GetFileName(sub);
                     if (name.StartsWith('.') || name == "__MACOSX") continue;
