@@ -35,11 +35,21 @@ public static class Conv2dSharedKernels
     public static void WeightGrad(ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, Conv2dGeometry g, int batchesPerChunk, int gn) =>
         SharedTiles.Run(new WeightGradProduct(dy, x, dw, g), gn, (g.N + batchesPerChunk - 1) / batchesPerChunk, batchesPerChunk * g.OH * g.OW);
 
-    /// <summary>x[n, ci, oh·SH − PT + kh, ow·SW − PL + kw], zero in the padding: the im2col element ((ci,kh,kw), (n,oh,ow)).</summary>
-    static float Patch(ArrayView<float> x, Conv2dGeometry g, int ci, int tap, int image, int pixel)
+    /// <summary>The offset of [outer, c, inner] in an [·, channels, plane] array, for flat = outer·plane + inner (e.g. a pixel index
+    /// (image, oh, ow) of channel c in NCHW, or a tap index (co, kh, kw) of input channel c in a weight [Cout, Cin, KH, KW]).</summary>
+    static int Nchw(int flat, int plane, int channels, int c)
     {
-        int kh = tap / g.KW, kw = tap - kh * g.KW;
-        int oh = pixel / g.OW, ow = pixel - oh * g.OW;
+        int outer = flat / plane;
+        return (outer * channels + c) * plane + flat - outer * plane;
+    }
+
+    /// <summary>The im2col element (row, column) = x[n, ci, oh·SH − PT + kh, ow·SW − PL + kw] for row = (ci, kh, kw) and
+    /// column = (n, oh, ow), zero in the padding.</summary>
+    static float Patch(ArrayView<float> x, Conv2dGeometry g, int row, int column)
+    {
+        int khw = g.KH * g.KW, ohw = g.OH * g.OW;
+        int ci = row / khw, tap = row - ci * khw, kh = tap / g.KW, kw = tap - kh * g.KW;
+        int image = column / ohw, pixel = column - image * ohw, oh = pixel / g.OW, ow = pixel - oh * g.OW;
         int ih = oh * g.SH - g.PT + kh, iw = ow * g.SW - g.PL + kw;
         return ih >= 0 && ih < g.H && iw >= 0 && iw < g.W ? x[((image * g.Cin + ci) * g.H + ih) * g.W + iw] : 0f;
     }
@@ -57,18 +67,10 @@ public static class Conv2dSharedKernels
         public bool BContiguousInN => true;
         public float A(int co, int k) => w[co * K + k];
 
-        public float B(int k, int p)
-        {
-            int khw = g.KH * g.KW, ohw = g.OH * g.OW;
-            int ci = k / khw, image = p / ohw;
-            return Patch(x, g, ci, k - ci * khw, image, p - image * ohw);
-        }
+        public float B(int k, int p) => Patch(x, g, k, p);
 
-        public void Store(int co, int p, int split, float value)
-        {
-            int ohw = g.OH * g.OW, image = p / ohw;
-            y[(image * g.Cout + co) * ohw + p - image * ohw] = value + (hasBias != 0 ? bias[co] : 0f);
-        }
+        public void Store(int co, int p, int split, float value) =>
+            y[Nchw(p, g.OH * g.OW, g.Cout, co)] = value + (hasBias != 0 ? bias[co] : 0f);
     }
 
     readonly struct InputGradProduct(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> dx, Conv2dGeometry g, int hasBias)
@@ -84,11 +86,7 @@ public static class Conv2dSharedKernels
         public bool AContiguousInK => g.KH * g.KW > 1;
         public bool BContiguousInN => true;
 
-        public float A(int ci, int k)
-        {
-            int khw = g.KH * g.KW, co = k / khw;
-            return w[(co * g.Cin + ci) * khw + k - co * khw];
-        }
+        public float A(int ci, int k) => w[Nchw(k, g.KH * g.KW, g.Cin, ci)]; // k = (co, tap): w[co, ci, tap]
 
         public float B(int k, int p)
         {
@@ -102,11 +100,8 @@ public static class Conv2dSharedKernels
             return dy[((image * g.Cout + co) * g.OH + oh) * g.OW + ow];
         }
 
-        public void Store(int ci, int p, int split, float value)
-        {
-            int hw = g.H * g.W, image = p / hw;
-            dx[(image * g.Cin + ci) * hw + p - image * hw] = value + (hasBias != 0 ? bias[ci] : 0f);
-        }
+        public void Store(int ci, int p, int split, float value) =>
+            dx[Nchw(p, g.H * g.W, g.Cin, ci)] = value + (hasBias != 0 ? bias[ci] : 0f);
     }
 
     readonly struct WeightGradProduct(ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, Conv2dGeometry g) : ITiledProduct
@@ -119,18 +114,9 @@ public static class Conv2dSharedKernels
         public bool AContiguousInK => true;
         public bool BContiguousInN => false;
 
-        public float A(int co, int k)
-        {
-            int ohw = g.OH * g.OW, image = k / ohw;
-            return dy[(image * g.Cout + co) * ohw + k - image * ohw];
-        }
+        public float A(int co, int k) => dy[Nchw(k, g.OH * g.OW, g.Cout, co)];
 
-        public float B(int k, int j)
-        {
-            int khw = g.KH * g.KW, ohw = g.OH * g.OW;
-            int ci = j / khw, image = k / ohw;
-            return Patch(x, g, ci, j - ci * khw, image, k - image * ohw);
-        }
+        public float B(int k, int j) => Patch(x, g, j, k);
 
         public void Store(int co, int j, int split, float value) => dw[(split * g.Cout + co) * N + j] = value;
     }
