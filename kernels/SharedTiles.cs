@@ -58,6 +58,8 @@ internal static class SharedTiles
         int ty = tid / gn, tx = tid - ty * gn;
         int bm = 4 * gm, bn = 4 * gn;
         int m = p.M, n = p.N, k = p.K;
+        var aw = p.AContiguousInK ? new Walk(TileK, bm, tid, groupSize) : new Walk(bm, TileK, tid, groupSize);
+        var bw = p.BContiguousInN ? new Walk(bn, TileK, tid, groupSize) : new Walk(TileK, bn, tid, groupSize);
         int tilesM = (m + bm - 1) / bm, tilesN = (n + bn - 1) / bn, perSplit = tilesM * tilesN;
         for (int block = Grid.IdxX; block < perSplit * splits; block += Grid.DimX)
         {
@@ -67,12 +69,12 @@ internal static class SharedTiles
             int k0 = split * kPerSplit, k1 = k0 + kPerSplit < k ? k0 + kPerSplit : k;
             int chunks = k1 > k0 ? (k1 - k0 + TileK - 1) / TileK : 0;
             var c0 = new Row4(); var c1 = new Row4(); var c2 = new Row4(); var c3 = new Row4();
-            if (chunks > 0) Stage(p, sa, sb, 0, m0, n0, k0, k1, bm, bn, tid, groupSize);
+            if (chunks > 0) Stage(p, sa, sb, 0, m0, n0, k0, k1, aw, bw);
             Group.Barrier();
             for (int c = 0; c < chunks; c++)
             {
                 int cur = (c & 1) * Buffer;
-                if (c + 1 < chunks) Stage(p, sa, sb, Buffer - cur, m0, n0, k0 + (c + 1) * TileK, k1, bm, bn, tid, groupSize);
+                if (c + 1 < chunks) Stage(p, sa, sb, Buffer - cur, m0, n0, k0 + (c + 1) * TileK, k1, aw, bw);
                 for (int kk = 0; kk < TileK; kk++)
                 {
                     int ar = cur + kk * Pitch + ty, br = cur + kk * Pitch + tx;
@@ -93,26 +95,36 @@ internal static class SharedTiles
     }
 
     /// <summary>Loads the A chunk [bm × TileK] at (m0, kBase) and the B chunk [TileK × bn] at (kBase, n0) into the buffer at
-    /// <paramref name="at"/>, k-major (sa[kk·65 + row], sb[kk·65 + col]); zeros outside [0,M) × [kBase,kEnd) × [0,N).</summary>
-    static void Stage<T>(T p, ArrayView<float> sa, ArrayView<float> sb, int at, int m0, int n0, int kBase, int kEnd, int bm, int bn,
-        int tid, int groupSize) where T : struct, ITiledProduct
+    /// <paramref name="at"/>, k-major (sa[kk·65 + row], sb[kk·65 + col]); zeros outside [0,M) × [kBase,kEnd) × [0,N). Each thread
+    /// walks its elements tid, tid + G, … along the operand's contiguous index (<see cref="Walk"/>, no division per element).</summary>
+    static void Stage<T>(T p, ArrayView<float> sa, ArrayView<float> sb, int at, int m0, int n0, int kBase, int kEnd, Walk aw, Walk bw)
+        where T : struct, ITiledProduct
     {
         bool aAlongK = p.AContiguousInK, bAlongN = p.BContiguousInN;
         int m = p.M, n = p.N;
-        for (int e = tid; e < bm * TileK; e += groupSize)
+        for (int f = aw.Fast0, sl = aw.Slow0; sl < aw.Slow; f += aw.FastStep, sl += aw.SlowStep)
         {
-            int kk = aAlongK ? e % TileK : e / bm;
-            int mm = aAlongK ? e / TileK : e - kk * bm;
+            if (f >= aw.Fast) { f -= aw.Fast; sl++; if (sl >= aw.Slow) break; }
+            int kk = aAlongK ? f : sl, mm = aAlongK ? sl : f;
             int gr = m0 + mm, gk = kBase + kk;
             sa[at + kk * Pitch + mm] = gr < m && gk < kEnd ? p.A(gr, gk) : 0f;
         }
-        for (int e = tid; e < bn * TileK; e += groupSize)
+        for (int f = bw.Fast0, sl = bw.Slow0; sl < bw.Slow; f += bw.FastStep, sl += bw.SlowStep)
         {
-            int kk = bAlongN ? e / bn : e % TileK;
-            int nn = bAlongN ? e - kk * bn : e / TileK;
+            if (f >= bw.Fast) { f -= bw.Fast; sl++; if (sl >= bw.Slow) break; }
+            int kk = bAlongN ? sl : f, nn = bAlongN ? f : sl;
             int gc = n0 + nn, gk = kBase + kk;
             sb[at + kk * Pitch + nn] = gc < n && gk < kEnd ? p.B(gk, gc) : 0f;
         }
+    }
+
+    /// <summary>
+    /// A thread's elements tid, tid + G, tid + 2G, … of a [slow × fast] tile, as (fast, slow) coordinates that advance by
+    /// (G mod fast, G / fast) with one carry: the divisions happen once per kernel, not once per staged element.
+    /// </summary>
+    readonly struct Walk(int fast, int slow, int tid, int groupSize)
+    {
+        public readonly int Fast = fast, Slow = slow, Fast0 = tid % fast, Slow0 = tid / fast, FastStep = groupSize % fast, SlowStep = groupSize / fast;
     }
 
     static void StoreRow<T>(T p, Row4 v, int row, int col, int gn, int split) where T : struct, ITiledProduct

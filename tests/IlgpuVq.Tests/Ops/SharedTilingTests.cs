@@ -85,6 +85,26 @@ public class SharedTilingTests
             }
     }
 
+    /// <summary>The block tile is correct for any group shape G = gm × gn, not only the power-of-two ones the ops pick: the
+    /// staging walk's carry (G not a multiple of the tile side), gm = 1, gn = 1, a non-power-of-two G. Launched directly.</summary>
+    [Fact]
+    public void SharedGemmIsCorrectForAnyGroupShape()
+    {
+        var dev = TestDevices.Get("cpu-sim");
+        var kernel = dev.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int, int>(GemmKernels.SharedTiled);
+        using var scope = new TensorScope();
+        const int m = 23, n = 19, k = 37;
+        var a = Tensor.FromArray(dev, Seeded(9, m * k), m, k);
+        var b = Tensor.FromArray(dev, Seeded(10, k * n), n, k); // Bᵀ stored: B read with stride k along n
+        var expected = Gemm.ApplyNaive(a, b, false, true).ToArray();
+        foreach (var (size, gn) in new[] { (1, 1), (2, 1), (2, 2), (4, 2), (8, 4), (8, 2), (12, 4), (16, 16), (16, 1), (6, 3) })
+        {
+            var c = Tensor.Empty(dev, m, n);
+            kernel(new KernelConfig(3, size), a.View, b.View, c.View, m, n, k, k, 1, 1, k, gn);
+            AssertClose(expected, c.ToArray(), $"gemm with groups of {size} = {size / gn}x{gn}");
+        }
+    }
+
     /// <summary>The weight gradient split over batch chunks (what a GPU does when the weight tiles alone do not fill it): the
     /// chunks' partial sums, added, equal the unsplit gradient. Launched directly, since the simulators never need a split.</summary>
     [Theory]
