@@ -13,8 +13,11 @@ namespace IlgpuVq.Kernels;
 /// column indices into range for the loads (no branches in the inner loop) and store only the in-range part, so any
 /// M, N, K ≥ 1 works, including sizes that are not multiples of the tile.</item>
 /// <item><see cref="Naive"/>: one output per thread, a documented baseline to compare the tile against.</item>
+/// <item><see cref="SharedTiled"/>: explicitly grouped, the GPU kernel: a group computes a block of up to 64 × 64 outputs
+/// (4×4 registers per thread) from A and B chunks staged through shared memory (<see cref="SharedTiles"/>). The op picks it on
+/// CUDA and OpenCL; <see cref="Tiled"/> stays the kernel of the CPU simulators (where shared memory buys nothing).</item>
 /// </list>
-/// Implicitly grouped (<see cref="Index1D"/>) grid-stride loops over tiles: correct for any group size and launch size. The K loop runs in a fixed order,
+/// The first two are implicitly grouped (<see cref="Index1D"/>) grid-stride loops over tiles: correct for any group size and launch size. The K loop runs in a fixed order,
 /// so results are bit-identical run to run.
 /// </summary>
 public static class GemmKernels
@@ -23,6 +26,9 @@ public static class GemmKernels
     public const int TileM = 4;
     /// <summary>Columns of C per thread in <see cref="Tiled"/>.</summary>
     public const int TileN = 8;
+
+    /// <summary>Largest group of the shared-memory block tiles (<see cref="SharedTiled"/>, <see cref="Conv2dSharedKernels"/>): 16 × 16 threads.</summary>
+    public const int SharedMaxGroup = SharedTiles.MaxGroup;
 
     /// <summary>Baseline: thread i computes C[i / N, i % N] as a dot product over K.</summary>
     public static void Naive(Index1D thread, int total, int stride, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c,
@@ -74,6 +80,30 @@ public static class GemmKernels
             c2.Store(c, (m0 + 2) * n + n0, 1, n - n0, m0 + 2 < m);
             c3.Store(c, (m0 + 3) * n + n0, 1, n - n0, m0 + 3 < m);
         }
+    }
+
+    /// <summary>
+    /// C = op(A)·op(B) with shared-memory block tiles (<see cref="SharedTiles.Run{T}"/>): launch with any number of groups of
+    /// G threads, G a multiple of <paramref name="gn"/> with G / gn ≤ 16 and gn ≤ 16 (the op takes G from the accelerator).
+    /// </summary>
+    public static void SharedTiled(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k,
+        int sam, int sak, int sbk, int sbn, int gn) =>
+        SharedTiles.Run(new GemmProduct(a, b, c, m, n, k, sam, sak, sbk, sbn), gn, 1, k);
+
+    /// <summary>The strided operands of <see cref="SharedTiled"/>.</summary>
+    internal readonly struct GemmProduct(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k,
+        int sam, int sak, int sbk, int sbn) : ITiledProduct
+    {
+        readonly ArrayView<float> a = a, b = b, c = c;
+        readonly int m = m, n = n, k = k, sam = sam, sak = sak, sbk = sbk, sbn = sbn;
+        public int M => m;
+        public int N => n;
+        public int K => k;
+        public bool AContiguousInK => sak == 1;
+        public bool BContiguousInN => sbn == 1;
+        public float A(int row, int p) => a[row * sam + p * sak];
+        public float B(int p, int col) => b[p * sbk + col * sbn];
+        public void Store(int row, int col, int split, float value) => c[row * n + col] = value;
     }
 
     /// <summary>min(i, count - 1): an index clamped into [0, count).</summary>

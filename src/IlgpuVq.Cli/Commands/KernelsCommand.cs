@@ -12,7 +12,7 @@ public static class KernelsCommand
         var emit = new Option<string>("--emit") { Description = "ptx | opencl", Required = true };
         var arch = new Option<string>("--arch") { Description = "CUDA architecture for PTX", DefaultValueFactory = _ => "sm_80" };
         var outDir = new Option<string>("--out") { Description = "folder for the generated files", Required = true };
-        var cmd = new Command("kernels", "Write the PTX or OpenCL C of every kernel and print its size, memory use and how the native cpu backend runs it") { emit, arch, outDir };
+        var cmd = new Command("kernels", "Write the PTX or OpenCL C of every kernel and print its size, shared and local (spill) memory, and how the native cpu backend runs it") { emit, arch, outDir };
         cmd.SetAction(parse =>
         {
             var target = parse.GetValue(emit)!.ToLowerInvariant();
@@ -27,13 +27,18 @@ public static class KernelsCommand
                 var file = Path.Combine(dir, k.Name + (target == "ptx" ? ".ptx" : ".cl"));
                 File.WriteAllText(file, g.Source);
                 table.AddRow(k.Name, g.Source.Length.ToString(), g.SharedMemoryBytes.ToString(), g.LocalMemoryBytes.ToString(),
-                    IlgpuVq.Engine.Native.NativeKernelTable.Find(k.Method) != null ? "native" : "host", Markup.Escape(file));
+                    OnCpu(k), Markup.Escape(file));
             }
             AnsiConsole.Write(table);
             return 0;
         });
         return cmd;
     }
+
+    /// <summary>How <c>cpu</c> runs the kernel: <c>native</c>, <c>host</c> (its body on host threads), or <c>gpu only</c> (an
+    /// explicitly grouped kernel the ops launch only on GPUs; <c>cpu</c> runs the register-tiled variant instead).</summary>
+    static string OnCpu(KernelMethod k) =>
+        IlgpuVq.Engine.Native.NativeKernelTable.Find(k.Method) != null ? "native" : k.ImplicitlyGrouped ? "host" : "gpu only";
 
     static ILGPU.Runtime.Cuda.CudaArchitecture ParseArch(string arch)
     {

@@ -19,11 +19,14 @@ public static class KernelCost
         switch (kernel)
         {
             case "Conv2dKernels.Forward" or "Conv2dKernels.InputGrad" or "Conv2dKernels.WeightGrad"
-                or "ConvTranspose2dKernels.Forward" or "ConvTranspose2dKernels.InputGrad" or "ConvTranspose2dKernels.WeightGrad":
+                or "ConvTranspose2dKernels.Forward" or "ConvTranspose2dKernels.InputGrad" or "ConvTranspose2dKernels.WeightGrad"
+                or "Conv2dSharedKernels.Forward" or "Conv2dSharedKernels.InputGrad" or "Conv2dSharedKernels.WeightGrad":
                 var g = args.OfType<Conv2dGeometry>().First();
                 return 2.0 * g.N * g.Cout * g.OH * g.OW * g.Cin * g.KH * g.KW;
             case "GemmKernels.Tiled": // (thread, total, stride, a, b, c, m, n, k, …)
                 return 2.0 * (int)args[6] * (int)args[7] * (int)args[8];
+            case "GemmKernels.SharedTiled": // (config, a, b, c, m, n, k, …)
+                return 2.0 * (int)args[4] * (int)args[5] * (int)args[6];
             case "GemmKernels.Naive": // (thread, total = m·n, stride, a, b, c, n, k, …)
                 return 2.0 * (int)args[1] * (int)args[7];
             case "CodebookKernels.NearestCode": // (config, z, codebook, indices, rows, codes, dim, …)

@@ -8,6 +8,10 @@ using TileDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<floa
     ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int>;
 using WeightGradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     IlgpuVq.Kernels.Conv2dGeometry, int>;
+using SharedTileDelegate = System.Action<ILGPU.KernelConfig, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int, int>;
+using SharedWeightGradDelegate = System.Action<ILGPU.KernelConfig, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    IlgpuVq.Kernels.Conv2dGeometry, int, int>;
 using BiasGradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int, int>;
 
 namespace IlgpuVq.Engine.Ops;
@@ -34,6 +38,16 @@ public static class Conv2d
     internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(Conv2dKernels.WeightGrad);
     internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(Conv2dKernels.BiasGrad);
     static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(Conv2dKernels.SumChunks);
+    // The shared-memory block-tile variants (GPUs; see SharedTiling), shared with conv_transpose2d and masked_conv2d.
+    internal static readonly KernelSlot<SharedTileDelegate> SharedForwardKernel = new(a =>
+        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.Forward),
+        Conv2dSharedKernels.Forward);
+    internal static readonly KernelSlot<SharedTileDelegate> SharedInputGradKernel = new(a =>
+        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.InputGrad),
+        Conv2dSharedKernels.InputGrad);
+    internal static readonly KernelSlot<SharedWeightGradDelegate> SharedWeightGradKernel = new(a =>
+        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.WeightGrad),
+        Conv2dSharedKernels.WeightGrad);
 
     /// <summary>Convolution with the same stride and padding in both directions.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) =>
@@ -77,12 +91,24 @@ public static class Conv2d
 
     internal static void LaunchForward(ComputeDevice device, Tensor x, Tensor weight, Tensor? bias, Tensor y, Conv2dGeometry g)
     {
+        if (SharedTiling.Uses(device))
+        {
+            var (config, gn) = SharedTiling.Launch(device, g.Cout, g.N * g.OH * g.OW, 1);
+            device.Kernel(SharedForwardKernel)(config, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0, gn);
+            return;
+        }
         int extent = g.N * Tiles(g.Cout, Conv2dKernels.TileC) * g.OH * Tiles(g.OW, Conv2dKernels.TileW);
         { int threads = device.LaunchThreads(extent); device.Kernel(ForwardKernel)(threads, extent, threads, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0); }
     }
 
     internal static void LaunchInputGrad(ComputeDevice device, Tensor dy, Tensor weight, Tensor? bias, Tensor dx, Conv2dGeometry g)
     {
+        if (SharedTiling.Uses(device))
+        {
+            var (config, gn) = SharedTiling.Launch(device, g.Cin, g.N * g.H * g.W, 1);
+            device.Kernel(SharedInputGradKernel)(config, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0, gn);
+            return;
+        }
         int extent = g.N * Tiles(g.Cin, Conv2dKernels.TileC) * g.H * InputGradColumnTiles(g.W, g.SW);
         { int threads = device.LaunchThreads(extent); device.Kernel(InputGradKernel)(threads, extent, threads, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0); }
     }
@@ -91,23 +117,27 @@ public static class Conv2d
         WeightGrad(device, WeightGradKernel, dy.View, x.View, dw, g);
 
     /// <summary>
-    /// Runs a weight-gradient kernel (this op's or conv_transpose2d's): one pass when the weight tiles alone fill the device,
-    /// otherwise per-batch-chunk partial sums and a fixed-order <see cref="Conv2dKernels.SumChunks"/> pass.
+    /// Runs a weight-gradient kernel (this op's or conv_transpose2d's; the shared-memory one where <see cref="SharedTiling"/> says so):
+    /// one pass when the weight tiles alone fill the device, otherwise per-batch-chunk partial sums and a fixed-order
+    /// <see cref="Conv2dKernels.SumChunks"/> pass.
     /// </summary>
     internal static void WeightGrad(ComputeDevice device, KernelSlot<WeightGradDelegate> slot, ArrayView<float> first,
         ArrayView<float> second, Tensor dw, Conv2dGeometry g)
     {
+        bool shared = SharedTiling.Uses(device);
+        int taps = g.Cin * g.KH * g.KW;
         int tiles = Tiles(g.Cout, Conv2dKernels.TileWeight) * Tiles(g.Cin, Conv2dKernels.TileWeight) * g.KH * g.KW;
-        int per = BatchesPerChunk(device, tiles, g.N), chunks = Tiles(g.N, per);
-        if (chunks == 1)
+        int per = BatchesPerChunk(device, shared ? SharedTiling.Threads(device, g.Cout, taps) : tiles, g.N), chunks = Tiles(g.N, per);
+        var target = chunks == 1 ? dw : Tensor.Empty(device, chunks, dw.Length);
+        if (shared)
         {
-            { int threads = device.LaunchThreads(tiles); device.Kernel(slot)(threads, tiles, threads, first, second, dw.View, g, per); }
-            return;
+            var (config, gn) = SharedTiling.Launch(device, g.Cout, taps, chunks);
+            device.Kernel(SharedWeightGradKernel)(config, first, second, target.View, g, per, gn);
         }
-        var partial = Tensor.Empty(device, chunks, dw.Length);
-        { int threads = device.LaunchThreads(chunks * tiles); device.Kernel(slot)(threads, chunks * tiles, threads, first, second, partial.View, g, per); }
-        { int threads = device.LaunchThreads(dw.Length); device.Kernel(SumChunksKernel)(threads, dw.Length, threads, partial.View, dw.View, chunks, dw.Length); }
-        partial.Dispose(); // safe: the pool hands it out again only to work queued after this on the same stream
+        else { int threads = device.LaunchThreads(chunks * tiles); device.Kernel(slot)(threads, chunks * tiles, threads, first, second, target.View, g, per); }
+        if (chunks == 1) return;
+        { int threads = device.LaunchThreads(dw.Length); device.Kernel(SumChunksKernel)(threads, dw.Length, threads, target.View, dw.View, chunks, dw.Length); }
+        target.Dispose(); // safe: the pool hands it out again only to work queued after this on the same stream
     }
 
     /// <summary>db[c] = Σ over batch and plane of dy [N,C,H,W] (split over batch chunks when C alone is too few threads).</summary>

@@ -15,7 +15,8 @@ namespace IlgpuVq.Engine.Ops;
 /// Transposed 2-D convolution with PyTorch semantics: x [N,Cin,H,W], weight [Cin,Cout,kH,kW], optional bias [Cout] →
 /// y [N,Cout,Hout,Wout], Hout = (H − 1)·strideH − 2·padH + kH + outputPaddingH (likewise Wout).
 /// Kernels: <see cref="ConvTranspose2dKernels"/>; reference: <c>IlgpuVq.Checks.Reference.ConvTranspose2dReference</c>.
-/// Gradients flow to x, weight and bias.
+/// Gradients flow to x, weight and bias. Where <see cref="SharedTiling"/> picks the shared-memory kernels, this op launches
+/// <see cref="Conv2dSharedKernels"/> on the equivalent convolution (they show up under that name in <c>profile</c>).
 /// </summary>
 public static class ConvTranspose2d
 {
@@ -56,8 +57,12 @@ public static class ConvTranspose2d
         };
         var device = x.Device;
         var y = Tensor.Empty(device, n, cout, hout, wout);
-        int extent = n * Conv2d.Tiles(cout, Conv2dKernels.TileC) * hout * Conv2d.InputGradColumnTiles(wout, strideW);
-        { int threads = device.LaunchThreads(extent); device.Kernel(ForwardKernel)(threads, extent, threads, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0); }
+        if (SharedTiling.Uses(device)) Conv2d.LaunchInputGrad(device, x, weight, bias, y, g); // the equivalent convolution's shared-memory kernel
+        else
+        {
+            int extent = n * Conv2d.Tiles(cout, Conv2dKernels.TileC) * hout * Conv2d.InputGradColumnTiles(wout, strideW);
+            { int threads = device.LaunchThreads(extent); device.Kernel(ForwardKernel)(threads, extent, threads, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0); }
+        }
         var inputs = bias == null ? new[] { x, weight } : new[] { x, weight, bias };
         return Backprop.Record(y, new ConvTranspose2dBackward(x, weight, g, bias != null), inputs);
     }
@@ -71,8 +76,12 @@ public static class ConvTranspose2d
             if (Needs(0))
             {
                 dx = Tensor.Empty(device, x.Shape);
-                int extent = g.N * Conv2d.Tiles(g.Cout, Conv2dKernels.TileC) * g.OH * Conv2d.Tiles(g.OW, Conv2dKernels.TileW);
-                { int threads = device.LaunchThreads(extent); device.Kernel(InputGradKernel)(threads, extent, threads, dy.View, weight.View, dx.View, g); }
+                if (SharedTiling.Uses(device)) Conv2d.LaunchForward(device, dy, weight, null, dx, g);
+                else
+                {
+                    int extent = g.N * Conv2d.Tiles(g.Cout, Conv2dKernels.TileC) * g.OH * Conv2d.Tiles(g.OW, Conv2dKernels.TileW);
+                    { int threads = device.LaunchThreads(extent); device.Kernel(InputGradKernel)(threads, extent, threads, dy.View, weight.View, dx.View, g); }
+                }
             }
             if (Needs(1))
             {

@@ -8,6 +8,8 @@ using NaiveDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<flo
     int, int, int, int, int, int>;
 using TiledDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     int, int, int, int, int, int, int>;
+using SharedDelegate = System.Action<ILGPU.KernelConfig, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    int, int, int, int, int, int, int, int>;
 
 namespace IlgpuVq.Engine.Ops;
 
@@ -21,8 +23,11 @@ public static class Gemm
 {
     static readonly KernelSlot<TiledDelegate> TiledKernel = new(GemmKernels.Tiled);
     static readonly KernelSlot<NaiveDelegate> NaiveKernel = new(GemmKernels.Naive);
+    static readonly KernelSlot<SharedDelegate> SharedKernel = new(a =>
+        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int, int>(GemmKernels.SharedTiled),
+        GemmKernels.SharedTiled);
 
-    /// <summary>op(A)·op(B) with the register-tiled kernel.</summary>
+    /// <summary>op(A)·op(B) with the device's kernel: shared-memory block tiles on GPUs, register tiles elsewhere (<see cref="SharedTiling"/>).</summary>
     public static Tensor Apply(Tensor a, Tensor b, bool transA = false, bool transB = false) => Run(a, b, transA, transB, naive: false);
 
     /// <summary>op(A)·op(B) with the one-output-per-thread baseline kernel (for comparison and benchmarks).</summary>
@@ -53,6 +58,11 @@ public static class Gemm
         int sbk = transB ? 1 : n, sbn = transB ? k : 1;
         if (naive)
             { int threads = device.LaunchThreads(c.Length); device.Kernel(NaiveKernel)(threads, c.Length, threads, a.View, b.View, c.View, n, k, sam, sak, sbk, sbn); }
+        else if (SharedTiling.Uses(device))
+        {
+            var (config, gn) = SharedTiling.Launch(device, m, n, 1);
+            device.Kernel(SharedKernel)(config, a.View, b.View, c.View, m, n, k, sam, sak, sbk, sbn, gn);
+        }
         else
         {
             int tiles = ((m + GemmKernels.TileM - 1) / GemmKernels.TileM) * ((n + GemmKernels.TileN - 1) / GemmKernels.TileN);
