@@ -4,8 +4,9 @@ namespace IlgpuVq.Kernels;
 
 /// <summary>
 /// Sizes of one incremental Gated PixelCNN step (<see cref="PixelCnnStepKernels"/>): <c>Batch</c> samples, <c>Channels</c> C
-/// per stack (gates on 2C), code-grid <c>Width</c>; a layer's input window is a ring of <c>Slots</c> rows [B,C,Slots,W] where
-/// input row r lives in slot r mod Slots. <c>Taps</c> is the kernel width k (vertical) or k/2+1 (horizontal).
+/// per stack (gates on 2C), code-grid <c>Width</c>; a layer's input window is a ring of <c>Slots</c> rows [Slots,W,B,C] where
+/// input row r lives in slot r mod Slots (pixel-major: the B×C values of one pixel are contiguous, so a step touches a few
+/// contiguous blocks). <c>Taps</c> is the kernel width k (vertical) or k/2+1 (horizontal).
 /// </summary>
 public struct PixelCnnStepGeometry
 {
@@ -22,7 +23,7 @@ public struct PixelCnnStepGeometry
 /// <summary>
 /// Inference kernels of cached incremental Gated PixelCNN sampling (Ramachandran, Paine et al. 2017, "Fast Generation for
 /// Convolutional Autoregressive Models"), for the two-stack layer of <c>IlgpuVq.Models.Prior.GatedLayer</c>; NCHW weights as
-/// the layer stores them. Per completed row, each layer's <see cref="VerticalRow"/>; per position, each layer's
+/// the layer stores them; state pixel-major: windows and row buffers [Slots,W,B,C], cached v_to_h rows [W,B,2C], skip sums [B,C]. Per completed row, each layer's <see cref="VerticalRow"/>; per position, each layer's
 /// <see cref="HorizontalPixel"/>, then <see cref="Head"/> and <see cref="SamplePixel"/>: one launch per layer per step, all
 /// samples of the batch in one launch, state only on the device.
 /// <list type="bullet">
@@ -40,9 +41,10 @@ public struct PixelCnnStepGeometry
 public static class PixelCnnStepKernels
 {
     /// <summary>
-    /// For item (b, j): pre[o] = bias[o] + Σ_{ci,s,t} weight[o,ci,s,t]·in(b, ci, Row − Slots + 1 + s, j − Taps/2 + t) (rows &lt; 0 and
-    /// columns outside the grid read 0; pre = 0 when Row &lt; 0); toH[b,o,j] = toHBias[o] + Σ_i toHWeight[o,i]·pre[i];
-    /// next[b,c,Row mod Next,j] = tanh(pre[c] + classBias[b,c])·σ(pre[C+c] + classBias[b,C+c]) when Next &gt; 0 and Row ≥ 0.
+    /// For item (b, j): with in(b, ci, r, x) = window[((r mod Slots)·W + x)·B + b)·C + ci],
+    /// pre[o] = bias[o] + Σ_{ci,s,t} weight[o,ci,s,t]·in(b, ci, Row − Slots + 1 + s, j − Taps/2 + t) (rows &lt; 0 and
+    /// columns outside the grid read 0; pre = 0 when Row &lt; 0); toH[(j·B + b)·2C + o] = toHBias[o] + Σ_i toHWeight[o,i]·pre[i];
+    /// next[((Row mod Next)·W + j)·B + b)·C + c] = tanh(pre[c] + classBias[b,c])·σ(pre[C+c] + classBias[b,C+c]) when Next &gt; 0 and Row ≥ 0.
     /// Needs 2C floats of dynamic shared memory.
     /// </summary>
     public static void VerticalRow(ArrayView<float> window, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> toHWeight,
@@ -64,12 +66,12 @@ public static class PixelCnnStepKernels
                         {
                             int r = g.Row - g.Slots + 1 + s;
                             if (r < 0) continue;
-                            int inBase = ((b * c + ci) * g.Slots + r % g.Slots) * width;
+                            int rowBase = r % g.Slots * width;
                             int wBase = ((o * c + ci) * g.Slots + s) * g.Taps;
                             for (int t = 0; t < g.Taps; t++)
                             {
                                 int x = j - half + t;
-                                if (x >= 0 && x < width) acc += weight[wBase + t] * window[inBase + x];
+                                if (x >= 0 && x < width) acc += weight[wBase + t] * window[((rowBase + x) * g.Batch + b) * c + ci];
                             }
                         }
                 }
@@ -80,22 +82,22 @@ public static class PixelCnnStepKernels
             {
                 float acc = toHBias[o];
                 for (int i = 0; i < c2; i++) acc += toHWeight[o * c2 + i] * pre[i];
-                toH[(b * c2 + o) * width + j] = acc;
+                toH[(j * g.Batch + b) * c2 + o] = acc;
             }
             if (g.Next > 0 && g.Row >= 0)
                 for (int o = Group.IdxX; o < c; o += Group.DimX)
-                    next[((b * c + o) * g.Next + g.Row % g.Next) * width + j] =
+                    next[((g.Row % g.Next * width + j) * g.Batch + b) * c + o] =
                         Gate(pre[o] + classBias[b * c2 + o], pre[c + o] + classBias[b * c2 + c + o]);
             Group.Barrier();
         }
     }
 
     /// <summary>
-    /// For sample b at column Column of the current row, which <paramref name="input"/> [B,C,Slots,W] holds in ring slot
-    /// <paramref name="slot"/> (a row buffer is Slots = 1, slot 0): with in(b,ci,x) = input[((b·C + ci)·Slots + slot)·W + x] (0 for x &lt; 0),
+    /// For sample b at column Column of the current row, which <paramref name="input"/> [Slots,W,B,C] holds in ring slot
+    /// <paramref name="slot"/> (a row buffer is Slots = 1, slot 0): with in(b,ci,x) = input[((slot·W + x)·B + b)·C + ci] (0 for x &lt; 0),
     /// a[o] = bias[o] + Σ_{ci,t} weight[o,ci,0,t]·in(b, ci, Column − Taps + 1 + t) (the first layer leaves out t = Taps − 1, mask A),
-    /// then a[o] + toH[b,o,Column] + classBias[b,o]; gated[c] = tanh(a[c])·σ(a[C+c]) (C floats of dynamic shared memory);
-    /// output[b,c,Column] = (first ? 0 : in(b,c,Column)) + resBias[c] + Σ_i resWeight[c,i]·gated[i];
+    /// then a[o] + toH[(Column·B + b)·2C + o] + classBias[b,o]; gated[c] = tanh(a[c])·σ(a[C+c]) (C floats of dynamic shared memory);
+    /// output[(Column·B + b)·C + c] = (first ? 0 : in(b,c,Column)) + resBias[c] + Σ_i resWeight[c,i]·gated[i];
     /// skip[b,c] = (first ? 0 : skip[b,c]) + skipBias[c] + Σ_i skipWeight[c,i]·gated[i].
     /// </summary>
     public static void HorizontalPixel(ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> toH,
@@ -113,18 +115,18 @@ public static class PixelCnnStepKernels
                 float a = bias[o], gate = bias[c + o];
                 for (int ci = 0; ci < c; ci++)
                 {
-                    int inBase = ((b * c + ci) * g.Slots + slot) * width;
                     for (int t = 0; t < taps; t++)
                     {
                         int x = col - g.Taps + 1 + t;
                         if (x < 0) continue;
-                        float v = input[inBase + x];
+                        float v = input[((slot * width + x) * g.Batch + b) * c + ci];
                         a += weight[(o * c + ci) * g.Taps + t] * v;
                         gate += weight[((c + o) * c + ci) * g.Taps + t] * v;
                     }
                 }
-                a = a + toH[(b * c2 + o) * width + col] + classBias[b * c2 + o];
-                gate = gate + toH[(b * c2 + c + o) * width + col] + classBias[b * c2 + c + o];
+                int pixel = (col * g.Batch + b) * c2;
+                a = a + toH[pixel + o] + classBias[b * c2 + o];
+                gate = gate + toH[pixel + c + o] + classBias[b * c2 + c + o];
                 gated[o] = Gate(a, gate);
             }
             Group.Barrier();
@@ -136,8 +138,7 @@ public static class PixelCnnStepKernels
                     r += resWeight[o * c + i] * gated[i];
                     s += skipWeight[o * c + i] * gated[i];
                 }
-                int at = (b * c + o) * width + col;
-                output[at] = first ? r : input[((b * c + o) * g.Slots + slot) * width + col] + r;
+                output[(col * g.Batch + b) * c + o] = first ? r : input[((slot * width + col) * g.Batch + b) * c + o] + r;
                 skip[b * c + o] = first ? s : skip[b * c + o] + s;
             }
             Group.Barrier();
@@ -178,7 +179,7 @@ public static class PixelCnnStepKernels
     /// <summary>
     /// For sample b: code = the Gumbel-max draw from logits[b, :] (K = <paramref name="classes"/>) with the counters of position
     /// (Row, Column) of a [B, height, W] code map (see <see cref="RandomKernels.SampleCategorical"/>); codes[b,Row,Column] = code;
-    /// window[b,c,Row mod Slots,Column] = embedding[code, c] (layer 0's input).
+    /// window[((Row mod Slots)·W + Column)·B + b)·C + c] = embedding[code, c] (layer 0's input).
     /// </summary>
     public static void SamplePixel(Index1D thread, int total, int stride, ArrayView<float> logits, ArrayView<int> codes, ArrayView<float> embedding,
         ArrayView<float> window, PixelCnnStepGeometry g, int height, int classes, float invTemperature, int greedy, uint key0, uint key1)
@@ -191,7 +192,7 @@ public static class PixelCnnStepKernels
             int code = RandomKernels.GumbelArgmax(logits, b * classes, 1, classes, invTemperature, greedy, counter, key0, key1);
             codes[b * height * g.Width + pos] = code;
             for (int ci = 0; ci < g.Channels; ci++)
-                window[((b * g.Channels + ci) * g.Slots + g.Row % g.Slots) * g.Width + g.Column] = embedding[code * g.Channels + ci];
+                window[((g.Row % g.Slots * g.Width + g.Column) * g.Batch + b) * g.Channels + ci] = embedding[code * g.Channels + ci];
         }
     }
 

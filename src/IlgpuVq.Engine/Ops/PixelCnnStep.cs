@@ -25,9 +25,9 @@ public sealed record GatedLayerWeights(Tensor Vertical, Tensor VerticalBias, Ten
 /// <summary>
 /// One incremental step of cached Gated PixelCNN sampling (kernels: <see cref="PixelCnnStepKernels"/>; native:
 /// <c>Native.PixelCnnStepNative</c>; reference: <c>IlgpuVq.Checks.Reference.PixelCnnStepReference</c>). The state a sampler
-/// keeps per layer: a window [B,C,k/2+1,W] of vertical-stack input rows (row r in slot r mod (k/2+1)), the row buffer
-/// [B,C,1,W] of horizontal-stack input of the current row, the cached v_to_h row [B,2C,W] of the row above, and the class
-/// biases [B,2C] (computed once). Inference only: nothing is recorded on the tape. Every call is one launch for the whole batch.
+/// keeps per layer, pixel-major (a pixel's B×C values contiguous): a window [k/2+1,W,B,C] of vertical-stack input rows (row r
+/// in slot r mod (k/2+1)), the row buffer [1,W,B,C] of horizontal-stack input of the current row, the cached v_to_h row
+/// [W,B,2C] of the row above, and the class biases [B,2C] (computed once). Inference only: nothing is recorded on the tape. Every call is one launch for the whole batch.
 /// </summary>
 public static class PixelCnnStep
 {
@@ -42,7 +42,7 @@ public static class PixelCnnStep
 
     /// <summary>
     /// Row <paramref name="row"/> of the layer's vertical stack from its <paramref name="window"/>: v_to_h of it into
-    /// <paramref name="toHorizontal"/> [B,2C,W] (for the horizontal stack of row + 1) and, unless <paramref name="next"/> is null
+    /// <paramref name="toHorizontal"/> [W,B,2C] (for the horizontal stack of row + 1) and, unless <paramref name="next"/> is null
     /// (last layer), the gated row (with <paramref name="classBias"/> [B,2C]) into the next layer's window. Row −1 sets
     /// <paramref name="toHorizontal"/> to what row 0 sees: v_to_h of the zero row, its bias.
     /// </summary>
@@ -51,14 +51,15 @@ public static class PixelCnnStep
         const string op = "pixelcnn_vertical_row";
         var g = Geometry(op, w, window, classBias, toHorizontal);
         if (row < -1) throw new ArgumentException($"{op}: row must be ≥ −1, got {row}");
+        if (g.Slots != w.Slots) throw new ArgumentException($"{op}: window {window.Describe()} must keep the {w.Slots} rows of the vertical kernel");
         g.Row = row;
         g.Taps = w.Kernel;
         if (next != null)
         {
             Shape.RequireRank(op, next, 4);
-            if (next.Shape[0] != g.Batch || next.Shape[1] != g.Channels || next.Shape[3] != g.Width)
+            if (next.Shape[1] != g.Width || next.Shape[2] != g.Batch || next.Shape[3] != g.Channels)
                 throw new ArgumentException($"{op}: next window {next.Describe()} does not match window {window.Describe()}");
-            g.Next = next.Shape[2];
+            g.Next = next.Shape[0];
         }
         var device = window.Device;
         int items = g.Batch * g.Width;
@@ -68,8 +69,8 @@ public static class PixelCnnStep
 
     /// <summary>
     /// Position (current row, <paramref name="column"/>) of the layer's horizontal stack, reading the current row from ring slot
-    /// <paramref name="slot"/> of <paramref name="input"/> [B,C,S,W]: writes the layer's output at that column into
-    /// <paramref name="output"/> [B,C,1,W] and adds its skip to <paramref name="skip"/> [B,C] (the first layer sets it).
+    /// <paramref name="slot"/> of <paramref name="input"/> [S,W,B,C]: writes the layer's output at that column into
+    /// <paramref name="output"/> [1,W,B,C] and adds its skip to <paramref name="skip"/> [B,C] (the first layer sets it).
     /// </summary>
     public static void HorizontalPixel(GatedLayerWeights w, Tensor input, int slot, int column, Tensor toHorizontal, Tensor classBias, Tensor output, Tensor skip)
     {
@@ -104,7 +105,7 @@ public static class PixelCnnStep
     /// Draws the code at (<paramref name="row"/>, <paramref name="column"/>) of every sample from logits [B,K] exactly as
     /// <see cref="Rng.SampleCategorical"/> would from the full map (same seed, offset 0, same counters), writes it into
     /// <paramref name="codes"/> [B,H,W] and its embedding row (<paramref name="embedding"/> [K,C]) into ring slot row mod S of
-    /// layer 0's window [B,C,S,W].
+    /// layer 0's window [S,W,B,C].
     /// </summary>
     public static void SamplePixel(Tensor logits, int row, int column, float temperature, ulong seed, Tensor codes, Tensor embedding, Tensor window)
     {
@@ -113,14 +114,14 @@ public static class PixelCnnStep
         Shape.RequireRank(op, codes, 3);
         Shape.RequireRank(op, window, 4);
         int batch = logits.Shape[0], classes = logits.Shape[1], height = codes.Shape[1], width = codes.Shape[2];
-        if (codes.DType != DType.Int32 || codes.Shape[0] != batch || embedding.Shape[0] != classes || window.Shape[0] != batch
-            || window.Shape[1] != embedding.Shape[1] || window.Shape[3] != width)
+        if (codes.DType != DType.Int32 || codes.Shape[0] != batch || embedding.Shape[0] != classes || window.Shape[2] != batch
+            || window.Shape[3] != embedding.Shape[1] || window.Shape[1] != width)
             throw new ArgumentException($"{op}: logits {logits.Describe()}, codes {codes.Describe()}, embedding {embedding.Describe()}, window {window.Describe()} do not fit");
         if (row < 0 || row >= height || column < 0 || column >= width)
             throw new ArgumentException($"{op}: position ({row},{column}) outside {codes.Describe()}");
         var g = new PixelCnnStepGeometry
         {
-            Batch = batch, Channels = window.Shape[1], Width = width, Slots = window.Shape[2], Row = row, Column = column,
+            Batch = batch, Channels = window.Shape[3], Width = width, Slots = window.Shape[0], Row = row, Column = column,
         };
         bool greedy = temperature <= 0f;
         var device = logits.Device;
@@ -132,13 +133,13 @@ public static class PixelCnnStep
     static PixelCnnStepGeometry Geometry(string op, GatedLayerWeights w, Tensor window, Tensor classBias, Tensor toHorizontal)
     {
         Shape.RequireRank(op, window, 4);
-        int batch = window.Shape[0], channels = window.Shape[1], width = window.Shape[3];
+        int batch = window.Shape[2], channels = window.Shape[3], width = window.Shape[1];
         if (channels != w.Channels)
             throw new ArgumentException($"{op}: window {window.Describe()} has {channels} channels, the layer {w.Channels}");
         if (classBias.Length != batch * 2 * channels || toHorizontal.Length != batch * 2 * channels * width)
             throw new ArgumentException($"{op}: class bias {classBias.Describe()} or v_to_h row {toHorizontal.Describe()} does not match {window.Describe()}");
         Shape.RequireSameDevice(op, window, classBias, toHorizontal, w.Vertical);
-        return new PixelCnnStepGeometry { Batch = batch, Channels = channels, Width = width, Slots = window.Shape[2] };
+        return new PixelCnnStepGeometry { Batch = batch, Channels = channels, Width = width, Slots = window.Shape[0] };
     }
 
     /// <summary>A group per item (grid-stride over items where the device wants fewer groups), threads over channels.</summary>

@@ -26,9 +26,9 @@ public static class CachedSampler
         using var scope = new TensorScope();
         var layers = prior.Layers;
         var weights = layers.Select(l => l.StepWeights).ToArray();
-        var windows = weights.Select(w => Tensor.Zeros(device, batch, channels, w.Slots, width)).ToArray();
-        var rows = weights.Select(_ => Tensor.Zeros(device, batch, channels, 1, width)).ToArray();
-        var toHorizontal = weights.Select(_ => Tensor.Empty(device, batch, 2 * channels, width)).ToArray();
+        var windows = weights.Select(w => Tensor.Zeros(device, w.Slots, width, batch, channels)).ToArray();
+        var rows = weights.Select(_ => Tensor.Zeros(device, 1, width, batch, channels)).ToArray();
+        var toHorizontal = weights.Select(_ => Tensor.Empty(device, width, batch, 2 * channels)).ToArray();
         var (biasV, biasH) = ClassBiases(layers, labels, batch, channels, device);
         var skip = Tensor.Empty(device, batch, channels);
         var logits = Tensor.Empty(device, batch, classes);
