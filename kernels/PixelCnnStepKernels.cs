@@ -178,17 +178,18 @@ public static class PixelCnnStepKernels
 
     /// <summary>
     /// For sample b: code = the Gumbel-max draw from logits[b, :] (K = <paramref name="classes"/>) with the counters of position
-    /// (Row, Column) of a [B, height, W] code map (see <see cref="RandomKernels.SampleCategorical"/>); codes[b,Row,Column] = code;
+    /// (Row, Column) of a [B, height, W] code map after <paramref name="offset"/> (see <see cref="RandomKernels.SampleCategorical"/>);
+    /// codes[b,Row,Column] = code;
     /// window[((Row mod Slots)·W + Column)·B + b)·C + c] = embedding[code, c] (layer 0's input).
     /// </summary>
     public static void SamplePixel(Index1D thread, int total, int stride, ArrayView<float> logits, ArrayView<int> codes, ArrayView<float> embedding,
-        ArrayView<float> window, PixelCnnStepGeometry g, int height, int classes, float invTemperature, int greedy, uint key0, uint key1)
+        ArrayView<float> window, PixelCnnStepGeometry g, int height, int classes, float invTemperature, int greedy, uint key0, uint key1, ulong offset)
     {
         for (long item = thread; item < total; item += stride)
         {
             int b = (int)item;
             int pos = g.Row * g.Width + g.Column;
-            ulong counter = (ulong)(((long)b * height * g.Width + pos) * classes);
+            ulong counter = offset + (ulong)(((long)b * height * g.Width + pos) * classes);
             int code = RandomKernels.GumbelArgmax(logits, b * classes, 1, classes, invTemperature, greedy, counter, key0, key1);
             codes[b * height * g.Width + pos] = code;
             for (int ci = 0; ci < g.Channels; ci++)

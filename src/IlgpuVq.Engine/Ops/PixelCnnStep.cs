@@ -37,7 +37,7 @@ public static class PixelCnnStep
         a.LoadStreamKernel<V, V, V, V, V, V, V, V, V, V, V, PixelCnnStepGeometry, int>(PixelCnnStepKernels.HorizontalPixel), PixelCnnStepKernels.HorizontalPixel);
     static readonly KernelSlot<Action<KernelConfig, V, V, V, V, V, V, int, int, int, int>> HeadKernel = new(a =>
         a.LoadStreamKernel<V, V, V, V, V, V, int, int, int, int>(PixelCnnStepKernels.Head), PixelCnnStepKernels.Head);
-    static readonly KernelSlot<Action<Index1D, int, int, V, ArrayView<int>, V, V, PixelCnnStepGeometry, int, int, float, int, uint, uint>> SampleKernel =
+    static readonly KernelSlot<Action<Index1D, int, int, V, ArrayView<int>, V, V, PixelCnnStepGeometry, int, int, float, int, uint, uint, ulong>> SampleKernel =
         new(PixelCnnStepKernels.SamplePixel);
 
     /// <summary>
@@ -103,11 +103,11 @@ public static class PixelCnnStep
 
     /// <summary>
     /// Draws the code at (<paramref name="row"/>, <paramref name="column"/>) of every sample from logits [B,K] exactly as
-    /// <see cref="Rng.SampleCategorical"/> would from the full map (same seed, offset 0, same counters), writes it into
+    /// <see cref="Rng.SampleCategorical"/> would from the full map (same seed, offset and counters), writes it into
     /// <paramref name="codes"/> [B,H,W] and its embedding row (<paramref name="embedding"/> [K,C]) into ring slot row mod S of
     /// layer 0's window [S,W,B,C].
     /// </summary>
-    public static void SamplePixel(Tensor logits, int row, int column, float temperature, ulong seed, Tensor codes, Tensor embedding, Tensor window)
+    public static void SamplePixel(Tensor logits, int row, int column, float temperature, ulong seed, ulong offset, Tensor codes, Tensor embedding, Tensor window)
     {
         const string op = "pixelcnn_sample_pixel";
         Shape.RequireRank(op, logits, 2);
@@ -127,7 +127,7 @@ public static class PixelCnnStep
         var device = logits.Device;
         int threads = device.LaunchThreads(batch);
         device.Kernel(SampleKernel)(threads, batch, threads, logits.View, codes.IntView, embedding.View, window.View, g, height, classes,
-            greedy ? 1f : 1f / temperature, greedy ? 1 : 0, (uint)seed, (uint)(seed >> 32));
+            greedy ? 1f : 1f / temperature, greedy ? 1 : 0, (uint)seed, (uint)(seed >> 32), offset);
     }
 
     static PixelCnnStepGeometry Geometry(string op, GatedLayerWeights w, Tensor window, Tensor classBias, Tensor toHorizontal)

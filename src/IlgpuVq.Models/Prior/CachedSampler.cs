@@ -17,7 +17,7 @@ public static class CachedSampler
 {
     /// <summary>Fills <paramref name="codes"/> [B,H,W] (see <see cref="PriorSampling"/>); <paramref name="positionLogits"/>, when
     /// given, sees the logits [B,K] of every position (row, column) before its draw (tests compare them with the naive forward).</summary>
-    public static void Run(GatedPixelCnn prior, Tensor? labels, Tensor codes, float temperature, ulong seed, Func<int, bool>? rowDone,
+    public static void Run(GatedPixelCnn prior, Tensor? labels, Tensor codes, float temperature, ulong seed, ulong offset, Func<int, bool>? rowDone,
         Action<int, int, Tensor>? positionLogits = null)
     {
         var device = codes.Device;
@@ -52,7 +52,7 @@ public static class CachedSampler
                 }
                 PixelCnnStep.Head(skip, hidden.Weight, hidden.Bias!, output.Weight, output.Bias!, logits);
                 positionLogits?.Invoke(r, c, logits);
-                PixelCnnStep.SamplePixel(logits, r, c, temperature, seed, codes, prior.CodeEmbedding, windows[0]);
+                PixelCnnStep.SamplePixel(logits, r, c, temperature, seed, offset, codes, prior.CodeEmbedding, windows[0]);
             }
             if (rowDone != null && !rowDone(r + 1)) return;
         }

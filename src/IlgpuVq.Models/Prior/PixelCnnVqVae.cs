@@ -91,14 +91,15 @@ public sealed class PixelCnnVqVae : IDisposable
     /// <summary>
     /// Samples <paramref name="count"/> code maps in one batch, position by position in raster order, on the device
     /// (<see cref="PriorSampling"/>: the only host transfer is the final codes and images), and decodes them. Same seed → same
-    /// images, with either <paramref name="sampler"/>. <paramref name="rowDone"/> sees the rows completed (progress).
+    /// images, with either <paramref name="sampler"/>. <paramref name="rowDone"/> sees the rows completed (progress);
+    /// <paramref name="firstSample"/>: the index of the first sample in a longer run drawn batch by batch.
     /// </summary>
     public (float[] Images, int[] Codes) Sample(int count, int[] classes, float temperature, ulong seed,
-        PriorSampler sampler = PriorSampler.Cached, Func<int, bool>? rowDone = null)
+        PriorSampler sampler = PriorSampler.Cached, Func<int, bool>? rowDone = null, int firstSample = 0)
     {
         using var noGrad = GradMode.NoGrad();
         using var scope = new TensorScope();
-        var codes = PriorSampling.SampleCodes(Prior, count, classes, Height, Width, temperature, seed, sampler, rowDone);
+        var codes = PriorSampling.SampleCodes(Prior, count, classes, Height, Width, temperature, seed, sampler, rowDone, firstSample);
         var images = VqVae.Decode(codes);
         return (images.ToArray(), codes.ToIntArray());
     }

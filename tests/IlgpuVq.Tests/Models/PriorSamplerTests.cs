@@ -60,7 +60,7 @@ public class PriorSamplerTests
         {
             var codes = Tensor.ZerosInt(device, count, height, width);
             var labels = numClasses > 0 ? Tensor.FromIntArray(device, classes, count) : null;
-            CachedSampler.Run(prior, labels, codes, 1f, 21, null, (r, c, logits) =>
+            CachedSampler.Run(prior, labels, codes, 1f, 21, 0, null, (r, c, logits) =>
             {
                 var host = logits.ToArray();
                 for (int b = 0; b < count; b++)
