@@ -89,7 +89,7 @@ public static class SampleBench
             {
                 device.Synchronize();
                 rowsDone = rows;
-                return kind == PriorSampler.Cached || clock.Elapsed.TotalSeconds / rows * side <= NaiveBudgetSeconds;
+                return kind == PriorSampler.Cached || clock.Elapsed.TotalSeconds / rows * (rows + 1) <= NaiveBudgetSeconds;
             }).ToIntArray();
         }
         finally { device.Profiler = null; }
