@@ -1,6 +1,7 @@
 using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Memory;
+using IlgpuVq.Engine.Native;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Models.Prior;
 
@@ -102,5 +103,31 @@ public class PriorSamplerTests
             var argmax = Engine.Ops.Rng.Argmax(prior.Forward(codes, Tensor.FromIntArray(device, [1, 0], 2))).ToIntArray();
             Assert.Equal(greedy, argmax);
         }
+    }
+
+    /// <summary>The native step kernels give the same bits for any worker count (the demo-sized layers take the parallel paths).</summary>
+    [Fact]
+    public void CachedSamplerOnCpuGivesTheSameLogitsForOneAndTwoWorkers()
+    {
+        var device = TestDevices.Get("cpu");
+        var config = new PixelCnnConfig { NumCodes = 40, Channels = 32, Layers = 2, HeadChannels = 24, NumClasses = 3 };
+        using var prior = Prior(device, config, 8);
+        float[] Logits(int workers)
+        {
+            int saved = NativeParallel.Workers;
+            NativeParallel.Workers = workers;
+            try
+            {
+                using var scope = new TensorScope();
+                using var noGrad = GradMode.NoGrad();
+                var all = new List<float>();
+                var codes = Tensor.ZerosInt(device, 64, 3, 9);
+                CachedSampler.Run(prior, Tensor.FromIntArray(device, Enumerable.Range(0, 64).Select(i => i % 3).ToArray(), 64), codes, 1f, 4, 0, null,
+                    (_, _, logits) => all.AddRange(logits.ToArray()));
+                return all.ToArray();
+            }
+            finally { NativeParallel.Workers = saved; }
+        }
+        Assert.Equal(Logits(1), Logits(2));
     }
 }
