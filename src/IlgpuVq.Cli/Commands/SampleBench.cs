@@ -4,7 +4,6 @@ using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Memory;
 using IlgpuVq.Models.Prior;
 using IlgpuVq.Models.VqVae;
-using Spectre.Console;
 
 namespace IlgpuVq.Cli.Commands;
 
@@ -74,9 +73,13 @@ public static class SampleBench
         PriorSampler kind, bool profile)
     {
         using var scope = new TensorScope();
-        // Warm-up: one row loads the kernels and fills the allocator.
-        PriorSampling.SampleCodes(prior, classes.Length, classes, side, side, 1f, seed, kind, _ => false);
-        device.Synchronize();
+        // Warm-up of the cached sampler: one row loads its kernels and fills the allocator (the naive sampler's first position
+        // does the same within its first row, a small part of it).
+        if (kind == PriorSampler.Cached)
+        {
+            PriorSampling.SampleCodes(prior, classes.Length, classes, side, side, 1f, seed, kind, _ => false);
+            device.Synchronize();
+        }
         var profiler = profile ? new KernelProfiler() : null;
         device.Profiler = profiler;
         int rowsDone = 0;
@@ -103,13 +106,7 @@ public static class SampleBench
 
     static void PrintProfile(KernelProfiler profiler, double seconds)
     {
-        var timings = profiler.Timings();
-        double total = timings.Sum(t => t.Milliseconds);
-        var table = new Table().AddColumns("kernel", "impl", "calls", "ms", "share of kernel time", "GFLOP/s", "GB/s");
-        foreach (var t in timings)
-            table.AddRow(t.Kernel, t.Implementation, $"{t.Calls}", $"{t.Milliseconds:0.0}", $"{100 * t.Milliseconds / total:0.0}%",
-                t.Gflops is { } g ? $"{g:0.0}" : "", t.GigabytesPerSecond is { } b ? $"{b:0.0}" : "");
-        AnsiConsole.Write(table);
+        double total = ProfileCommand.WriteTable(profiler.Timings(), 1, "run");
         Console.WriteLine($"kernel time {total / 1000:0.000} s of {seconds:0.000} s wall (the rest: launches, host loop, profiling)");
     }
 }
