@@ -61,24 +61,35 @@ public static class RandomKernels
             int plane = height * width;
             int pos = h * width + w;
             ulong baseCounter = offset + (ulong)(((long)b * plane + pos) * classes);
-            float best = 0f;
-            int arg = 0;
-            for (int k = 0; k < classes; k++)
-            {
-                float v = logits[(b * classes + k) * plane + pos];
-                if (greedy == 0)
-                {
-                    float u = (Top24(Block(baseCounter + (ulong)k, key0, key1).X0) + 0.5f) * (1f / 16777216f);
-                    v = v * invTemperature - XMath.Log(-XMath.Log(u));
-                }
-                if (k == 0 || v > best)
-                {
-                    best = v;
-                    arg = k;
-                }
-            }
-            codes[b * plane + pos] = arg;
+            codes[b * plane + pos] = GumbelArgmax(logits, b * classes * plane + pos, plane, classes, invTemperature, greedy, baseCounter, key0, key1);
         }
+    }
+
+    /// <summary>
+    /// argmax_k(logits[start + k·step]·invTemperature + G_k) over k &lt; classes, G_k = -ln(-ln u) with u = ((word0 &gt;&gt; 8) + ½)·2⁻²⁴
+    /// from counter baseCounter + k; greedy ≠ 0: the plain argmax. Ties → lowest k. The draw of <see cref="SampleCategorical"/>
+    /// (and of the cached sampler's <see cref="PixelCnnStepKernels.SamplePixel"/>).
+    /// </summary>
+    internal static int GumbelArgmax(ArrayView<float> logits, int start, int step, int classes, float invTemperature, int greedy,
+        ulong baseCounter, uint key0, uint key1)
+    {
+        float best = 0f;
+        int arg = 0;
+        for (int k = 0; k < classes; k++)
+        {
+            float v = logits[start + k * step];
+            if (greedy == 0)
+            {
+                float u = (Top24(Block(baseCounter + (ulong)k, key0, key1).X0) + 0.5f) * (1f / 16777216f);
+                v = v * invTemperature - XMath.Log(-XMath.Log(u));
+            }
+            if (k == 0 || v > best)
+            {
+                best = v;
+                arg = k;
+            }
+        }
+        return arg;
     }
 
     /// <summary>codes[b, s] = argmax_k logits[b, k, s] over [B, K, inner] (ties → lowest k); one work item per (b, s).</summary>

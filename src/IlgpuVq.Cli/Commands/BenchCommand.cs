@@ -34,6 +34,6 @@ public static class BenchCommand
                               $"{Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB peak (process)");
             return 0;
         });
-        return new Command("bench", "Benchmarks of whole training steps") { step };
+        return new Command("bench", "Benchmarks of whole training steps and of sampling") { step, SampleBench.Create() };
     }
 }

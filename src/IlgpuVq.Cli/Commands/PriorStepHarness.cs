@@ -22,10 +22,7 @@ public sealed class PriorStepHarness : IStepHarness
     public PriorStepHarness(ComputeDevice device, string preset, int batch, int imageSize)
     {
         var vq = VqVaeStepHarness.CheckedPreset(preset, batch, imageSize);
-        var demo = new DemoPlan();
-        var config = preset.ToLowerInvariant() == "demo"
-            ? demo.Prior with { NumCodes = demo.VqVae.NumCodes, NumClasses = 7 }
-            : new PixelCnnConfig { NumCodes = vq.NumCodes, NumClasses = 7 };
+        var config = PresetPrior(preset, vq);
         Device = device;
         Batch = batch;
         Grid = imageSize / vq.Downsample;
@@ -35,6 +32,15 @@ public sealed class PriorStepHarness : IStepHarness
         prior = new GatedPixelCnn(device, config, 1);
         optimizer = new AdamW(prior.Parameters());
         Describe = $"PixelCNN prior ({config.Channels} ch, {config.Layers} layers, K={config.NumCodes}) batch {batch}x{Grid}x{Grid} codes";
+    }
+
+    /// <summary>The prior of a preset (7 classes): the demo's for <c>demo</c>, else the default prior with the preset's codebook size.</summary>
+    internal static PixelCnnConfig PresetPrior(string preset, VqVaeConfig vq)
+    {
+        var demo = new DemoPlan();
+        return preset.ToLowerInvariant() == "demo"
+            ? demo.Prior with { NumCodes = demo.VqVae.NumCodes, NumClasses = 7 }
+            : new PixelCnnConfig { NumCodes = vq.NumCodes, NumClasses = 7 };
     }
 
     public ComputeDevice Device { get; }

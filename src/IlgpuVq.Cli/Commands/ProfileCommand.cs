@@ -24,12 +24,7 @@ public static class ProfileCommand
             try { for (int i = 0; i < n; i++) harness.Step(); }
             finally { harness.Device.Profiler = null; }
             var timings = profiler.Timings();
-            double total = timings.Sum(t => t.Milliseconds);
-            var table = new Table().AddColumns("kernel", "impl", "calls/step", "ms/step", "share", "GFLOP/s", "GB/s");
-            foreach (var t in timings)
-                table.AddRow(t.Kernel, t.Implementation, $"{t.Calls / (double)n:0.#}", $"{t.Milliseconds / n:0.00}", $"{100 * t.Milliseconds / total:0.0}%",
-                    t.Gflops is { } g ? $"{g:0.0}" : "", t.GigabytesPerSecond is { } b ? $"{b:0.0}" : "");
-            AnsiConsole.Write(table);
+            double total = WriteTable(timings, n, "step");
             double flops = timings.Sum(t => t.Flops) / n;
             Console.WriteLine($"{harness.Describe} on {harness.Device.Name}: kernel time {total / n:0.0} ms/step over {n} steps " +
                               $"({flops / 1e9:0.00} GFLOP/step in compute kernels, {flops / (total / n) / 1e6:0.0} GFLOP/s over all kernel time); " +
@@ -37,5 +32,17 @@ public static class ProfileCommand
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>The per-kernel table (calls and ms per <paramref name="unit"/> over <paramref name="units"/> of them); returns the total kernel ms.</summary>
+    internal static double WriteTable(IReadOnlyList<KernelTiming> timings, int units, string unit)
+    {
+        double total = timings.Sum(t => t.Milliseconds);
+        var table = new Table().AddColumns("kernel", "impl", $"calls/{unit}", $"ms/{unit}", "share", "GFLOP/s", "GB/s");
+        foreach (var t in timings)
+            table.AddRow(t.Kernel, t.Implementation, $"{t.Calls / (double)units:0.#}", $"{t.Milliseconds / units:0.00}", $"{100 * t.Milliseconds / total:0.0}%",
+                t.Gflops is { } g ? $"{g:0.0}" : "", t.GigabytesPerSecond is { } b ? $"{b:0.0}" : "");
+        AnsiConsole.Write(table);
+        return total;
     }
 }

@@ -6,7 +6,12 @@ using IlgpuVq.Models.Training;
 
 namespace IlgpuVq.Cli.Commands;
 
-/// <summary><c>ilgpuvq sample</c>: new lesions from a prior and its VQ-VAE.</summary>
+/// <summary>
+/// <c>ilgpuvq sample</c>: new lesions from a prior and its VQ-VAE, drawn <c>--batch</c> samples at a time (bounded memory), with
+/// a progress bar over the rows. <c>--out-dir</c> gets one PNG per sample at the model's image size, named
+/// <c>&lt;class&gt;_&lt;index&gt;.png</c>; <c>--out</c> a grid of the first batch. Sample i's image depends only on the seed, i and its
+/// class (not on the batch size or the sampler).
+/// </summary>
 public static class SampleCommand
 {
     public static Command Create()
@@ -17,51 +22,77 @@ public static class SampleCommand
         var cls = new Option<string?>("--class") { Description = "class to sample (class-conditional priors); default: a row per class" };
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => 1f };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
-        var outFile = new Option<string>("--out") { Description = "PNG grid", Required = true };
-        var outDir = new Option<string?>("--out-dir") { Description = "also write each sample as its own PNG here" };
+        var outFile = new Option<string?>("--out") { Description = "PNG grid of the first batch (of all samples when --count ≤ --batch)" };
+        var outDir = new Option<string?>("--out-dir") { Description = "write each sample as its own PNG here (<class>_<index>.png, the model's image size)" };
+        var batch = new Option<int>("--batch") { Description = "samples drawn at once", DefaultValueFactory = _ => 64 };
+        var sampler = new Option<string>("--sampler") { Description = "cached (per-layer caches, default) or naive (a full prior forward per position: the reference)", DefaultValueFactory = _ => "cached" };
         var device = DeviceOption.Create();
         var cmd = new Command("sample", "Sample code maps with the prior (raster order, on the device) and decode them with the VQ-VAE")
-            { vqvae, prior, count, cls, temperature, seed, outFile, outDir, device };
+            { vqvae, prior, count, cls, temperature, seed, outFile, outDir, batch, sampler, device };
         cmd.SetAction(parse =>
         {
-            int n = parse.GetValue(count);
+            int n = parse.GetValue(count), perBatch = parse.GetValue(batch);
             float t = parse.GetValue(temperature);
+            string? path = parse.GetValue(outFile), dir = parse.GetValue(outDir);
             if (n < 1) throw new UserError($"--count must be at least 1 (got {n})");
+            if (perBatch < 1) throw new UserError($"--batch must be at least 1 (got {perBatch})");
             if (!(t > 0)) throw new UserError($"--temperature must be > 0 (got {t})");
+            if (path == null && dir == null) throw new UserError("give --out (a PNG grid) or --out-dir (one PNG per sample), or both");
+            PriorSampler kind;
+            try { kind = PriorSamplers.Parse(parse.GetValue(sampler)!); }
+            catch (ArgumentException e) { throw new UserError($"--sampler: {e.Message}"); }
             using var model = PixelCnnVqVae.Load(DeviceOption.Open(parse.GetValue(device)!), parse.GetValue(vqvae)!, parse.GetValue(prior)!);
-            var className = parse.GetValue(cls);
-            int[] classes;
-            IReadOnlyList<string>? rowLabels = null;
-            int columns = (int)Math.Ceiling(Math.Sqrt(n));
-            try
-            {
-                if (className != null) classes = Enumerable.Repeat(model.ClassIndex(className), n).ToArray();
-                else if (model.Prior.Config.ClassConditional)
-                {
-                    int rows = model.ClassNames.Count;
-                    columns = (n + rows - 1) / rows;
-                    classes = Enumerable.Range(0, n).Select(i => Math.Min(rows - 1, i / columns)).ToArray();
-                    rowLabels = model.ClassNames;
-                }
-                else classes = new int[n];
-            }
-            catch (ArgumentException e) { throw new UserError(e.Message); }
+            var (classes, columns, rowLabels) = Layout(model, parse.GetValue(cls), n);
+            int size = model.ImageSize, per = 3 * size * size, digits = Math.Max(4, (n - 1).ToString().Length);
+            if (dir != null) Directory.CreateDirectory(dir);
             var clock = Stopwatch.StartNew();
-            var (images, _) = model.Sample(n, classes, t, parse.GetValue(seed));
-            var seconds = clock.Elapsed.TotalSeconds;
-            var path = parse.GetValue(outFile)!;
-            int size = model.ImageSize;
-            ImageGrid.Save(path, images, size, columns, rowLabels, TrainingFigures.GridScale(size));
-            if (parse.GetValue(outDir) is { } dir)
+            float[]? grid = null;
+            int batches = (n + perBatch - 1) / perBatch;
+            SamplingConsole.Run(batches, model.Height, progress =>
             {
-                Directory.CreateDirectory(dir);
-                int per = 3 * size * size;
-                for (int i = 0; i < n; i++)
-                    ImageGrid.Save(Path.Combine(dir, $"sample_{i:D4}.png"), images.AsSpan(i * per, per), size, 1);
+                for (int k = 0; k < batches; k++)
+                {
+                    int start = k * perBatch, m = Math.Min(perBatch, n - start);
+                    var (images, _) = model.Sample(m, classes[start..(start + m)], t, parse.GetValue(seed), kind, rows =>
+                    {
+                        model.VqVae.Device.Synchronize();
+                        return progress(k, rows);
+                    }, start);
+                    grid ??= images;
+                    if (dir == null) continue;
+                    for (int i = 0; i < m; i++)
+                    {
+                        string name = model.Prior.Config.ClassConditional && model.ClassNames.Count > 0 ? model.ClassNames[classes[start + i]] : "sample";
+                        ImageGrid.Save(Path.Combine(dir, $"{name}_{(start + i).ToString($"D{digits}")}.png"), images.AsSpan(i * per, per), size, 1, padding: 0);
+                    }
+                }
+            });
+            var seconds = clock.Elapsed.TotalSeconds;
+            if (path != null)
+            {
+                bool all = batches == 1;
+                ImageGrid.Save(path, grid!, size, all ? columns : (int)Math.Ceiling(Math.Sqrt(grid!.Length / per)), all ? rowLabels : null, TrainingFigures.GridScale(size));
             }
-            Console.WriteLine($"sampled {n} images of {size}x{size} ({model.Height}x{model.Width} codes) in {seconds:0.0} s on {model.VqVae.Device.Name}: {path}");
+            string where = string.Join(", ", new[] { path, dir == null ? null : $"{dir}/ ({n} files)" }.Where(s => s != null));
+            Console.WriteLine($"sampled {n} images of {size}x{size} ({model.Height}x{model.Width} codes, {kind.Name()} sampler) in {seconds:0.0} s on {model.VqVae.Device.Name}: {where}");
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>The class of every sample, and the grid's columns and row labels: a row per class unless <c>--class</c> is given.</summary>
+    static (int[] Classes, int Columns, IReadOnlyList<string>? RowLabels) Layout(PixelCnnVqVae model, string? className, int n)
+    {
+        try
+        {
+            if (className != null) return (Enumerable.Repeat(model.ClassIndex(className), n).ToArray(), (int)Math.Ceiling(Math.Sqrt(n)), null);
+            if (model.Prior.Config.ClassConditional)
+            {
+                int rows = model.ClassNames.Count, columns = (n + rows - 1) / rows;
+                return (Enumerable.Range(0, n).Select(i => Math.Min(rows - 1, i / columns)).ToArray(), columns, model.ClassNames);
+            }
+            return (new int[n], (int)Math.Ceiling(Math.Sqrt(n)), null);
+        }
+        catch (ArgumentException e) { throw new UserError(e.Message); }
     }
 }

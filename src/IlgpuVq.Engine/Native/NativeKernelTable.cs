@@ -27,6 +27,7 @@ public static class NativeKernelTable
         Conv2dNative.Register(r);
         ConvTranspose2dNative.Register(r);
         GemmNative.Register(r);
+        PixelCnnStepNative.Register(r);
         return r.Entries;
     }
 

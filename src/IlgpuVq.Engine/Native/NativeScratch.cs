@@ -17,6 +17,8 @@ public enum ScratchSlot
     CodebookTransposed,
     /// <summary>Embedding's per-code write cursors (ints).</summary>
     Cursors,
+    /// <summary>A cached-sampling step's gathered inputs and intermediate products (<see cref="PixelCnnStepNative"/>).</summary>
+    PixelCnnStep,
 }
 
 /// <summary>

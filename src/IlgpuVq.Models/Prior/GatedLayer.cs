@@ -48,6 +48,13 @@ public sealed class GatedLayer : Module
         }
     }
 
+    /// <summary>The weights as the cached sampler's step kernels take them (<see cref="PixelCnnStep"/>).</summary>
+    internal GatedLayerWeights StepWeights => new(vertical.Weight, vertical.Bias!, verticalToHorizontal.Weight, verticalToHorizontal.Bias!,
+        horizontal.Weight, horizontal.Bias!, residual.Weight, residual.Bias!, skip.Weight, skip.Bias!, first);
+
+    /// <summary>The per-class gate biases [classes, 2C] of the vertical and horizontal stacks (null when unconditional).</summary>
+    internal (Tensor? Vertical, Tensor? Horizontal) ClassBiases => (classBiasV, classBiasH);
+
     /// <summary>Returns the next (vertical, horizontal) inputs and this layer's skip contribution.</summary>
     public (Tensor V, Tensor H, Tensor Skip) Forward(Tensor v, Tensor h, Tensor? labels)
     {

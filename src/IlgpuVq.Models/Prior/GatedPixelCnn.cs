@@ -31,6 +31,11 @@ public sealed class GatedPixelCnn : Module
 
     public PixelCnnConfig Config { get; }
 
+    /// <summary>The code embedding [K,C], the gated layers (mask-A first) and the head's two 1×1 layers, for the cached sampler.</summary>
+    internal Tensor CodeEmbedding => embedding;
+    internal IReadOnlyList<GatedLayer> Layers => layers;
+    internal (Conv2dLayer Hidden, Conv2dLayer Output) Head => (head1, head2);
+
     /// <summary>Logits [B,K,H,W] for code maps [B,H,W]; <paramref name="labels"/> [B] (int32) when class-conditional.</summary>
     public Tensor Forward(Tensor codes, Tensor? labels)
     {

@@ -92,33 +92,27 @@ public sealed class PixelCnnVqVae : IDisposable
 
     /// <summary>
     /// Samples <paramref name="count"/> code maps in one batch, position by position in raster order, on the device
-    /// (the only host transfer is the final codes and images), and decodes them. Same seed → same images.
+    /// (<see cref="PriorSampling"/>: the only host transfer is the final codes and images), and decodes them. Same seed → same
+    /// images, with either <paramref name="sampler"/>. <paramref name="rowDone"/> sees the rows completed (progress);
+    /// <paramref name="firstSample"/>: the index of the first sample in a longer run drawn batch by batch.
     /// </summary>
-    public (float[] Images, int[] Codes) Sample(int count, int[] classes, float temperature, ulong seed)
+    public (float[] Images, int[] Codes) Sample(int count, int[] classes, float temperature, ulong seed,
+        PriorSampler sampler = PriorSampler.Cached, Func<int, bool>? rowDone = null, int firstSample = 0)
     {
-        if (count < 1) throw new ArgumentException($"count must be at least 1 (got {count})");
-        if (!(temperature > 0)) throw new ArgumentException($"temperature must be > 0 (got {temperature})");
-        if (Prior.Config.ClassConditional && classes.Length != count) throw new ArgumentException($"need a class for each of the {count} samples");
-        var device = VqVae.Device;
         using var noGrad = GradMode.NoGrad();
         using var scope = new TensorScope();
-        var codes = Tensor.ZerosInt(device, count, Height, Width);
-        var labels = Prior.Config.ClassConditional ? Tensor.FromIntArray(device, classes, count) : null;
-        for (int i = 0; i < Height; i++)
-            for (int j = 0; j < Width; j++)
-                using (new TensorScope())
-                    Rng.SampleCategorical(Prior.Forward(codes, labels), i, j, temperature, seed, 0, codes);
+        var codes = PriorSampling.SampleCodes(Prior, count, classes, Height, Width, temperature, seed, sampler, rowDone, firstSample);
         var images = VqVae.Decode(codes);
         return (images.ToArray(), codes.ToIntArray());
     }
 
     /// <summary>A grid with a row per class (<paramref name="perClass"/> samples each), or one row when unconditional.</summary>
-    public SampleGrid SampleGrid(int perClass, float temperature, ulong seed)
+    public SampleGrid SampleGrid(int perClass, float temperature, ulong seed, PriorSampler sampler = PriorSampler.Cached)
     {
         bool conditional = Prior.Config.ClassConditional && ClassNames.Count > 0;
         int rows = conditional ? ClassNames.Count : 1;
         var classes = Enumerable.Range(0, rows * perClass).Select(i => conditional ? i / perClass : 0).ToArray();
-        var (images, codes) = Sample(classes.Length, classes, temperature, seed);
+        var (images, codes) = Sample(classes.Length, classes, temperature, seed, sampler);
         return new SampleGrid(images, codes, classes.Length, ImageSize, perClass, conditional ? ClassNames : null);
     }
 
