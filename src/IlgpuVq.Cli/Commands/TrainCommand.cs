@@ -66,10 +66,12 @@ public static class TrainCommand
         var dim = new Option<int?>("--embedding-dim") { Description = "code dimension D" };
         var down = new Option<int?>("--downsample") { Description = "4 or 8 (8 gives a 32x32 code grid at 256 px)" };
         var beta = new Option<float>("--beta") { Description = "commitment cost", DefaultValueFactory = _ => 0.25f };
-        var ema = new Option<bool>("--ema") { Description = "EMA codebook updates (decay 0.99) instead of the codebook loss" };
-        var dead = new Option<int>("--dead-code-window") { Description = "restart codes unused for N steps (0 = off)", DefaultValueFactory = _ => 0 };
+        var noEma = new Option<bool>("--no-ema") { Description = "train the codebook by the codebook loss instead of EMA updates (decay 0.99, the default)" };
+        var dead = new Option<int>("--dead-code-window") { Description = "restart codes unused for N steps (0 = off)", DefaultValueFactory = _ => VqVaeConfig.DefaultDeadCodeWindow };
+        var noKMeans = new Option<bool>("--no-kmeans-init") { Description = "keep the random codebook instead of k-means on the first batch's encoder outputs" };
+        var lookupDim = new Option<int>("--lookup-dim") { Description = "factorised codes: search in N dimensions (1x1 projections D->N->D; 0 = off)", DefaultValueFactory = _ => 0 };
         var noAugment = new Option<bool>("--no-augment") { Description = "train without flips and colour jitter" };
-        var cmd = new Command("vqvae", "Train a VQ-VAE: metrics, loss plots, reconstruction grids, checkpoints, test PSNR/SSIM") { preset, codes, dim, down, beta, ema, dead, noAugment };
+        var cmd = new Command("vqvae", "Train a VQ-VAE: metrics, loss plots, reconstruction grids, checkpoints, test PSNR/SSIM") { preset, codes, dim, down, beta, noEma, dead, noKMeans, lookupDim, noAugment };
         data.AddTo(cmd);
         cmd.Options.Add(data.Balance);
         run.AddTo(cmd);
@@ -82,8 +84,8 @@ public static class TrainCommand
             config = config with
             {
                 NumCodes = parse.GetValue(codes) ?? config.NumCodes, EmbeddingDim = parse.GetValue(dim) ?? config.EmbeddingDim,
-                Downsample = parse.GetValue(down) ?? config.Downsample, Beta = parse.GetValue(beta), Ema = parse.GetValue(ema),
-                DeadCodeWindow = parse.GetValue(dead),
+                Downsample = parse.GetValue(down) ?? config.Downsample, Beta = parse.GetValue(beta), Ema = !parse.GetValue(noEma),
+                DeadCodeWindow = parse.GetValue(dead), KMeansInit = !parse.GetValue(noKMeans), LookupDim = parse.GetValue(lookupDim),
             };
             int? size = parse.GetValue(data.ImageSize);
             try { config.Validate(size ?? (DatasetLoader.IsSynthetic(parse.GetValue(data.Data)!) ? DataOptions.DefaultSyntheticImageSize : DataOptions.DefaultRealImageSize)); }

@@ -111,6 +111,7 @@ public sealed class TrainingLoop<TBatch>
             if (isBest) best = selection;
             Save(epoch, step, 0, best, sums, isBest);
             reporter.EpochDone(epoch, row);
+            if (task.EpochWarning(row) is { } warning) reporter.Message($"warning: {warning}");
             startBatch = 0;
         }
         return new TrainResult(options.Epochs, step, false, metrics.Rows);
@@ -122,6 +123,7 @@ public sealed class TrainingLoop<TBatch>
     (float? Loss, string? Detail) Step(TBatch batch, Tensor[] sums, long step, bool readLoss)
     {
         using var scope = new TensorScope();
+        task.BeforeStep(batch, step);
         var (terms, total) = task.Forward(batch);
         total.Backward();
         task.Optimizer.Step();
