@@ -26,7 +26,10 @@ public static class TrainCommand
         public Option<float> WeightDecay { get; } = new("--weight-decay") { DefaultValueFactory = _ => 1e-4f };
         public Option<int> GridEvery { get; } = new("--grid-every") { Description = "write image grids every N epochs", DefaultValueFactory = _ => 1 };
         public Option<int> KeepLast { get; } = new("--keep-last") { Description = "epoch checkpoints to keep (plus the best)", DefaultValueFactory = _ => 3 };
-        public Option<bool> Resume { get; } = new("--resume") { Description = "continue the run in --out from its latest checkpoint, exactly" };
+        public Option<bool> Resume { get; } = new("--resume") { Description = "continue the run in --out from its latest checkpoint, exactly, with the settings in its config.json (only a larger --epochs may be given)" };
+
+        /// <summary>With <c>--resume</c>, the run's recorded command line (see <see cref="RunArguments"/>); else <paramref name="p"/>.</summary>
+        public ParseResult Resolve(ParseResult p) => p.GetValue(Resume) ? RunArguments.ForResume(p, p.GetValue(Out)!) : p;
         public Option<string> Device { get; } = DeviceOption.Create();
 
         public void AddTo(Command c)
@@ -45,7 +48,7 @@ public static class TrainCommand
                 throw new UserError($"--resume: '{outDir}' has no checkpoints to continue from");
             if (!resume && Directory.Exists(Path.Combine(outDir, "checkpoints")) && Directory.EnumerateFileSystemEntries(Path.Combine(outDir, "checkpoints")).Any())
                 throw new UserError($"'{outDir}' already holds a run; use --resume to continue it or choose another --out (nothing was overwritten)");
-            return new TrainingOptions { OutDir = outDir, Epochs = epochs, GridEvery = every, KeepLast = keep, Resume = resume };
+            return new TrainingOptions { OutDir = outDir, Epochs = epochs, GridEvery = every, KeepLast = keep, Resume = resume, Arguments = RunArguments.Record(p) };
         }
     }
 
@@ -77,6 +80,7 @@ public static class TrainCommand
         run.AddTo(cmd);
         cmd.SetAction(parse =>
         {
+            parse = run.Resolve(parse);
             var name = parse.GetValue(preset)!.ToLowerInvariant();
             VqVaeConfig config;
             try { config = VqVaeConfig.Preset(name); }
@@ -103,7 +107,7 @@ public static class TrainCommand
             using var cts = VqVaeJob.CancelOnCtrlC();
             var (result, _) = VqVaeJob.Run(device, dataset, new VqVaeJobOptions(training, settings, parse.GetValue(data.Data)!, data.TestSize(parse), parse.GetValue(data.Seed),
                 !parse.GetValue(noAugment), parse.GetValue(data.Balance)), cts.Token);
-            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with: ilgpuvq train vqvae --resume --out {training.OutDir} (same options)" : $"done: {training.OutDir}");
+            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with: ilgpuvq train vqvae --resume --out {training.OutDir}" : $"done: {training.OutDir}");
             return 0;
         });
         return cmd;

@@ -68,7 +68,7 @@ public sealed class TrainingLoop<TBatch>
             metrics.LoadUpTo(ck.Epoch);
             reporter.Message($"resumed from {run.Root}: epoch {ck.Epoch} done, step {step}, batch {startBatch} of epoch {startEpoch}");
         }
-        else WriteConfig();
+        WriteConfig(); // on resume too: the same settings, a larger --epochs recorded
 
         for (int epoch = startEpoch; epoch <= options.Epochs; epoch++)
         {
@@ -157,6 +157,7 @@ public sealed class TrainingLoop<TBatch>
         {
             ["model"] = task.Kind, ["epochs"] = options.Epochs, ["grid_every"] = options.GridEvery, ["keep_last"] = options.KeepLast, ["device"] = device.Name,
         };
+        if (options.Arguments != null) config["options"] = options.Arguments;
         AtomicFile.WriteAllText(run.Config, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
     }
 }
