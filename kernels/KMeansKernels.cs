@@ -31,10 +31,12 @@ public static class KMeansKernels
             float sum = 0f;
             for (int r = start; r < end; r++)
             {
+                int b = r / hw;
+                long zBase = (long)b * dim * hw + (r - b * hw);
                 float dist = 0f;
                 for (int d = 0; d < dim; d++)
                 {
-                    float diff = z[CodebookMaintenanceKernels.RowElement(r, d, dim, hw)] - codebook[(long)center * dim + d];
+                    float diff = z[zBase + (long)d * hw] - codebook[(long)center * dim + d];
                     dist += diff * diff;
                 }
                 float m = first != 0 || dist < minDist[r] ? dist : minDist[r];
