@@ -48,8 +48,8 @@ public static class KMeansKernels
     }
 
     /// <summary>One thread (launched with total 1): chosen[0] = the first row r whose cumulative distance Σ_{j≤r} minDist[j]
-    /// exceeds u·Σ minDist (accumulated in double, chunk sums first), u = hash(seed, center) / 2⁶⁴; for center 0 or an all-zero
-    /// total, the row hash mod rows.</summary>
+    /// exceeds u·Σ minDist (float: the chunk sums in order, then the rows of the chunk reached), u = (hash(seed, center) &gt;&gt; 40) / 2²⁴;
+    /// for center 0 or an all-zero total, the row hash mod rows. No doubles: OpenCL devices may lack them.</summary>
     public static void PickRow(Index1D thread, int total, int stride, ArrayView<float> minDist, ArrayView<float> partials, ArrayView<int> chosen,
         int rows, int chunk, int chunks, ulong seed, int center)
     {
@@ -58,12 +58,12 @@ public static class KMeansKernels
             if (item != 0) return;
             ulong h = CodebookMaintenanceKernels.Mix(CodebookMaintenanceKernels.Mix(seed ^ Salt) ^ (ulong)(uint)center);
             int row = (int)(h % (ulong)rows);
-            double sum = 0;
+            float sum = 0f;
             for (int c = 0; c < chunks; c++) sum += partials[c];
-            if (center > 0 && sum > 0)
+            if (center > 0 && sum > 0f)
             {
-                double target = (h >> 11) * (1.0 / 9007199254740992.0) * sum;
-                double acc = 0;
+                float target = (int)(h >> 40) * (1f / 16777216f) * sum; // int, not ulong, to float: no double on the way
+                float acc = 0f;
                 int c = 0;
                 while (c < chunks - 1 && acc + partials[c] <= target)
                 {

@@ -10,7 +10,7 @@ public static class KMeansReference
     static ulong Draw(ulong seed, int k) => CodebookMaintenanceReference.SplitMix(CodebookMaintenanceReference.SplitMix(seed ^ Salt) ^ (uint)k);
 
     /// <summary>k-means++ seeding: code 0 is row hash mod rows; code k is the first row whose cumulative squared distance to
-    /// its nearest earlier code exceeds u·(the sum of those distances), u = (hash &gt;&gt; 11)/2⁵³ (hash mod rows if that sum is 0).
+    /// its nearest earlier code exceeds u·(the sum of those distances), u = (hash &gt;&gt; 40)/2²⁴, the target rounded to float as on the device (hash mod rows if that sum is 0).
     /// Returns the chosen rows.</summary>
     public static int[] SeedRows(double[] z, int rows, int dim, int codes, ulong seed, double[] codebook)
     {
@@ -29,7 +29,7 @@ public static class KMeansReference
             double total = minDist.Sum();
             if (k > 0 && total > 0)
             {
-                double target = (h >> 11) * (1.0 / 9007199254740992.0) * total, acc = 0;
+                double target = (float)((h >> 40) / 16777216.0 * total), acc = 0; // the device's float product, correctly rounded
                 for (row = 0; row < rows; row++)
                 {
                     acc += minDist[row];
