@@ -26,7 +26,8 @@ public sealed record VqVaeSettings
 
 /// <summary>
 /// Training a <see cref="VqVaeModel"/>: loss terms recon_loss (MSE) and quant_loss (codebook + β·commitment);
-/// validation adds perplexity and the number of codes used; figures are reconstruction grids of fixed images.
+/// validation adds perplexity, the number of codes used and unused (dead_codes) and restarts; figures are reconstruction
+/// grids of fixed images. With <see cref="VqVaeConfig.KMeansInit"/> the codebook is initialised from the first batch.
 /// </summary>
 public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
 {
@@ -36,6 +37,10 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
     readonly ImageBatch gridImages;
     readonly VqVaeModel model;
     VqVaeOutput? last;
+    bool warned;
+
+    /// <summary>The share of codes in use below which <see cref="EpochWarning"/> warns.</summary>
+    public const double CollapseShare = 0.1;
 
     public VqVaeTrainingTask(ComputeDevice device, VqVaeSettings settings, IImageBatchSource train, IImageBatchSource validation, ImageBatch gridImages)
     {
@@ -85,10 +90,6 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
                "has collapsed; train with the defaults (EMA updates, dead-code restarts, k-means init: drop --no-ema, --dead-code-window 0 " +
                "and --no-kmeans-init) and consider --lookup-dim 8 or fewer codes (--num-codes)";
     }
-
-    /// <summary>The share of codes in use below which <see cref="EpochWarning"/> warns.</summary>
-    public const double CollapseShare = 0.1;
-    bool warned;
 
     public void AfterStep(long step)
     {
