@@ -112,7 +112,7 @@ public static class CodebookMaintenanceKernels
     }
 
     /// <summary>Flat index of element d of row r (row = b·hw + s).</summary>
-    static long RowElement(int row, int d, int dim, int hw)
+    internal static long RowElement(int row, int d, int dim, int hw)
     {
         int b = row / hw;
         int s = row - b * hw;
@@ -120,7 +120,7 @@ public static class CodebookMaintenanceKernels
     }
 
     /// <summary>SplitMix64 finalizer of x + golden gamma.</summary>
-    static ulong Mix(ulong x)
+    internal static ulong Mix(ulong x)
     {
         x += 0x9E3779B97F4A7C15UL;
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;

@@ -6,7 +6,11 @@ using IlgpuVq.Models.VqVae;
 
 namespace IlgpuVq.Cli.Commands;
 
-/// <summary><c>ilgpuvq reconstruct</c>: reconstruction grid and MSE/PSNR/SSIM of a VQ-VAE over a split.</summary>
+/// <summary>
+/// <c>ilgpuvq reconstruct</c>: reconstruction grid and MSE/PSNR/SSIM of a VQ-VAE over a split. Given a run folder, every data
+/// option not on the command line comes from the run (data spec, trained image size, seed, split); an <c>--image-size</c>
+/// other than the trained one is an error.
+/// </summary>
 public static class ReconstructCommand
 {
     public static Command Create()
@@ -16,16 +20,19 @@ public static class ReconstructCommand
         var split = new Option<string>("--split") { Description = "test, train or all", DefaultValueFactory = _ => "test" };
         var outFile = new Option<string>("--out") { Description = "PNG grid of originals and reconstructions", Required = true };
         var device = DeviceOption.Create();
-        var cmd = new Command("reconstruct", "Reconstruct a split with a VQ-VAE: grid PNG plus MSE, PSNR and SSIM (also saved as JSON beside --out: FILE.png → FILE.json)") { checkpoint, split, outFile, device };
+        var cmd = new Command("reconstruct", "Reconstruct a split with a VQ-VAE: grid PNG plus MSE, PSNR and SSIM (also saved as JSON beside --out: FILE.png → FILE.json); " +
+                                             "data, image size and split default to the run's") { checkpoint, split, outFile, device };
         data.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var which = parse.GetValue(split)!.ToLowerInvariant();
             if (which is not ("test" or "train" or "all")) throw new UserError($"--split must be test, train or all (got '{which}')");
             using var vq = VqVaeCheckpoint.Load(DeviceOption.Open(parse.GetValue(device)!), parse.GetValue(checkpoint)!);
-            var size = parse.GetValue(data.ImageSize) ?? vq.ImageSize;
-            if (size != vq.ImageSize) throw new UserError($"the VQ-VAE was trained on {vq.ImageSize} px images; --image-size {size} does not match");
+            if (parse.GetValue(data.ImageSize) is { } given && given != vq.ImageSize)
+                throw new UserError($"the VQ-VAE was trained on {vq.ImageSize} px images; --image-size {given} does not match (omit it to use {vq.ImageSize})");
             var runInfo = VqVaeRunInfo.Read(parse.GetValue(checkpoint)!);
+            parse = runInfo != null ? runInfo.WithRunDefaults(parse)
+                : RunArguments.WithDefaults(parse, new Dictionary<string, string> { ["--image-size"] = $"{vq.ImageSize}" }, vq.ModelFile);
             using var dataset = data.Open(parse, vq.Model.Config.Downsample);
             var dataSplit = runInfo != null && runInfo.DataSpec == parse.GetValue(data.Data)
                 ? DataSplit.ReadCsv(runInfo.SplitCsv, dataset)
@@ -34,7 +41,7 @@ public static class ReconstructCommand
             var path = parse.GetValue(outFile)!;
             var metrics = ReconstructionReport.Evaluate(vq.Model, DatasetBatches.ForEvaluation(dataset, indices, 32), path);
             metrics.Save(Path.ChangeExtension(Path.GetFullPath(path), ".json")); // never the run folder's test_metrics.json
-            Console.WriteLine($"{which} split, {metrics}; grid: {path}, metrics: {Path.ChangeExtension(path, ".json")}");
+            Console.WriteLine($"{which} split of {parse.GetValue(data.Data)} at {dataset.ImageSize} px, {metrics}; grid: {path}, metrics: {Path.ChangeExtension(path, ".json")}");
             return 0;
         });
         return cmd;

@@ -26,7 +26,10 @@ public static class TrainCommand
         public Option<float> WeightDecay { get; } = new("--weight-decay") { DefaultValueFactory = _ => 1e-4f };
         public Option<int> GridEvery { get; } = new("--grid-every") { Description = "write image grids every N epochs", DefaultValueFactory = _ => 1 };
         public Option<int> KeepLast { get; } = new("--keep-last") { Description = "epoch checkpoints to keep (plus the best)", DefaultValueFactory = _ => 3 };
-        public Option<bool> Resume { get; } = new("--resume") { Description = "continue the run in --out from its latest checkpoint, exactly" };
+        public Option<bool> Resume { get; } = new("--resume") { Description = "continue the run in --out from its latest checkpoint, exactly, with the settings in its config.json (only a larger --epochs may be given)" };
+
+        /// <summary>With <c>--resume</c>, the run's recorded command line (see <see cref="RunArguments"/>); else <paramref name="p"/>.</summary>
+        public ParseResult Resolve(ParseResult p) => p.GetValue(Resume) ? RunArguments.ForResume(p, p.GetValue(Out)!) : p;
         public Option<string> Device { get; } = DeviceOption.Create();
 
         public void AddTo(Command c)
@@ -45,7 +48,7 @@ public static class TrainCommand
                 throw new UserError($"--resume: '{outDir}' has no checkpoints to continue from");
             if (!resume && Directory.Exists(Path.Combine(outDir, "checkpoints")) && Directory.EnumerateFileSystemEntries(Path.Combine(outDir, "checkpoints")).Any())
                 throw new UserError($"'{outDir}' already holds a run; use --resume to continue it or choose another --out (nothing was overwritten)");
-            return new TrainingOptions { OutDir = outDir, Epochs = epochs, GridEvery = every, KeepLast = keep, Resume = resume };
+            return new TrainingOptions { OutDir = outDir, Epochs = epochs, GridEvery = every, KeepLast = keep, Resume = resume, Arguments = RunArguments.Record(p) };
         }
     }
 
@@ -66,15 +69,18 @@ public static class TrainCommand
         var dim = new Option<int?>("--embedding-dim") { Description = "code dimension D" };
         var down = new Option<int?>("--downsample") { Description = "4 or 8 (8 gives a 32x32 code grid at 256 px)" };
         var beta = new Option<float>("--beta") { Description = "commitment cost", DefaultValueFactory = _ => 0.25f };
-        var ema = new Option<bool>("--ema") { Description = "EMA codebook updates (decay 0.99) instead of the codebook loss" };
-        var dead = new Option<int>("--dead-code-window") { Description = "restart codes unused for N steps (0 = off)", DefaultValueFactory = _ => 0 };
+        var noEma = new Option<bool>("--no-ema") { Description = "train the codebook by the codebook loss instead of EMA updates (decay 0.99, the default)" };
+        var dead = new Option<int>("--dead-code-window") { Description = "restart codes unused for N steps (0 = off)", DefaultValueFactory = _ => VqVaeConfig.DefaultDeadCodeWindow };
+        var noKMeans = new Option<bool>("--no-kmeans-init") { Description = "keep the random codebook instead of k-means on the first batch's encoder outputs" };
+        var lookupDim = new Option<int>("--lookup-dim") { Description = "factorised codes: search in N dimensions (1x1 projections D->N->D; 0 = off)", DefaultValueFactory = _ => 0 };
         var noAugment = new Option<bool>("--no-augment") { Description = "train without flips and colour jitter" };
-        var cmd = new Command("vqvae", "Train a VQ-VAE: metrics, loss plots, reconstruction grids, checkpoints, test PSNR/SSIM") { preset, codes, dim, down, beta, ema, dead, noAugment };
+        var cmd = new Command("vqvae", "Train a VQ-VAE: metrics, loss plots, reconstruction grids, checkpoints, test PSNR/SSIM") { preset, codes, dim, down, beta, noEma, dead, noKMeans, lookupDim, noAugment };
         data.AddTo(cmd);
         cmd.Options.Add(data.Balance);
         run.AddTo(cmd);
         cmd.SetAction(parse =>
         {
+            parse = run.Resolve(parse);
             var name = parse.GetValue(preset)!.ToLowerInvariant();
             VqVaeConfig config;
             try { config = VqVaeConfig.Preset(name); }
@@ -82,8 +88,8 @@ public static class TrainCommand
             config = config with
             {
                 NumCodes = parse.GetValue(codes) ?? config.NumCodes, EmbeddingDim = parse.GetValue(dim) ?? config.EmbeddingDim,
-                Downsample = parse.GetValue(down) ?? config.Downsample, Beta = parse.GetValue(beta), Ema = parse.GetValue(ema),
-                DeadCodeWindow = parse.GetValue(dead),
+                Downsample = parse.GetValue(down) ?? config.Downsample, Beta = parse.GetValue(beta), Ema = !parse.GetValue(noEma),
+                DeadCodeWindow = parse.GetValue(dead), KMeansInit = !parse.GetValue(noKMeans), LookupDim = parse.GetValue(lookupDim),
             };
             int? size = parse.GetValue(data.ImageSize);
             try { config.Validate(size ?? (DatasetLoader.IsSynthetic(parse.GetValue(data.Data)!) ? DataOptions.DefaultSyntheticImageSize : DataOptions.DefaultRealImageSize)); }
@@ -101,7 +107,7 @@ public static class TrainCommand
             using var cts = VqVaeJob.CancelOnCtrlC();
             var (result, _) = VqVaeJob.Run(device, dataset, new VqVaeJobOptions(training, settings, parse.GetValue(data.Data)!, data.TestSize(parse), parse.GetValue(data.Seed),
                 !parse.GetValue(noAugment), parse.GetValue(data.Balance)), cts.Token);
-            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with: ilgpuvq train vqvae --resume --out {training.OutDir} (same options)" : $"done: {training.OutDir}");
+            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with: ilgpuvq train vqvae --resume --out {training.OutDir}" : $"done: {training.OutDir}");
             return 0;
         });
         return cmd;

@@ -15,7 +15,7 @@ public static class TrainPriorCommand
     public static Command Create()
     {
         var run = new TrainCommand.RunOptions();
-        var vqvae = new Option<string>("--vqvae") { Description = "the VQ-VAE run folder (its data, split and best checkpoint are used)", Required = true };
+        var vqvae = new Option<string>("--vqvae") { Description = "the VQ-VAE run folder (its data, split and best checkpoint are used); required unless --resume" };
         var layers = new Option<int>("--layers") { Description = "gated 3x3 mask-B layers after the 7x7 mask-A layer", DefaultValueFactory = _ => 15 };
         var channels = new Option<int>("--channels") { Description = "channels of both stacks", DefaultValueFactory = _ => 64 };
         var head = new Option<int>("--head-channels") { DefaultValueFactory = _ => 256 };
@@ -25,6 +25,8 @@ public static class TrainPriorCommand
         run.AddTo(cmd);
         cmd.SetAction(parse =>
         {
+            parse = run.Resolve(parse);
+            if (parse.GetValue(vqvae) == null) throw new UserError("--vqvae is required: the VQ-VAE run folder whose code maps the prior learns");
             var training = run.Training(parse, defaultEpochs: 500);
             var settings = new PriorSettings
             {
@@ -36,7 +38,7 @@ public static class TrainPriorCommand
             var device = DeviceOption.Open(parse.GetValue(run.Device)!);
             using var cts = VqVaeJob.CancelOnCtrlC();
             var result = Run(device, new PriorJobOptions(training, settings, parse.GetValue(vqvae)!, parse.GetValue(conditional), parse.GetValue(cacheDir)), cts.Token);
-            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with --resume" : $"done: {training.OutDir}");
+            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with: ilgpuvq train prior --resume --out {training.OutDir}" : $"done: {training.OutDir}");
             return 0;
         });
         return cmd;

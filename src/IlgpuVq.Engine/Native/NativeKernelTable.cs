@@ -17,6 +17,7 @@ public static class NativeKernelTable
         var r = new NativeRegistry();
         ReductionNative.Register(r);
         CodebookNative.Register(r);
+        KMeansNative.Register(r);
         ElementwiseNative.Register(r);
         AdamWNative.Register(r);
         BatchBiasNative.Register(r);

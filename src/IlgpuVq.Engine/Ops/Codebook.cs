@@ -58,6 +58,25 @@ public static class Codebook
         using (GradMode.NoGrad()) return (indices, Embedding.LookupNchw(codebook, indices));
     }
 
+    /// <summary>The nearest code of every row of z [N,D] (→ [N]) or of every position of z [B,D,H,W] (→ [B,H,W]); ties → lowest index.</summary>
+    public static Tensor NearestIndices(Tensor z, Tensor codebook)
+    {
+        const string op = "codebook_nearest_indices";
+        if (z.Rank == 2)
+        {
+            CheckCodebook(op, z, codebook, z.Shape[1]);
+            var flat = Tensor.EmptyInt(z.Device, z.Shape[0]);
+            Search(z, codebook, flat, rows: z.Shape[0], hw: 1);
+            return flat;
+        }
+        Shape.RequireRank(op, z, 4);
+        CheckCodebook(op, z, codebook, z.Shape[1]);
+        int b = z.Shape[0], h = z.Shape[2], w = z.Shape[3];
+        var indices = Tensor.EmptyInt(z.Device, b, h, w);
+        Search(z, codebook, indices, rows: b * h * w, hw: h * w);
+        return indices;
+    }
+
     static void CheckCodebook(string op, Tensor z, Tensor codebook, int dim)
     {
         Shape.RequireRank(op, codebook, 2);

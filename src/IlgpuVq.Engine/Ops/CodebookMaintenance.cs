@@ -56,6 +56,18 @@ public static class CodebookMaintenance
         { int threads = device.LaunchThreads(codes * dim); device.Kernel(NormalizeKernel)(threads, codes * dim, threads, codebook.View, emaCounts.View, emaSums.View, total.View, dim, codes, epsilon); }
     }
 
+    /// <summary>counts [K] and sums [K,D] (both zero on entry) become each code's number of assigned rows of z and their
+    /// sum, each code's rows added in ascending order (the EMA accumulation with decay 0; for k-means means).</summary>
+    internal static void SumByCode(Tensor counts, Tensor sums, Tensor z, Tensor indices)
+    {
+        const string op = "codebook_sum_by_code";
+        var (codes, dim, _, hw) = CheckBatch(op, sums, z, indices);
+        if (codes * dim == 0) return;
+        var device = z.Device;
+        var (offsets, list) = Embedding.PositionsByCode(indices, codes);
+        { int threads = device.LaunchThreads(codes * dim); device.Kernel(AccumulateKernel)(threads, codes * dim, threads, z.View, offsets.IntView, list.IntView, counts.View, sums.View, dim, hw, 0f); }
+    }
+
     /// <summary>ages [K] (int32), in place: 0 for every code that occurs in <paramref name="indices"/>, +1 for the rest.</summary>
     public static void TrackUsage(Tensor ages, Tensor indices)
     {

@@ -22,6 +22,9 @@ public interface ITrainingTask<TBatch>
     int Count(TBatch batch);
     /// <summary>Forward pass of a batch (inside the loop's scope): the loss terms ([1] each) and the total to differentiate.</summary>
     (Tensor[] Terms, Tensor Total) Forward(TBatch batch);
+    /// <summary>Work before the forward pass of global step <paramref name="step"/>, inside the step's scope (the VQ-VAE's
+    /// codebook initialisation at step 0; a run resumed at step 0 repeats it from the same batch). Nothing by default.</summary>
+    void BeforeStep(TBatch batch, long step) { }
     /// <summary>Work after the optimizer step, still inside the step's scope (EMA codebook updates, dead-code restarts).</summary>
     void AfterStep(long step);
     /// <summary>Validation metrics (keys start with <c>val_</c>, plus any others such as perplexity) and the value that picks the best checkpoint.</summary>
@@ -30,6 +33,8 @@ public interface ITrainingTask<TBatch>
     string? ProgressDetail() => null;
     /// <summary>Metrics computed from the row (e.g. bits per dimension from a train NLL); none by default.</summary>
     void AddDerivedMetrics(Dictionary<string, double> row) { }
+    /// <summary>A one-line warning about an epoch's metrics (e.g. a collapsed codebook), or null; none by default.</summary>
+    string? EpochWarning(IReadOnlyDictionary<string, double> row) => null;
     /// <summary>Figures of an epoch (reconstruction or sample grids).</summary>
     void Figures(string runFolder, int epoch);
     /// <summary>Settings for config.json and scalars for the checkpoint header.</summary>

@@ -68,7 +68,7 @@ public sealed class TrainingLoop<TBatch>
             metrics.LoadUpTo(ck.Epoch);
             reporter.Message($"resumed from {run.Root}: epoch {ck.Epoch} done, step {step}, batch {startBatch} of epoch {startEpoch}");
         }
-        else WriteConfig();
+        WriteConfig(); // on resume too: the same settings, a larger --epochs recorded
 
         for (int epoch = startEpoch; epoch <= options.Epochs; epoch++)
         {
@@ -111,6 +111,7 @@ public sealed class TrainingLoop<TBatch>
             if (isBest) best = selection;
             Save(epoch, step, 0, best, sums, isBest);
             reporter.EpochDone(epoch, row);
+            if (task.EpochWarning(row) is { } warning) reporter.Message($"warning: {warning}");
             startBatch = 0;
         }
         return new TrainResult(options.Epochs, step, false, metrics.Rows);
@@ -122,6 +123,7 @@ public sealed class TrainingLoop<TBatch>
     (float? Loss, string? Detail) Step(TBatch batch, Tensor[] sums, long step, bool readLoss)
     {
         using var scope = new TensorScope();
+        task.BeforeStep(batch, step);
         var (terms, total) = task.Forward(batch);
         total.Backward();
         task.Optimizer.Step();
@@ -155,6 +157,7 @@ public sealed class TrainingLoop<TBatch>
         {
             ["model"] = task.Kind, ["epochs"] = options.Epochs, ["grid_every"] = options.GridEvery, ["keep_last"] = options.KeepLast, ["device"] = device.Name,
         };
+        if (options.Arguments != null) config["options"] = options.Arguments;
         AtomicFile.WriteAllText(run.Config, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
     }
 }

@@ -11,6 +11,8 @@ public sealed record TrainingOptions
     /// <summary>Read the loss back for the progress display (and the NaN guard) every this many steps.</summary>
     public int LogEvery { get; init; } = 10;
     public bool Resume { get; init; }
+    /// <summary>The command line's options by name (config.json's <c>options</c>), from which <c>--resume</c> rebuilds the run.</summary>
+    public IReadOnlyDictionary<string, string>? Arguments { get; init; }
     /// <summary>Stop (saving a checkpoint, as on Ctrl+C) once this many steps have run in total; for tests.</summary>
     public long? StopAtStep { get; init; }
 }

@@ -26,7 +26,8 @@ public sealed record VqVaeSettings
 
 /// <summary>
 /// Training a <see cref="VqVaeModel"/>: loss terms recon_loss (MSE) and quant_loss (codebook + β·commitment);
-/// validation adds perplexity and the number of codes used; figures are reconstruction grids of fixed images.
+/// validation adds perplexity, the number of codes used and unused (dead_codes) and restarts; figures are reconstruction
+/// grids of fixed images. With <see cref="VqVaeConfig.KMeansInit"/> the codebook is initialised from the first batch.
 /// </summary>
 public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
 {
@@ -36,6 +37,10 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
     readonly ImageBatch gridImages;
     readonly VqVaeModel model;
     VqVaeOutput? last;
+    bool warned;
+
+    /// <summary>The share of codes in use below which <see cref="EpochWarning"/> warns.</summary>
+    public const double CollapseShare = 0.1;
 
     public VqVaeTrainingTask(ComputeDevice device, VqVaeSettings settings, IImageBatchSource train, IImageBatchSource validation, ImageBatch gridImages)
     {
@@ -60,10 +65,30 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
 
     public (Tensor[] Terms, Tensor Total) Forward(ImageBatch batch)
     {
-        var x = Tensor.FromArray(device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
-        var output = model.Forward(x);
+        var output = model.Forward(Images(batch));
         last = output; // lives until the loop's step scope ends; used by AfterStep and ProgressDetail
         return ([output.ReconstructionLoss, output.QuantizationLoss], output.Loss);
+    }
+
+    /// <summary>At global step 0 (with <see cref="VqVaeConfig.KMeansInit"/>): the codebook becomes the k-means codes of
+    /// this batch's encoder outputs. Its result is in every checkpoint; resuming at step 0 repeats it from the same batch.</summary>
+    public void BeforeStep(ImageBatch batch, long step)
+    {
+        if (step != 0 || !settings.Model.KMeansInit) return;
+        using (GradMode.NoGrad())
+            model.Quantizer.Initialize(model.Encoder.Forward(Images(batch)), settings.Seed);
+    }
+
+    Tensor Images(ImageBatch batch) => Tensor.FromArray(device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
+
+    /// <summary>Fewer than <see cref="CollapseShare"/> of the codes used on the validation split: once per run.</summary>
+    public string? EpochWarning(IReadOnlyDictionary<string, double> row)
+    {
+        if (warned || !row.TryGetValue("codes_used", out var used) || used >= CollapseShare * model.Config.NumCodes) return null;
+        warned = true;
+        return $"only {used:0} of {model.Config.NumCodes} codes ({100 * used / model.Config.NumCodes:0.#} %) were used in epoch {row["epoch"]:0}: the codebook " +
+               "has collapsed; train with the defaults (EMA updates, dead-code restarts, k-means init: drop --no-ema, --dead-code-window 0 " +
+               "and --no-kmeans-init) and consider --lookup-dim 8 or fewer codes (--num-codes)";
     }
 
     public void AfterStep(long step)
@@ -81,6 +106,7 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
         return (new Dictionary<string, double>
         {
             ["val_recon_loss"] = e.Recon, ["val_quant_loss"] = e.Quant, ["perplexity"] = e.Perplexity, ["codes_used"] = e.CodesUsed,
+            ["dead_codes"] = model.Config.NumCodes - e.CodesUsed,
             ["codes_restarted"] = model.Quantizer.Restarted?.ToIntArray()[0] ?? 0,
         }, e.Recon + e.Quant);
     }

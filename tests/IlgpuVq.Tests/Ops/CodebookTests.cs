@@ -86,6 +86,34 @@ public class CodebookTests
 
     [Theory]
     [MemberData(nameof(TestDevices.All), MemberType = typeof(TestDevices))]
+    public void SearchIsExactWithTheIsicPresetsCodebook(string deviceName)
+    {
+        var device = TestDevices.Get(deviceName);
+        using var scope = new TensorScope();
+        // K = 128, D = 512 (the isic preset), integer data: every distance is exact in float, so the indices must equal the
+        // reference's, ties included. Codes 100..127 repeat codes 0..27, and every row is one of the codes with a single
+        // element moved by ±1 towards a second code's value, so many rows tie and the lowest index must win.
+        const int k = 128, d = 512, n = 300;
+        var rng = new Random(17);
+        var e = new double[k * d];
+        for (int i = 0; i < 100 * d; i++) e[i] = rng.Next(-2, 3);
+        Array.Copy(e, 0, e, 100 * d, 28 * d);
+        var z = new double[n * d];
+        for (int r = 0; r < n; r++)
+        {
+            int code = rng.Next(k);
+            Array.Copy(e, code * d, z, r * d, d);
+            z[r * d + rng.Next(d)] += rng.Next(2) * 2 - 1;
+        }
+        var expected = CodebookReference.Nearest(z, e, n, k, d);
+        Assert.Contains(expected, i => i < 28); // rows whose nearest code has a later duplicate
+        var idx = Codebook.NearestIndices(Tensor.FromArray(device, F(z), n, d), Tensor.FromArray(device, F(e), k, d));
+        Assert.Equal(expected, idx.ToIntArray());
+        Assert.DoesNotContain(idx.ToIntArray(), i => i >= 100);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDevices.All), MemberType = typeof(TestDevices))]
     public void StraightThroughPassesTheGradientToZOnly(string deviceName)
     {
         var device = TestDevices.Get(deviceName);
