@@ -67,7 +67,7 @@ public static unsafe class Sgemm
     {
         int mr = tile.Rows, nr = tile.Cols;
         int kcMax = Math.Min(k, BlockDepth);
-        float* ap = NativeScratch.Get(ScratchSlot.PackA, (long)RoundUp(mc, mr) * kcMax);
+        float* ap = NativeScratch.Get(ScratchSlot.PackA, (long)RoundUp(mc, mr) * kcMax + SgemmPacking.Slack);
         float* bp = NativeScratch.Get(ScratchSlot.PackB, (long)RoundUp(nc, nr) * kcMax);
         float* edge = stackalloc float[mr * nr];
         for (int p0 = 0; p0 < k; p0 += BlockDepth)
@@ -91,7 +91,7 @@ public static unsafe class Sgemm
                         continue;
                     }
                     // Edge tile: the full tile into a buffer, then the in-range part with the same arithmetic as a full store.
-                    SgemmMicroKernel.Run(tile, kc, aPanel, bPanel, edge, nr, 1f, false);
+                    SgemmMicroKernel.RunEdge(tile, rows, kc, aPanel, bPanel, edge, nr);
                     for (int r = 0; r < rows; r++)
                         for (int j = 0; j < cols; j++)
                         {

@@ -22,6 +22,16 @@ static unsafe class SgemmMicroKernel
         else Run6x16(kc, a, b, c, ldc, alpha, add);
     }
 
+    /// <summary>
+    /// The first <paramref name="rows"/> (≤ MR) rows of the tile into c (= alpha 1, no add), the rest of c undefined: the same
+    /// bits as <see cref="Run"/>; the AVX2 tile runs edges of up to 4 rows with a 4-row kernel instead of all 6.
+    /// </summary>
+    public static void RunEdge(SgemmTile tile, int rows, int kc, float* a, float* b, float* c, long ldc)
+    {
+        if (tile == SgemmTile.Avx2 && rows <= 4) Run4x16(kc, a, b, c, ldc);
+        else Run(tile, kc, a, b, c, ldc, 1f, false);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Run8x32(int kc, float* a, float* b, float* c, long ldc, float alpha, bool add)
     {
@@ -95,6 +105,32 @@ static unsafe class SgemmMicroKernel
         Store(c, c30, c31, alpha, add); c += ldc;
         Store(c, c40, c41, alpha, add); c += ldc;
         Store(c, c50, c51, alpha, add);
+    }
+
+    /// <summary>Rows 0..3 of the 6 × 16 tile (the panel of A still 6 rows wide) for edge tiles: c = the sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Run4x16(int kc, float* a, float* b, float* c, long ldc)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var ar = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(ar, b0, c00); c01 = Vector256.FusedMultiplyAdd(ar, b1, c01);
+            ar = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(ar, b0, c10); c11 = Vector256.FusedMultiplyAdd(ar, b1, c11);
+            ar = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(ar, b0, c20); c21 = Vector256.FusedMultiplyAdd(ar, b1, c21);
+            ar = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(ar, b0, c30); c31 = Vector256.FusedMultiplyAdd(ar, b1, c31);
+            a += 6;
+            b += 16;
+        }
+        Store(c, c00, c01, 1f, false); c += ldc;
+        Store(c, c10, c11, 1f, false); c += ldc;
+        Store(c, c20, c21, 1f, false); c += ldc;
+        Store(c, c30, c31, 1f, false);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -8,9 +8,12 @@ namespace IlgpuVq.Engine.Native;
 /// </summary>
 static unsafe class SgemmPacking
 {
+    /// <summary>Floats past the packed A block that <see cref="PackA"/> may write (the 6-row transpose stores 8 per column).</summary>
+    public const int Slack = 8;
+
     /// <summary>
     /// A rows [i0, i0+mc) × columns [p0, p0+kc) into panels of MR rows: panel q (rows i0+MR·q..) at dst + MR·q·kc,
-    /// element (r, p) at [p·MR + r]; rows past mc are zero.
+    /// element (r, p) at [p·MR + r]; rows past mc are zero. dst needs <see cref="Slack"/> floats past the last panel.
     /// </summary>
     public static void PackA(SgemmTile tile, StridedMatrix a, int i0, int mc, int p0, int kc, float* dst)
     {
@@ -26,6 +29,8 @@ static unsafe class SgemmPacking
                 int p = 0;
                 if (rows == 8 && Mr == 8)
                     for (; p + 8 <= kc; p += 8) Transpose8.Block(src + p, rs, d + p * Mr, Mr);
+                else if (rows == 6 && Mr == 6)
+                    for (; p + 8 <= kc; p += 8) Transpose8.Block6(src + p, rs, d + p * Mr, Mr);
                 for (int q = p; q < kc; q++)
                     for (int r = 0; r < rows; r++) d[q * Mr + r] = src[r * rs + q];
             }

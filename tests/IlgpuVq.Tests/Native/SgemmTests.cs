@@ -79,6 +79,7 @@ public unsafe class SgemmTests
     [InlineData(6, 16, 256)]
     [InlineData(8, 32, 513)]
     [InlineData(1, 300, 31)]
+    [InlineData(34, 40, 300)]
     public void EveryTileIsBitIdentical(int m, int n, int k)
     {
         var a = Seeded(8, m * k);
