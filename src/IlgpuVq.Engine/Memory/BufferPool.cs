@@ -50,18 +50,23 @@ public sealed class BufferPool
         }
     }
 
-    /// <summary>Frees every cached (not handed out) buffer on the device.</summary>
-    public void Trim()
+    /// <summary>Frees every cached (not handed out) buffer on the device and forgets their sizes; returns the bytes freed.
+    /// Buffers in use are untouched and come back to the (now empty) free lists when released.</summary>
+    public long Trim()
     {
+        long freed = 0;
         lock (gate)
         {
             foreach (var stack in free.Values)
                 while (stack.Count > 0)
                 {
                     var b = stack.Pop();
-                    BytesReserved -= b.Length * 4;
+                    freed += b.Length * 4;
                     b.Dispose();
                 }
+            free.Clear();
+            BytesReserved -= freed;
         }
+        return freed;
     }
 }
