@@ -5,8 +5,8 @@ using static IlgpuVq.Tests.Native.NativeTestKit;
 
 namespace IlgpuVq.Tests.Native;
 
-/// <summary><see cref="Engine.Devices.ComputeDevice.EmptyCache"/> on the native device: cached buffers and scratch go, live
-/// tensors and results stay.</summary>
+/// <summary><see cref="Engine.Devices.ComputeDevice.EmptyCache"/> on the native device (cached buffers and scratch go, live
+/// tensors and results stay) and the pool's reuse of larger free buffers for smaller requests.</summary>
 public class EmptyCacheTests
 {
     [Fact]
@@ -48,4 +48,43 @@ public class EmptyCacheTests
         device.EmptyCache();
         BitEqual(before, Run());
     }
+
+    [Fact]
+    public void SmallerRequestsReuseLargerFreeBuffersUpToTheLimit()
+    {
+        var device = Device;
+        device.EmptyCache();
+        Tensor.FromArray(device, Random(6, 1000), 1000).Dispose();
+        long allocations = device.Pool.DeviceAllocations;
+        var data = Random(7, 300);
+        using (var small = Tensor.FromArray(device, data, 300))
+        {
+            Assert.Equal(allocations, device.Pool.DeviceAllocations); // served by the free 1000-element buffer
+            Assert.Equal(300, small.View.Length);
+            Assert.Equal(data, small.ToArray());
+        }
+        Tensor.FromArray(device, Random(8, 1000 / BufferPoolLimit - 1), 1000 / BufferPoolLimit - 1).Dispose();
+        Assert.Equal(allocations + 1, device.Pool.DeviceAllocations); // more than MaxOversize times smaller: a buffer of its own
+    }
+
+    [Fact]
+    public void ASmallerBatchAfterAFullOneAllocatesNothing()
+    {
+        var device = Device;
+        device.EmptyCache();
+        using var w = Tensor.FromArray(device, Random(9, 6 * 3 * 3 * 3), 6, 3, 3, 3);
+        void Batch(int n)
+        {
+            using var scope = new Engine.Memory.TensorScope();
+            var x = Tensor.FromArray(device, Random(10, n * 3 * 8 * 8), n, 3, 8, 8);
+            Conv2d.Apply(x, w, null, 1, 1).ToArray();
+        }
+        Batch(4);
+        long allocations = device.Pool.DeviceAllocations;
+        Batch(3);
+        Batch(1);
+        Assert.Equal(allocations, device.Pool.DeviceAllocations);
+    }
+
+    const int BufferPoolLimit = Engine.Memory.BufferPool.MaxOversize;
 }
