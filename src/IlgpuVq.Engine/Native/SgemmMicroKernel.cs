@@ -19,7 +19,7 @@ static unsafe class SgemmMicroKernel
     public static void Run(SgemmTile tile, int kc, float* a, float* b, float* c, long ldc, float alpha, bool add)
     {
         if (tile == SgemmTile.Avx512) Run8x32(kc, a, b, c, ldc, alpha, add);
-        else Run6x16(kc, a, b, c, ldc, alpha, add);
+        else Run16<SixRows>(kc, a, b, c, ldc, alpha, add);
     }
 
     /// <summary>
@@ -28,7 +28,7 @@ static unsafe class SgemmMicroKernel
     /// </summary>
     public static void RunEdge(SgemmTile tile, int rows, int kc, float* a, float* b, float* c, long ldc)
     {
-        if (tile == SgemmTile.Avx2 && rows <= 4) Run4x16(kc, a, b, c, ldc);
+        if (tile == SgemmTile.Avx2 && rows <= 4) Run16<FourRows>(kc, a, b, c, ldc, 1f, false);
         else Run(tile, kc, a, b, c, ldc, 1f, false);
     }
 
@@ -72,11 +72,13 @@ static unsafe class SgemmMicroKernel
 
     /// <summary>
     /// The AVX2 tile: 12 ymm accumulators, the two B vectors of a row of the panel and one broadcast of A = 15 of the 16 ymm
-    /// registers (a tile written for 32 registers would spill here). Without AVX2/FMA the same code runs on .NET's software
-    /// vectors (still one fused multiply-add per element).
+    /// registers (a tile written for 32 registers would spill here). With <typeparamref name="TRows"/> = <see cref="FourRows"/>
+    /// only rows 0..3 of the (still 6-row) A panel are computed, for edge tiles; the JIT compiles each instantiation
+    /// without the other's rows. Without AVX2/FMA the same code runs on .NET's software vectors (still one fused
+    /// multiply-add per element).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Run6x16(int kc, float* a, float* b, float* c, long ldc, float alpha, bool add)
+    static void Run16<TRows>(int kc, float* a, float* b, float* c, long ldc, float alpha, bool add) where TRows : struct, ITileRows
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -92,45 +94,42 @@ static unsafe class SgemmMicroKernel
             c20 = Vector256.FusedMultiplyAdd(ar, b0, c20); c21 = Vector256.FusedMultiplyAdd(ar, b1, c21);
             ar = Vector256.Create(a[3]);
             c30 = Vector256.FusedMultiplyAdd(ar, b0, c30); c31 = Vector256.FusedMultiplyAdd(ar, b1, c31);
-            ar = Vector256.Create(a[4]);
-            c40 = Vector256.FusedMultiplyAdd(ar, b0, c40); c41 = Vector256.FusedMultiplyAdd(ar, b1, c41);
-            ar = Vector256.Create(a[5]);
-            c50 = Vector256.FusedMultiplyAdd(ar, b0, c50); c51 = Vector256.FusedMultiplyAdd(ar, b1, c51);
+            if (TRows.Six)
+            {
+                ar = Vector256.Create(a[4]);
+                c40 = Vector256.FusedMultiplyAdd(ar, b0, c40); c41 = Vector256.FusedMultiplyAdd(ar, b1, c41);
+                ar = Vector256.Create(a[5]);
+                c50 = Vector256.FusedMultiplyAdd(ar, b0, c50); c51 = Vector256.FusedMultiplyAdd(ar, b1, c51);
+            }
             a += 6;
             b += 16;
         }
         Store(c, c00, c01, alpha, add); c += ldc;
         Store(c, c10, c11, alpha, add); c += ldc;
         Store(c, c20, c21, alpha, add); c += ldc;
-        Store(c, c30, c31, alpha, add); c += ldc;
+        Store(c, c30, c31, alpha, add);
+        if (!TRows.Six) return;
+        c += ldc;
         Store(c, c40, c41, alpha, add); c += ldc;
         Store(c, c50, c51, alpha, add);
     }
 
-    /// <summary>Rows 0..3 of the 6 × 16 tile (the panel of A still 6 rows wide) for edge tiles: c = the sums.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Run4x16(int kc, float* a, float* b, float* c, long ldc)
+    /// <summary>Which rows of the 6 × 16 tile <see cref="Run16{TRows}"/> computes (a JIT-time constant per instantiation).</summary>
+    interface ITileRows
     {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 8);
-            var ar = Vector256.Create(a[0]);
-            c00 = Vector256.FusedMultiplyAdd(ar, b0, c00); c01 = Vector256.FusedMultiplyAdd(ar, b1, c01);
-            ar = Vector256.Create(a[1]);
-            c10 = Vector256.FusedMultiplyAdd(ar, b0, c10); c11 = Vector256.FusedMultiplyAdd(ar, b1, c11);
-            ar = Vector256.Create(a[2]);
-            c20 = Vector256.FusedMultiplyAdd(ar, b0, c20); c21 = Vector256.FusedMultiplyAdd(ar, b1, c21);
-            ar = Vector256.Create(a[3]);
-            c30 = Vector256.FusedMultiplyAdd(ar, b0, c30); c31 = Vector256.FusedMultiplyAdd(ar, b1, c31);
-            a += 6;
-            b += 16;
-        }
-        Store(c, c00, c01, 1f, false); c += ldc;
-        Store(c, c10, c11, 1f, false); c += ldc;
-        Store(c, c20, c21, 1f, false); c += ldc;
-        Store(c, c30, c31, 1f, false);
+        static abstract bool Six { get; }
+    }
+
+    /// <summary>All six rows.</summary>
+    readonly struct SixRows : ITileRows
+    {
+        public static bool Six => true;
+    }
+
+    /// <summary>Rows 0..3 only (edge tiles of up to four rows).</summary>
+    readonly struct FourRows : ITileRows
+    {
+        public static bool Six => false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
