@@ -63,7 +63,7 @@ static unsafe class SgemmPacking
                 for (int p = 0; p < kc; p++)
                 {
                     float* s = src + p * rs, dp = d + p * Nr;
-                    if (cols == Nr) Unsafe.CopyBlockUnaligned(dp, s, (uint)(Nr * sizeof(float)));
+                    if (cols == Nr) CopyRow(s, dp, Nr);
                     else
                     {
                         for (int j = 0; j < cols; j++) dp[j] = s[j];
@@ -90,5 +90,15 @@ static unsafe class SgemmPacking
                 for (int p = 0; p < kc; p++)
                     for (int j = cols; j < Nr; j++) d[p * Nr + j] = 0f;
         }
+    }
+
+    /// <summary>dst[j] = src[j] for j &lt; nr (32 or 16): a copy of constant size, which the JIT unrolls into vector moves
+    /// (a variable size would call memmove for every row of the panel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void CopyRow(float* src, float* dst, int nr)
+    {
+        if (nr == 32) Unsafe.CopyBlockUnaligned(dst, src, 32 * sizeof(float));
+        else if (nr == 16) Unsafe.CopyBlockUnaligned(dst, src, 16 * sizeof(float));
+        else Unsafe.CopyBlockUnaligned(dst, src, (uint)(nr * sizeof(float)));
     }
 }
