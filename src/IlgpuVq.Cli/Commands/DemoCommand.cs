@@ -83,6 +83,7 @@ public static class DemoCommand
             new TrainingOptions { OutDir = vqDir, Epochs = plan.VqVaeEpochs, GridEvery = 1 }, vqSettings, spec, TestSize.Default, seed, true, false), cts.Token);
         if (vqResult.Interrupted) return;
         var vqSeconds = clock.Elapsed.TotalSeconds;
+        device.EmptyCache(); // the VQ-VAE phase's pooled buffers are not the prior's sizes
 
         var priorDir = Path.Combine(root, "prior");
         var priorResult = TrainPriorCommand.Run(device, new PriorJobOptions(
@@ -90,6 +91,7 @@ public static class DemoCommand
             new PriorSettings { Model = plan.Prior, BatchSize = plan.BatchSize, LearningRate = plan.PriorLr }, vqDir, null, null), cts.Token);
         if (priorResult.Interrupted) return;
         var priorSeconds = clock.Elapsed.TotalSeconds - vqSeconds;
+        device.EmptyCache();
 
         var samplesPath = Path.Combine(root, "samples.png");
         var sampleClock = Stopwatch.StartNew();

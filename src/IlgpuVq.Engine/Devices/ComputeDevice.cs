@@ -74,6 +74,22 @@ public sealed class ComputeDevice
         return (T)profiled.GetOrAdd(slot, static (_, args) => args.profiler.Wrap(args.launcher, args.slot, args.backend), (profiler, launcher, slot, backend: Backend));
     }
 
+    /// <summary>
+    /// Releases the memory this device caches but does not use (as <c>torch.cuda.empty_cache()</c>): the pool's free buffers
+    /// (<see cref="BufferPool.Trim"/>), on the native backend every thread's scratch buffers, and on the host the freed pages
+    /// of the C heap. Tensors alive stay valid. Call it where one phase ends and the next begins (e.g. between training the
+    /// VQ-VAE and the prior), never per step: the next step allocates its buffers again. Returns the bytes released by the
+    /// pool and the scratch buffers.
+    /// </summary>
+    public long EmptyCache()
+    {
+        Synchronize();
+        long bytes = Pool.Trim();
+        if (IsNative) bytes += Native.NativeScratch.ReleaseAll();
+        if (Accelerator.AcceleratorType == ILGPU.Runtime.AcceleratorType.CPU) HostHeap.ReturnFreePages();
+        return bytes;
+    }
+
     /// <summary>Waits for all queued work. Only the host edges (reads, timing) call this.</summary>
     public void Synchronize() => Backend.Synchronize();
 

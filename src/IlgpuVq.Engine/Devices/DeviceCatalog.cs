@@ -73,7 +73,7 @@ public static class DeviceCatalog
         {
             if (name == NativeName)
                 list.Add(new DeviceInfo(name, "native", AcceleratorType.CPU,
-                    $"native SIMD C# ({VectorDescription()}, {Native.NativeParallel.Workers} threads)", device.MemorySize, 1, 1));
+                    $"native SIMD C# ({Native.NativeIsa.Description}, {Native.NativeParallel.Workers} threads)", device.MemorySize, 1, 1));
             else
                 list.Add(new DeviceInfo(name, "ilgpu", device.AcceleratorType, device.Name, device.MemorySize, device.WarpSize, device.MaxNumThreadsPerGroup));
         }
@@ -118,9 +118,6 @@ public static class DeviceCatalog
 
     /// <summary>The native CPU backend's device name.</summary>
     public const string NativeName = "cpu";
-
-    static string VectorDescription() =>
-        System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512" : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "AVX2" : "scalar/128-bit";
 
     static string Resolve(string spec)
     {

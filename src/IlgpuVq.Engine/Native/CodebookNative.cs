@@ -10,14 +10,18 @@ namespace IlgpuVq.Engine.Native;
 /// Native vector-quantization kernels (<see cref="CodebookKernels"/>). <see cref="NearestCode"/> computes every distance
 /// exactly as the kernel does (float, d ascending, diff·diff then add, no FMA) and applies the same tie rule, so its
 /// indices equal the ILGPU backend's bit for bit; it vectorises across codes: the codebook is repacked per launch as
-/// [D, K'] (K' = K rounded up to <see cref="CodesPerPass"/>, padding codes NaN so they never win) and each pass keeps
-/// <see cref="RowsPerPass"/> rows × <see cref="CodesPerPass"/> codes of distances in registers.
+/// [D, K'] (K' = K rounded up to the codes per pass, padding codes NaN so they never win) and each pass keeps
+/// <see cref="RowsPerPass"/> rows × the codes per pass of distances in registers: 4 × 64 (16 zmm accumulators) on AVX-512,
+/// 4 × 16 (8 ymm accumulators, so the pass fits AVX2's 16 registers) otherwise. The result does not depend on the pass
+/// shape: each lane keeps the first strict minimum of its codes and <see cref="Finish"/> takes the lowest code of the minima.
 /// </summary>
 public static unsafe class CodebookNative
 {
     const int Lanes = 16;
-    /// <summary>Codes per register pass: 4 vectors of 16.</summary>
+    /// <summary>Codes per register pass on AVX-512: 4 vectors of 16.</summary>
     const int CodesPerPass = 4 * Lanes;
+    /// <summary>Codes per register pass on the 256-bit path: 2 vectors of 8.</summary>
+    const int CodesPerPass256 = 2 * 8;
     /// <summary>Rows sharing each loaded codebook vector.</summary>
     const int RowsPerPass = 4;
     /// <summary>Rows per parallel work item (fixed, so the partition never depends on the worker count).</summary>
@@ -38,18 +42,21 @@ public static unsafe class CodebookNative
         if (rows <= 0) return;
         float* pz = NativeView.Ptr(z), pe = NativeView.Ptr(codebook);
         int* pi = NativeView.Ptr(indices);
-        if (!Vector256.IsHardwareAccelerated) // Vector512 code below; on AVX2-only CPUs each 512-bit operation runs as two 256-bit ones
+        if (!Vector256.IsHardwareAccelerated)
         {
             NativeParallel.ForBlocks(rows, RowsPerBlock, (start, end) => NearestScalar(pz, pe, pi, start, end, codes, dim, hw));
             return;
         }
-        int padded = (codes + CodesPerPass - 1) / CodesPerPass * CodesPerPass;
+        bool use512 = NativeIsa.Use512;
+        int perPass = use512 ? CodesPerPass : CodesPerPass256;
+        int padded = (codes + perPass - 1) / perPass * perPass;
         float* transposed = NativeScratch.Get(ScratchSlot.CodebookTransposed, (long)padded * dim);
         PackTransposed(pe, codes, dim, padded, transposed);
         NativeParallel.ForBlocks(rows, RowsPerBlock, (start, end) =>
         {
             for (long row = start; row < end; row += RowsPerPass)
-                NearestFourRows(pz, transposed, pi, row, end, padded, dim, hw);
+                if (use512) NearestFourRows(pz, transposed, pi, row, end, padded, dim, hw);
+                else NearestFourRows256(pz, transposed, pi, row, end, padded, dim, hw);
         });
     }
 
@@ -126,9 +133,63 @@ public static unsafe class CodebookNative
         if (row + 3 <= last) indices[row + 3] = Finish(best3, code3);
     }
 
+    /// <summary><see cref="NearestFourRows"/> with 256-bit vectors and 16 codes per pass (8 accumulators, 2 codebook
+    /// vectors, the row value and a difference: 12 of AVX2's 16 ymm registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void NearestFourRows256(float* z, float* transposed, int* indices, long row, long end, int padded, int dim, int hw)
+    {
+        const int lanes = 8;
+        long last = end - 1;
+        float* z0 = z + RowOffset(row, dim, hw);
+        float* z1 = z + RowOffset(Math.Min(row + 1, last), dim, hw);
+        float* z2 = z + RowOffset(Math.Min(row + 2, last), dim, hw);
+        float* z3 = z + RowOffset(Math.Min(row + 3, last), dim, hw);
+        var inf = Vector256.Create(float.PositiveInfinity);
+        Vector256<float> best0 = inf, best1 = inf, best2 = inf, best3 = inf;
+        Vector256<int> code0 = default, code1 = default, code2 = default, code3 = default;
+        var laneCodes = Vector256<int>.Indices;
+        for (int k0 = 0; k0 < padded; k0 += CodesPerPass256)
+        {
+            Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
+            Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
+            float* column = transposed + k0;
+            long zOffset = 0;
+            for (int d = 0; d < dim; d++, column += padded, zOffset += hw)
+            {
+                var e0 = Vector256.Load(column);
+                var e1 = Vector256.Load(column + lanes);
+                var v = Vector256.Create(z0[zOffset]);
+                a00 = AddSquaredDiff(a00, v, e0); a01 = AddSquaredDiff(a01, v, e1);
+                v = Vector256.Create(z1[zOffset]);
+                a10 = AddSquaredDiff(a10, v, e0); a11 = AddSquaredDiff(a11, v, e1);
+                v = Vector256.Create(z2[zOffset]);
+                a20 = AddSquaredDiff(a20, v, e0); a21 = AddSquaredDiff(a21, v, e1);
+                v = Vector256.Create(z3[zOffset]);
+                a30 = AddSquaredDiff(a30, v, e0); a31 = AddSquaredDiff(a31, v, e1);
+            }
+            var c0 = laneCodes + Vector256.Create(k0);
+            var c1 = c0 + Vector256.Create(lanes);
+            KeepSmaller(a00, c0, ref best0, ref code0); KeepSmaller(a01, c1, ref best0, ref code0);
+            KeepSmaller(a10, c0, ref best1, ref code1); KeepSmaller(a11, c1, ref best1, ref code1);
+            KeepSmaller(a20, c0, ref best2, ref code2); KeepSmaller(a21, c1, ref best2, ref code2);
+            KeepSmaller(a30, c0, ref best3, ref code3); KeepSmaller(a31, c1, ref best3, ref code3);
+        }
+        indices[row] = Finish(best0, code0);
+        if (row + 1 <= last) indices[row + 1] = Finish(best1, code1);
+        if (row + 2 <= last) indices[row + 2] = Finish(best2, code2);
+        if (row + 3 <= last) indices[row + 3] = Finish(best3, code3);
+    }
+
     /// <summary>acc + (z − e)·(z − e), as a separate multiply and add (the kernel's rounding).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector512<float> AddSquaredDiff(Vector512<float> acc, Vector512<float> z, Vector512<float> e)
+    {
+        var diff = z - e;
+        return acc + diff * diff;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> AddSquaredDiff(Vector256<float> acc, Vector256<float> z, Vector256<float> e)
     {
         var diff = z - e;
         return acc + diff * diff;
@@ -143,16 +204,42 @@ public static unsafe class CodebookNative
         code = Vector512.ConditionalSelect(smaller.AsInt32(), codes, code);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void KeepSmaller(Vector256<float> dist, Vector256<int> codes, ref Vector256<float> best, ref Vector256<int> code)
+    {
+        var smaller = Vector256.LessThan(dist, best);
+        best = Vector256.ConditionalSelect(smaller, dist, best);
+        code = Vector256.ConditionalSelect(smaller.AsInt32(), codes, code);
+    }
+
     /// <summary>The lowest code among lanes holding the minimum finite-or-not-infinite best distance; 0 if every
     /// distance was +∞ or NaN (the kernel's initial best code).</summary>
     static int Finish(Vector512<float> best, Vector512<int> code)
     {
+        Span<float> dists = stackalloc float[Vector512<float>.Count];
+        Span<int> codes = stackalloc int[Vector512<int>.Count];
+        best.CopyTo(dists);
+        code.CopyTo(codes);
+        return Finish(dists, codes);
+    }
+
+    static int Finish(Vector256<float> best, Vector256<int> code)
+    {
+        Span<float> dists = stackalloc float[Vector256<float>.Count];
+        Span<int> codes = stackalloc int[Vector256<int>.Count];
+        best.CopyTo(dists);
+        code.CopyTo(codes);
+        return Finish(dists, codes);
+    }
+
+    static int Finish(ReadOnlySpan<float> dists, ReadOnlySpan<int> codes)
+    {
         float bestDist = float.PositiveInfinity;
         int bestCode = int.MaxValue;
-        for (int j = 0; j < Lanes; j++)
+        for (int j = 0; j < dists.Length; j++)
         {
-            float dist = best.GetElement(j);
-            int k = code.GetElement(j);
+            float dist = dists[j];
+            int k = codes[j];
             if (dist < bestDist || (dist == bestDist && dist < float.PositiveInfinity && k < bestCode))
             {
                 bestDist = dist;

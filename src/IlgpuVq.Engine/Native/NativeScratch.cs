@@ -24,16 +24,18 @@ public enum ScratchSlot
 /// <summary>
 /// Per-thread, 64-byte aligned native float buffers that grow on demand and are reused across calls (no heap allocation
 /// in steady state; the memory never moves). A buffer's contents are undefined after <see cref="Get"/>; each slot must be
-/// used by one function at a time on a thread.
+/// used by one function at a time on a thread. <see cref="ReleaseAll"/> frees every thread's buffers between phases.
 /// </summary>
 public static unsafe class NativeScratch
 {
     [ThreadStatic] static Buffers? buffers;
+    /// <summary>Every thread's buffers (weakly: a retired thread's buffers are still freed by their finalizer).</summary>
+    static readonly List<WeakReference<Buffers>> all = new();
 
     /// <summary>A buffer of at least <paramref name="count"/> floats for <paramref name="slot"/> on the calling thread.</summary>
     public static float* Get(ScratchSlot slot, long count)
     {
-        var b = buffers ??= new Buffers();
+        var b = buffers ??= Register(new Buffers());
         int i = (int)slot;
         if (b.Capacity[i] < count)
         {
@@ -45,6 +47,30 @@ public static unsafe class NativeScratch
         return b.Pointers[i];
     }
 
+    static Buffers Register(Buffers b)
+    {
+        lock (all)
+        {
+            all.RemoveAll(w => !w.TryGetTarget(out _));
+            all.Add(new WeakReference<Buffers>(b));
+        }
+        return b;
+    }
+
+    /// <summary>
+    /// Frees the buffers of every thread and returns how many bytes they held; they grow again on the next use. Only while no
+    /// native kernel runs (the native backend is synchronous, so between two launches of the thread that drives the device).
+    /// </summary>
+    public static long ReleaseAll()
+    {
+        long bytes = 0;
+        lock (all)
+            foreach (var w in all)
+                if (w.TryGetTarget(out var b))
+                    bytes += b.Free();
+        return bytes;
+    }
+
     /// <summary>A buffer of at least <paramref name="count"/> ints for <paramref name="slot"/> on the calling thread.</summary>
     public static int* GetInts(ScratchSlot slot, long count) => (int*)Get(slot, count);
 
@@ -54,10 +80,20 @@ public static unsafe class NativeScratch
         public readonly float*[] Pointers = new float*[Enum.GetValues<ScratchSlot>().Length];
         public readonly long[] Capacity = new long[Enum.GetValues<ScratchSlot>().Length];
 
-        ~Buffers()
+        /// <summary>Frees every buffer (capacities back to zero); returns the bytes freed.</summary>
+        public long Free()
         {
-            foreach (var p in Pointers)
-                if (p != null) NativeMemory.AlignedFree(p);
+            long bytes = 0;
+            for (int i = 0; i < Pointers.Length; i++)
+            {
+                if (Pointers[i] != null) NativeMemory.AlignedFree(Pointers[i]);
+                bytes += Capacity[i] * sizeof(float);
+                Pointers[i] = null;
+                Capacity[i] = 0;
+            }
+            return bytes;
         }
+
+        ~Buffers() => Free();
     }
 }

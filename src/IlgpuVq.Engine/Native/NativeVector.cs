@@ -36,7 +36,7 @@ static unsafe class NativeVector
         return sum;
     }
 
-    static readonly bool Use512 = Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+    static readonly bool Use512 = NativeIsa.Use512;
 
     /// <summary>Lane i of the even-element permutation: 2i (elements 0..31 of two concatenated vectors).</summary>
     static readonly Vector512<int> EvenIndices = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);

@@ -3,20 +3,19 @@ namespace IlgpuVq.Engine.Native;
 /// <summary>
 /// Single-precision matrix product on the host: C (= or +=) alpha·A·B with A [m,k] and B [k,n] given as
 /// <see cref="StridedMatrix"/> (any row/column strides, so transposes cost nothing) and C row-major with leading
-/// dimension ldc. Cache-blocked like BLIS: C is cut into blocks of <see cref="BlockRows"/> × (up to) <see cref="BlockCols"/>,
+/// dimension ldc. Cache-blocked like BLIS: C is cut into blocks of <see cref="SgemmTile.BlockRows"/> × (up to) <see cref="BlockCols"/>,
 /// each block is one task that walks K in slices of <see cref="BlockDepth"/>, packs its slice of A and B into per-thread
-/// buffers (<see cref="SgemmPacking"/>) and runs the <see cref="SgemmMicroKernel"/> register tile over it.
+/// buffers (<see cref="SgemmPacking"/>) and runs the <see cref="SgemmMicroKernel"/> register tile of the ISA's
+/// <see cref="SgemmTile"/> over it (8 × 32 on AVX-512, 6 × 16 on AVX2).
 /// Determinism: every C element is an FMA chain over each K slice from zero, the slices added to C in ascending order,
-/// independent of the block split, of edge tiles and of the worker count, so results are bit-identical for any
-/// <see cref="NativeParallel.Workers"/>.
+/// independent of the block split, of edge tiles, of the tile shape and of the worker count, so results are bit-identical
+/// for any <see cref="NativeParallel.Workers"/> and on every ISA.
 /// </summary>
 public static unsafe class Sgemm
 {
-    /// <summary>Rows of C per task (MC), a multiple of the tile rows; the packed A slice (MC × KC) stays in L2.</summary>
-    public const int BlockRows = 128;
     /// <summary>Largest column count of C per task (NC), a multiple of the tile columns.</summary>
     public const int BlockCols = 512;
-    /// <summary>K slice (KC): a packed B panel (KC × 32) stays in L1.</summary>
+    /// <summary>K slice (KC): a packed B panel (KC × NR: 32 KiB with the AVX-512 tile, 16 KiB with the AVX2 one) stays in L1.</summary>
     public const int BlockDepth = 256;
     /// <summary>Products with fewer multiply-adds than this run on the calling thread.</summary>
     public const long SerialBelow = 1 << 20;
@@ -26,6 +25,10 @@ public static unsafe class Sgemm
     /// <paramref name="parallel"/> the blocks of C run on <see cref="NativeParallel"/> (same result either way).
     /// </summary>
     public static void Multiply(int m, int n, int k, float alpha, StridedMatrix a, StridedMatrix b, float* c, long ldc,
+        bool accumulate, bool parallel) => Multiply(SgemmTile.Current, m, n, k, alpha, a, b, c, ldc, accumulate, parallel);
+
+    /// <summary>The same product with the register tile <paramref name="tile"/> (one of <see cref="SgemmTile.Supported"/>).</summary>
+    public static void Multiply(SgemmTile tile, int m, int n, int k, float alpha, StridedMatrix a, StridedMatrix b, float* c, long ldc,
         bool accumulate, bool parallel)
     {
         if (m <= 0 || n <= 0) return;
@@ -35,12 +38,13 @@ public static unsafe class Sgemm
                 for (int i = 0; i < m; i++) new Span<float>(c + i * ldc, n).Clear();
             return;
         }
-        int rowBlocks = (m + BlockRows - 1) / BlockRows, blockCols = BlockCols;
+        int blockRows = tile.BlockRows, nr = tile.Cols;
+        int rowBlocks = (m + blockRows - 1) / blockRows, blockCols = BlockCols;
         int workers = NativeParallel.Workers;
         parallel &= workers > 1 && (long)m * n * k >= SerialBelow;
         if (parallel)
-            while (rowBlocks * ((n + blockCols - 1) / blockCols) < 4 * workers && blockCols > SgemmMicroKernel.Cols)
-                blockCols = Math.Max(SgemmMicroKernel.Cols, (blockCols / 2 + SgemmMicroKernel.Cols - 1) / SgemmMicroKernel.Cols * SgemmMicroKernel.Cols);
+            while (rowBlocks * ((n + blockCols - 1) / blockCols) < 4 * workers && blockCols > nr)
+                blockCols = Math.Max(nr, (blockCols / 2 + nr - 1) / nr * nr);
         int colBlocks = (n + blockCols - 1) / blockCols, tasks = rowBlocks * colBlocks;
         if (!parallel || tasks == 1)
         {
@@ -52,24 +56,25 @@ public static unsafe class Sgemm
         void RunTask(int t)
         {
             int rb = t / colBlocks, cb = t - rb * colBlocks;
-            int i0 = rb * BlockRows, j0 = cb * blockCols;
-            Block(i0, Math.Min(BlockRows, m - i0), j0, Math.Min(blockCols, n - j0), k, alpha, a, b, c, ldc, accumulate);
+            int i0 = rb * blockRows, j0 = cb * blockCols;
+            Block(tile, i0, Math.Min(blockRows, m - i0), j0, Math.Min(blockCols, n - j0), k, alpha, a, b, c, ldc, accumulate);
         }
     }
 
     /// <summary>The C block rows [i0, i0+mc) × columns [j0, j0+nc), all of K, on the calling thread.</summary>
-    static void Block(int i0, int mc, int j0, int nc, int k, float alpha, StridedMatrix a, StridedMatrix b, float* c, long ldc, bool accumulate)
+    static void Block(SgemmTile tile, int i0, int mc, int j0, int nc, int k, float alpha, StridedMatrix a, StridedMatrix b, float* c,
+        long ldc, bool accumulate)
     {
-        const int mr = SgemmMicroKernel.Rows, nr = SgemmMicroKernel.Cols;
+        int mr = tile.Rows, nr = tile.Cols;
         int kcMax = Math.Min(k, BlockDepth);
-        float* ap = NativeScratch.Get(ScratchSlot.PackA, (long)RoundUp(mc, mr) * kcMax);
+        float* ap = NativeScratch.Get(ScratchSlot.PackA, (long)RoundUp(mc, mr) * kcMax + SgemmPacking.Slack);
         float* bp = NativeScratch.Get(ScratchSlot.PackB, (long)RoundUp(nc, nr) * kcMax);
         float* edge = stackalloc float[mr * nr];
         for (int p0 = 0; p0 < k; p0 += BlockDepth)
         {
             int kc = Math.Min(BlockDepth, k - p0);
-            SgemmPacking.PackB(b, p0, kc, j0, nc, bp);
-            SgemmPacking.PackA(a, i0, mc, p0, kc, ap);
+            SgemmPacking.PackB(tile, b, p0, kc, j0, nc, bp);
+            SgemmPacking.PackA(tile, a, i0, mc, p0, kc, ap);
             bool add = accumulate || p0 > 0;
             for (int jr = 0; jr < nc; jr += nr)
             {
@@ -82,11 +87,11 @@ public static unsafe class Sgemm
                     float* ct = c + (i0 + ir) * ldc + j0 + jr;
                     if (rows == mr && cols == nr)
                     {
-                        SgemmMicroKernel.Run(kc, aPanel, bPanel, ct, ldc, alpha, add);
+                        SgemmMicroKernel.Run(tile, kc, aPanel, bPanel, ct, ldc, alpha, add);
                         continue;
                     }
                     // Edge tile: the full tile into a buffer, then the in-range part with the same arithmetic as a full store.
-                    SgemmMicroKernel.Run(kc, aPanel, bPanel, edge, nr, 1f, false);
+                    SgemmMicroKernel.RunEdge(tile, rows, kc, aPanel, bPanel, edge, nr);
                     for (int r = 0; r < rows; r++)
                         for (int j = 0; j < cols; j++)
                         {

@@ -5,33 +5,35 @@ using System.Runtime.Intrinsics.X86;
 namespace IlgpuVq.Engine.Native;
 
 /// <summary>
-/// The register tile of <see cref="Sgemm"/>: an <see cref="Rows"/> × <see cref="Cols"/> block of C from packed panels.
-/// Every element is one fused multiply-add chain over p = 0..kc−1 starting from zero, whichever vector width runs it, so
-/// the AVX-512 and the 256-bit paths give bit-identical results.
+/// The register tiles of <see cref="Sgemm"/>: a <see cref="SgemmTile.Rows"/> × <see cref="SgemmTile.Cols"/> block of C from
+/// packed panels, one kernel per <see cref="SgemmTile"/> (8 × 32 on AVX-512, 6 × 16 on AVX2). Every element is one fused
+/// multiply-add chain over p = 0..kc−1 starting from zero, whichever tile runs it, so both tiles give bit-identical results.
 /// </summary>
 static unsafe class SgemmMicroKernel
 {
-    /// <summary>Rows of C per tile (MR).</summary>
-    public const int Rows = 8;
-    /// <summary>Columns of C per tile (NR): two 512-bit vectors.</summary>
-    public const int Cols = 32;
-
-    static readonly bool Use512 = Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+    /// <summary>
+    /// c[r·ldc + j] = (add ? c[r·ldc + j] : 0) + alpha·Σ_p a[p·MR + r]·b[p·NR + j] for r &lt; MR, j &lt; NR of
+    /// <paramref name="tile"/>, where <paramref name="a"/> is a packed panel of A (kc × MR, row r of the tile fastest) and
+    /// <paramref name="b"/> a packed panel of B (kc × NR, column fastest). alpha·sum is rounded before the add (no fused store).
+    /// </summary>
+    public static void Run(SgemmTile tile, int kc, float* a, float* b, float* c, long ldc, float alpha, bool add)
+    {
+        if (tile == SgemmTile.Avx512) Run8x32(kc, a, b, c, ldc, alpha, add);
+        else Run16<SixRows>(kc, a, b, c, ldc, alpha, add);
+    }
 
     /// <summary>
-    /// c[r·ldc + j] = (add ? c[r·ldc + j] : 0) + alpha·Σ_p a[p·8 + r]·b[p·32 + j] for r &lt; 8, j &lt; 32, where
-    /// <paramref name="a"/> is a packed panel of A (kc × 8, row r of the tile fastest) and <paramref name="b"/> a packed
-    /// panel of B (kc × 32, column fastest). alpha·sum is rounded before the add (no fused store).
+    /// The first <paramref name="rows"/> (≤ MR) rows of the tile into c (= alpha 1, no add), the rest of c undefined: the same
+    /// bits as <see cref="Run"/>; the AVX2 tile runs edges of up to 4 rows with a 4-row kernel instead of all 6.
     /// </summary>
-    public static void Run(int kc, float* a, float* b, float* c, long ldc, float alpha, bool add)
+    public static void RunEdge(SgemmTile tile, int rows, int kc, float* a, float* b, float* c, long ldc)
     {
-        if (Use512) Run512(kc, a, b, c, ldc, alpha, add);
-        else
-            for (int q = 0; q < Cols / 8; q++) Run256(kc, a, b + q * 8, c + q * 8, ldc, alpha, add);
+        if (tile == SgemmTile.Avx2 && rows <= 4) Run16<FourRows>(kc, a, b, c, ldc, 1f, false);
+        else Run(tile, kc, a, b, c, ldc, 1f, false);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Run512(int kc, float* a, float* b, float* c, long ldc, float alpha, bool add)
+    static void Run8x32(int kc, float* a, float* b, float* c, long ldc, float alpha, bool add)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
@@ -55,21 +57,83 @@ static unsafe class SgemmMicroKernel
             c60 = Avx512F.FusedMultiplyAdd(ar, b0, c60); c61 = Avx512F.FusedMultiplyAdd(ar, b1, c61);
             ar = Vector512.Create(a[7]);
             c70 = Avx512F.FusedMultiplyAdd(ar, b0, c70); c71 = Avx512F.FusedMultiplyAdd(ar, b1, c71);
-            a += Rows;
-            b += Cols;
+            a += 8;
+            b += 32;
         }
-        Store512(c, c00, c01, alpha, add); c += ldc;
-        Store512(c, c10, c11, alpha, add); c += ldc;
-        Store512(c, c20, c21, alpha, add); c += ldc;
-        Store512(c, c30, c31, alpha, add); c += ldc;
-        Store512(c, c40, c41, alpha, add); c += ldc;
-        Store512(c, c50, c51, alpha, add); c += ldc;
-        Store512(c, c60, c61, alpha, add); c += ldc;
-        Store512(c, c70, c71, alpha, add);
+        Store(c, c00, c01, alpha, add); c += ldc;
+        Store(c, c10, c11, alpha, add); c += ldc;
+        Store(c, c20, c21, alpha, add); c += ldc;
+        Store(c, c30, c31, alpha, add); c += ldc;
+        Store(c, c40, c41, alpha, add); c += ldc;
+        Store(c, c50, c51, alpha, add); c += ldc;
+        Store(c, c60, c61, alpha, add); c += ldc;
+        Store(c, c70, c71, alpha, add);
+    }
+
+    /// <summary>
+    /// The AVX2 tile: 12 ymm accumulators, the two B vectors of a row of the panel and one broadcast of A = 15 of the 16 ymm
+    /// registers (a tile written for 32 registers would spill here). With <typeparamref name="TRows"/> = <see cref="FourRows"/>
+    /// only rows 0..3 of the (still 6-row) A panel are computed, for edge tiles; the JIT compiles each instantiation
+    /// without the other's rows. Without AVX2/FMA the same code runs on .NET's software vectors (still one fused
+    /// multiply-add per element).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Run16<TRows>(int kc, float* a, float* b, float* c, long ldc, float alpha, bool add) where TRows : struct, ITileRows
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var ar = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(ar, b0, c00); c01 = Vector256.FusedMultiplyAdd(ar, b1, c01);
+            ar = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(ar, b0, c10); c11 = Vector256.FusedMultiplyAdd(ar, b1, c11);
+            ar = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(ar, b0, c20); c21 = Vector256.FusedMultiplyAdd(ar, b1, c21);
+            ar = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(ar, b0, c30); c31 = Vector256.FusedMultiplyAdd(ar, b1, c31);
+            if (TRows.Six)
+            {
+                ar = Vector256.Create(a[4]);
+                c40 = Vector256.FusedMultiplyAdd(ar, b0, c40); c41 = Vector256.FusedMultiplyAdd(ar, b1, c41);
+                ar = Vector256.Create(a[5]);
+                c50 = Vector256.FusedMultiplyAdd(ar, b0, c50); c51 = Vector256.FusedMultiplyAdd(ar, b1, c51);
+            }
+            a += 6;
+            b += 16;
+        }
+        Store(c, c00, c01, alpha, add); c += ldc;
+        Store(c, c10, c11, alpha, add); c += ldc;
+        Store(c, c20, c21, alpha, add); c += ldc;
+        Store(c, c30, c31, alpha, add);
+        if (!TRows.Six) return;
+        c += ldc;
+        Store(c, c40, c41, alpha, add); c += ldc;
+        Store(c, c50, c51, alpha, add);
+    }
+
+    /// <summary>Which rows of the 6 × 16 tile <see cref="Run16{TRows}"/> computes (a JIT-time constant per instantiation).</summary>
+    interface ITileRows
+    {
+        static abstract bool Six { get; }
+    }
+
+    /// <summary>All six rows.</summary>
+    readonly struct SixRows : ITileRows
+    {
+        public static bool Six => true;
+    }
+
+    /// <summary>Rows 0..3 only (edge tiles of up to four rows).</summary>
+    readonly struct FourRows : ITileRows
+    {
+        public static bool Six => false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store512(float* c, Vector512<float> lo, Vector512<float> hi, float alpha, bool add)
+    static void Store(float* c, Vector512<float> lo, Vector512<float> hi, float alpha, bool add)
     {
         if (alpha != 1f) { lo *= alpha; hi *= alpha; }
         if (add) { lo += Vector512.Load(c); hi += Vector512.Load(c + 16); }
@@ -77,40 +141,12 @@ static unsafe class SgemmMicroKernel
         hi.Store(c + 16);
     }
 
-    /// <summary>The 8 × 8 column block of the tile starting at <paramref name="b"/> (a panel still 32 wide).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Run256(int kc, float* a, float* b, float* c, long ldc, float alpha, bool add)
-    {
-        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            var bv = Vector256.Load(b);
-            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a[0]), bv, c0);
-            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a[1]), bv, c1);
-            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a[2]), bv, c2);
-            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a[3]), bv, c3);
-            c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a[4]), bv, c4);
-            c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a[5]), bv, c5);
-            c6 = Vector256.FusedMultiplyAdd(Vector256.Create(a[6]), bv, c6);
-            c7 = Vector256.FusedMultiplyAdd(Vector256.Create(a[7]), bv, c7);
-            a += Rows;
-            b += Cols;
-        }
-        Store256(c, c0, alpha, add); c += ldc;
-        Store256(c, c1, alpha, add); c += ldc;
-        Store256(c, c2, alpha, add); c += ldc;
-        Store256(c, c3, alpha, add); c += ldc;
-        Store256(c, c4, alpha, add); c += ldc;
-        Store256(c, c5, alpha, add); c += ldc;
-        Store256(c, c6, alpha, add); c += ldc;
-        Store256(c, c7, alpha, add);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store256(float* c, Vector256<float> v, float alpha, bool add)
+    static void Store(float* c, Vector256<float> lo, Vector256<float> hi, float alpha, bool add)
     {
-        if (alpha != 1f) v *= alpha;
-        if (add) v += Vector256.Load(c);
-        v.Store(c);
+        if (alpha != 1f) { lo *= alpha; hi *= alpha; }
+        if (add) { lo += Vector256.Load(c); hi += Vector256.Load(c + 8); }
+        lo.Store(c);
+        hi.Store(c + 8);
     }
 }

@@ -3,19 +3,21 @@ using System.Runtime.CompilerServices;
 namespace IlgpuVq.Engine.Native;
 
 /// <summary>
-/// Packs slices of <see cref="Sgemm"/>'s operands into the layouts <see cref="SgemmMicroKernel"/> streams, zero-padding
-/// partial panels so that every tile runs the same full-size arithmetic.
+/// Packs slices of <see cref="Sgemm"/>'s operands into the layouts <see cref="SgemmMicroKernel"/> streams for a
+/// <see cref="SgemmTile"/> (MR × NR), zero-padding partial panels so that every tile runs the same full-size arithmetic.
 /// </summary>
 static unsafe class SgemmPacking
 {
-    const int Mr = SgemmMicroKernel.Rows, Nr = SgemmMicroKernel.Cols;
+    /// <summary>Floats past the packed A block that <see cref="PackA"/> may write (the 6-row transpose stores 8 per column).</summary>
+    public const int Slack = 8;
 
     /// <summary>
-    /// A rows [i0, i0+mc) × columns [p0, p0+kc) into panels of 8 rows: panel q (rows i0+8q..) at dst + 8q·kc,
-    /// element (r, p) at [p·8 + r]; rows past mc are zero.
+    /// A rows [i0, i0+mc) × columns [p0, p0+kc) into panels of MR rows: panel q (rows i0+MR·q..) at dst + MR·q·kc,
+    /// element (r, p) at [p·MR + r]; rows past mc are zero. dst needs <see cref="Slack"/> floats past the last panel.
     /// </summary>
-    public static void PackA(StridedMatrix a, int i0, int mc, int p0, int kc, float* dst)
+    public static void PackA(SgemmTile tile, StridedMatrix a, int i0, int mc, int p0, int kc, float* dst)
     {
+        int Mr = tile.Rows;
         long rs = a.RowStride, cs = a.ColStride;
         for (int ir = 0; ir < mc; ir += Mr)
         {
@@ -25,13 +27,12 @@ static unsafe class SgemmPacking
             if (cs == 1)
             {
                 int p = 0;
-                if (rows == Mr)
+                if (rows == 8 && Mr == 8)
                     for (; p + 8 <= kc; p += 8) Transpose8.Block(src + p, rs, d + p * Mr, Mr);
-                for (int r = 0; r < rows; r++)
-                {
-                    float* s = src + r * rs;
-                    for (int q = p; q < kc; q++) d[q * Mr + r] = s[q];
-                }
+                else if (rows == 6 && Mr == 6)
+                    for (; p + 8 <= kc; p += 8) Transpose8.Block6(src + p, rs, d + p * Mr, Mr);
+                for (int q = p; q < kc; q++)
+                    for (int r = 0; r < rows; r++) d[q * Mr + r] = src[r * rs + q];
             }
             else
                 for (int p = 0; p < kc; p++)
@@ -45,11 +46,12 @@ static unsafe class SgemmPacking
     }
 
     /// <summary>
-    /// B rows [p0, p0+kc) × columns [j0, j0+nc) into panels of 32 columns: panel q (columns j0+32q..) at dst + 32q·kc,
-    /// element (p, j) at [p·32 + j]; columns past nc are zero.
+    /// B rows [p0, p0+kc) × columns [j0, j0+nc) into panels of NR columns (a multiple of 8): panel q (columns j0+NR·q..)
+    /// at dst + NR·q·kc, element (p, j) at [p·NR + j]; columns past nc are zero.
     /// </summary>
-    public static void PackB(StridedMatrix b, int p0, int kc, int j0, int nc, float* dst)
+    public static void PackB(SgemmTile tile, StridedMatrix b, int p0, int kc, int j0, int nc, float* dst)
     {
+        int Nr = tile.Cols;
         long rs = b.RowStride, cs = b.ColStride;
         for (int jr = 0; jr < nc; jr += Nr)
         {
@@ -61,7 +63,7 @@ static unsafe class SgemmPacking
                 for (int p = 0; p < kc; p++)
                 {
                     float* s = src + p * rs, dp = d + p * Nr;
-                    if (cols == Nr) Unsafe.CopyBlockUnaligned(dp, s, Nr * sizeof(float));
+                    if (cols == Nr) CopyRow(s, dp, Nr);
                     else
                     {
                         for (int j = 0; j < cols; j++) dp[j] = s[j];
@@ -88,5 +90,15 @@ static unsafe class SgemmPacking
                 for (int p = 0; p < kc; p++)
                     for (int j = cols; j < Nr; j++) d[p * Nr + j] = 0f;
         }
+    }
+
+    /// <summary>dst[j] = src[j] for j &lt; nr (32 or 16): a copy of constant size, which the JIT unrolls into vector moves
+    /// (a variable size would call memmove for every row of the panel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void CopyRow(float* src, float* dst, int nr)
+    {
+        if (nr == 32) Unsafe.CopyBlockUnaligned(dst, src, 32 * sizeof(float));
+        else if (nr == 16) Unsafe.CopyBlockUnaligned(dst, src, 16 * sizeof(float));
+        else Unsafe.CopyBlockUnaligned(dst, src, (uint)(nr * sizeof(float)));
     }
 }

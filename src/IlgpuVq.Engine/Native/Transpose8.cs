@@ -17,10 +17,35 @@ static unsafe class Transpose8
                 for (int c = 0; c < 8; c++) dst[c * dstStride + r] = src[r * srcStride + c];
             return;
         }
-        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + srcStride);
-        var r2 = Avx.LoadVector256(src + 2 * srcStride); var r3 = Avx.LoadVector256(src + 3 * srcStride);
-        var r4 = Avx.LoadVector256(src + 4 * srcStride); var r5 = Avx.LoadVector256(src + 5 * srcStride);
-        var r6 = Avx.LoadVector256(src + 6 * srcStride); var r7 = Avx.LoadVector256(src + 7 * srcStride);
+        Store(Avx.LoadVector256(src), Avx.LoadVector256(src + srcStride), Avx.LoadVector256(src + 2 * srcStride),
+            Avx.LoadVector256(src + 3 * srcStride), Avx.LoadVector256(src + 4 * srcStride), Avx.LoadVector256(src + 5 * srcStride),
+            Avx.LoadVector256(src + 6 * srcStride), Avx.LoadVector256(src + 7 * srcStride), dst, dstStride);
+    }
+
+    /// <summary>
+    /// dst[c·dstStride + r] = src[r·srcStride + c] for r &lt; 6, c &lt; 8, and dst[c·dstStride + 6..7] = 0: reads six rows only,
+    /// writes 8 floats per column (with dstStride = 6 each column's two zeros are overwritten by the next column, and the
+    /// last column writes two floats past dst + 48).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Block6(float* src, long srcStride, float* dst, long dstStride)
+    {
+        if (!Avx.IsSupported)
+        {
+            for (int c = 0; c < 8; c++)
+                for (int r = 0; r < 8; r++) dst[c * dstStride + r] = r < 6 ? src[r * srcStride + c] : 0f;
+            return;
+        }
+        Store(Avx.LoadVector256(src), Avx.LoadVector256(src + srcStride), Avx.LoadVector256(src + 2 * srcStride),
+            Avx.LoadVector256(src + 3 * srcStride), Avx.LoadVector256(src + 4 * srcStride), Avx.LoadVector256(src + 5 * srcStride),
+            Vector256<float>.Zero, Vector256<float>.Zero, dst, dstStride);
+    }
+
+    /// <summary>Stores the transpose of the rows r0..r7, column c to dst + c·dstStride, in ascending c.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3, Vector256<float> r4,
+        Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* dst, long dstStride)
+    {
         var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
         var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
         var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);

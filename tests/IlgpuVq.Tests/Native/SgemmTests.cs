@@ -15,6 +15,9 @@ public unsafe class SgemmTests
 
     /// <summary>C (= or +=) alpha·op(A)·op(B) with A stored [m,k] or [k,m] and B stored [k,n] or [n,k], row-major.</summary>
     internal static float[] Multiply(int m, int n, int k, float alpha, float[] a, bool transA, float[] b, bool transB, float[] c,
+        bool accumulate, bool parallel) => Multiply(SgemmTile.Current, m, n, k, alpha, a, transA, b, transB, c, accumulate, parallel);
+
+    static float[] Multiply(SgemmTile tile, int m, int n, int k, float alpha, float[] a, bool transA, float[] b, bool transB, float[] c,
         bool accumulate, bool parallel)
     {
         var result = (float[])c.Clone();
@@ -22,7 +25,7 @@ public unsafe class SgemmTests
         {
             var ma = transA ? StridedMatrix.Transposed(pa, m) : StridedMatrix.RowMajor(pa, k);
             var mb = transB ? StridedMatrix.Transposed(pb, k) : StridedMatrix.RowMajor(pb, n);
-            Sgemm.Multiply(m, n, k, alpha, ma, mb, pc, n, accumulate, parallel);
+            Sgemm.Multiply(tile, m, n, k, alpha, ma, mb, pc, n, accumulate, parallel);
         }
         return result;
     }
@@ -40,7 +43,7 @@ public unsafe class SgemmTests
         int[][] shapes =
         [
             [1, 1, 1], [1, 7, 17], [7, 1, 33], [17, 33, 1], [33, 65, 7], [65, 130, 17], [130, 33, 65], [9, 40, 300],
-            [130, 65, 513], [8, 32, 256], [129, 1025, 3],
+            [130, 65, 513], [8, 32, 256], [6, 16, 256], [12, 48, 257], [145, 17, 9], [129, 1025, 3],
         ];
         foreach (var s in shapes)
             foreach (var ta in new[] { false, true })
@@ -67,6 +70,35 @@ public unsafe class SgemmTests
                         $"C[{i},{j}] = {got[i * n + j]}, want {want} (m={m} n={n} k={k} alpha={alpha} accumulate={accumulate})");
                 }
         }
+    }
+
+    /// <summary>Every tile this machine runs (8 × 32 and 6 × 16 on AVX-512; 6 × 16 alone elsewhere) gives the same bits as the
+    /// 6 × 16 tile, on shapes with edge tiles of both, every transpose, and K over several slices.</summary>
+    [Theory]
+    [InlineData(131, 77, 600)]
+    [InlineData(6, 16, 256)]
+    [InlineData(8, 32, 513)]
+    [InlineData(1, 300, 31)]
+    [InlineData(34, 40, 300)]
+    public void EveryTileIsBitIdentical(int m, int n, int k)
+    {
+        var a = Seeded(8, m * k);
+        var b = Seeded(9, k * n);
+        var c = Seeded(10, m * n);
+        foreach (var (ta, tb) in new[] { (false, false), (true, false), (false, true), (true, true) })
+        {
+            var want = Multiply(SgemmTile.Avx2, m, n, k, 0.5f, a, ta, b, tb, c, true, parallel: true);
+            foreach (var tile in SgemmTile.Supported)
+                Assert.Equal(want, Multiply(tile, m, n, k, 0.5f, a, ta, b, tb, c, true, parallel: true));
+        }
+    }
+
+    [Fact]
+    public void CurrentTileIsTheIsasTile()
+    {
+        Assert.Contains(SgemmTile.Current, SgemmTile.Supported);
+        Assert.Equal(NativeIsa.Use512 ? SgemmTile.Avx512 : SgemmTile.Avx2, SgemmTile.Current);
+        Assert.Contains($"{SgemmTile.Current.Rows}×{SgemmTile.Current.Cols} GEMM tile", NativeIsa.Description);
     }
 
     [Fact]
