@@ -15,7 +15,7 @@ public static class ConfusionMatrixFigure
         using var font = new SKFont(FigureFonts.Typeface, 14);
         using var small = new SKFont(FigureFonts.Typeface, 13);
         float labelWidth = classNames.Max(n => font.MeasureText(n)) + 12;
-        int left = (int)(margin + 20 + labelWidth), top = margin + 48, width = left + k * cell + margin, height = top + k * cell + 26 + 20 + margin;
+        int left = (int)(margin + 20 + labelWidth), top = margin + 60, width = left + k * cell + margin, height = top + k * cell + 26 + 20 + margin;
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         using (var canvas = new SKCanvas(bitmap))
         using (var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true })
@@ -23,7 +23,7 @@ public static class ConfusionMatrixFigure
         {
             canvas.Clear(SKColors.White);
             canvas.DrawText(title, width / 2f, margin + 14, SKTextAlign.Center, font, ink);
-            canvas.DrawText("predicted class", left + k * cell / 2f, top - 24, SKTextAlign.Center, small, ink);
+            canvas.DrawText("predicted class", left + k * cell / 2f, top - 26, SKTextAlign.Center, small, ink);
             for (int r = 0; r < k; r++)
             {
                 int row = 0;
