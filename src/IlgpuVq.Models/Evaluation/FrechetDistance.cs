@@ -6,7 +6,7 @@ namespace IlgpuVq.Models.Evaluation;
 /// Fréchet distance between Gaussian fits of two feature sets (Heusel et al. 2017, the "FID" formula):
 /// ‖μ₁ − μ₂‖² + Tr Σ₁ + Tr Σ₂ − 2 Tr (Σ₁^½ Σ₂ Σ₁^½)^½, with unbiased (n − 1) covariances, in double precision.
 /// Both square roots are of symmetric positive semi-definite matrices and are taken through MathNet.Numerics'
-/// symmetric eigendecomposition, with eigenvalues that round-off pushed below zero clamped to zero, so singular
+/// symmetric eigendecomposition, with eigenvalues within round-off of zero (or below it) set to zero, so singular
 /// covariances (fewer samples than dimensions, constant features) are handled exactly rather than through an
 /// inverse or a general (complex) matrix square root. Tr (Σ₁^½ Σ₂ Σ₁^½)^½ = Tr (Σ₁Σ₂)^½.
 /// </summary>
@@ -24,7 +24,7 @@ public static class FrechetDistance
     {
         var rootA = SymmetricSqrt(covA);
         var inner = rootA * covB * rootA;
-        double crossTrace = Eigenvalues(Symmetrize(inner)).Sum(l => Math.Sqrt(Math.Max(0, l)));
+        double crossTrace = Eigenvalues(Symmetrize(inner)).Sum(Math.Sqrt);
         double d = (muA - muB).DotProduct(muA - muB) + covA.Trace() + covB.Trace() - 2 * crossTrace;
         return Math.Max(0, d);
     }
@@ -46,11 +46,21 @@ public static class FrechetDistance
     {
         var evd = Symmetrize(m).Evd(Symmetricity.Symmetric);
         var v = evd.EigenVectors;
-        var roots = Matrix<double>.Build.DiagonalOfDiagonalArray(evd.EigenValues.Select(l => Math.Sqrt(Math.Max(0, l.Real))).ToArray());
+        var roots = Matrix<double>.Build.DiagonalOfDiagonalArray(Clamped(evd.EigenValues.Select(l => l.Real).ToArray()).Select(Math.Sqrt).ToArray());
         return v * roots * v.Transpose();
     }
 
-    static double[] Eigenvalues(Matrix<double> symmetric) => symmetric.Evd(Symmetricity.Symmetric).EigenValues.Select(l => l.Real).ToArray();
+    static double[] Eigenvalues(Matrix<double> symmetric) => Clamped(symmetric.Evd(Symmetricity.Symmetric).EigenValues.Select(l => l.Real).ToArray());
+
+    /// <summary>
+    /// Eigenvalues at or below the solver's resolution, n·ε·max|λ|, set to 0: they are round-off of true zeros (singular
+    /// covariances), and their square roots (√1e-16 = 1e-8 each) would otherwise add up to a visible error.
+    /// </summary>
+    static double[] Clamped(double[] eigenvalues)
+    {
+        double floor = eigenvalues.Length * 2.2e-16 * eigenvalues.Select(Math.Abs).DefaultIfEmpty(0).Max();
+        return eigenvalues.Select(l => l <= floor ? 0 : l).ToArray();
+    }
 
     static Matrix<double> Symmetrize(Matrix<double> m) => (m + m.Transpose()) / 2;
 }
