@@ -47,7 +47,8 @@ public static class EvaluateCommand
         return cmd;
     }
 
-    public static SampleEvaluation Run(ComputeDevice device, EvaluationInputs inputs, SampleEvaluationOptions options, string outDir)
+    /// <summary>Evaluates into <paramref name="outDir"/>; <paramref name="openDataset"/>, when the caller has the VQ-VAE run's dataset open already, saves opening it again.</summary>
+    public static SampleEvaluation Run(ComputeDevice device, EvaluationInputs inputs, SampleEvaluationOptions options, string outDir, ILesionDataset? openDataset = null)
     {
         var info = VqVaeRunInfo.Read(inputs.VqVaePath)
             ?? throw new UserError($"--vqvae '{inputs.VqVaePath}' is not a VQ-VAE run folder (config.json and split.csv name the real images to compare with)");
@@ -60,8 +61,8 @@ public static class EvaluateCommand
             if (model.ClassNames.Count > 0 && !classifier.ClassNames.SequenceEqual(model.ClassNames))
                 throw new UserError($"the classifier's classes ({string.Join(", ", classifier.ClassNames)}) are not the prior's ({string.Join(", ", model.ClassNames)})");
         }
-        var (dataset, split) = info.Open(inputs.CacheDir);
-        using var _ = dataset;
+        var (dataset, split) = openDataset != null ? (openDataset, DataSplit.ReadCsv(info.SplitCsv, openDataset)) : info.Open(inputs.CacheDir);
+        using var _ = openDataset == null ? dataset : null;
         if (classifier != null) WarnOnLeakage(inputs.ClassifierPath!, split, dataset);
         IFeatureExtractor extractor = classifier != null ? new ClassifierFeatures(classifier.Model, classifier.ImageSize) : new EncoderFeatures(model.VqVae, model.ImageSize);
         Directory.CreateDirectory(outDir);

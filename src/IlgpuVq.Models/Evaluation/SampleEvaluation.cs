@@ -51,6 +51,9 @@ public sealed record SampleEvaluation
     public required SampleEvaluationOptions Options { get; init; }
     public required bool Conditional { get; init; }
     public required double SamplingSeconds { get; init; }
+    /// <summary>The samples themselves (NCHW in [−1, 1]) and the class each was drawn for (0 when unconditional); not in the JSON.</summary>
+    public required float[] Images { get; init; }
+    public required int[] SampleClasses { get; init; }
 
     /// <summary>
     /// Samples with <paramref name="model"/>, extracts features of the samples and of every real train and test image,
@@ -113,6 +116,7 @@ public sealed record SampleEvaluation
             Codes = CodeStatistics.From(codes, model.Height * model.Width, conditional ? classes : Enumerable.Repeat(-1, classes.Length).ToArray(), model.ClassNames),
             Samples = classes.Length, TestImages = testFeatures.Count, TrainImages = trainFeatures.Count, FloorImages = floor.Length,
             FeatureSpace = extractor.Description, Options = options, Conditional = conditional, SamplingSeconds = samplingSeconds,
+            Images = images, SampleClasses = classes,
         };
     }
 
