@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using IlgpuVq.Data;
+using IlgpuVq.Models.Evaluation;
 using IlgpuVq.Models.Prior;
 using IlgpuVq.Models.Training;
 
@@ -22,6 +23,8 @@ public static class SampleCommand
         var device = DeviceOption.Create();
         var cmd = new Command("sample", "Sample code maps with the prior (raster order, on the device) and decode them with the VQ-VAE")
             { vqvae, prior, count, cls, temperature, seed, outFile, outDir, device };
+        var quality = new QualityProbeOptions();
+        quality.AddTo(cmd, everyEpochs: false);
         cmd.SetAction(parse =>
         {
             int n = parse.GetValue(count);
@@ -47,7 +50,7 @@ public static class SampleCommand
             }
             catch (ArgumentException e) { throw new UserError(e.Message); }
             var clock = Stopwatch.StartNew();
-            var (images, _) = model.Sample(n, classes, t, parse.GetValue(seed));
+            var (images, codes) = model.Sample(n, classes, t, parse.GetValue(seed));
             var seconds = clock.Elapsed.TotalSeconds;
             var path = parse.GetValue(outFile)!;
             int size = model.ImageSize;
@@ -59,6 +62,8 @@ public static class SampleCommand
                 for (int i = 0; i < n; i++)
                     ImageGrid.Save(Path.Combine(dir, $"sample_{i:D4}.png"), images.AsSpan(i * per, per), size, 1);
             }
+            if (quality.Parse(parse) is { } q)
+                Console.WriteLine(q.Describe(model.VqVae.Device, parse.GetValue(vqvae)!, new SampleSet(images, codes, classes, model.Prior.Config.ClassConditional), size));
             Console.WriteLine($"sampled {n} images of {size}x{size} ({model.Height}x{model.Width} codes) in {seconds:0.0} s on {model.VqVae.Device.Name}: {path}");
             return 0;
         });

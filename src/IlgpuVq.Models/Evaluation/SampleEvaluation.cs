@@ -65,15 +65,12 @@ public sealed record SampleEvaluation
         if (extractor.ImageSize != model.ImageSize || train.ImageSize != model.ImageSize || test.ImageSize != model.ImageSize)
             throw new ArgumentException($"the feature extractor works on {extractor.ImageSize} px images, the data is {train.ImageSize} px and the samples are {model.ImageSize} px; they must agree");
         if (options.Count < 2) throw new ArgumentException($"at least 2 samples are needed (got {options.Count})");
-        bool conditional = model.Prior.Config.ClassConditional && model.ClassNames.Count > 0;
-        var classes = conditional
-            ? Enumerable.Range(0, model.ClassNames.Count * options.Count).Select(i => i / options.Count).ToArray()
-            : new int[options.Count];
         var clock = Stopwatch.StartNew();
-        var (images, codes) = model.Sample(classes.Length, classes, options.Temperature, options.Seed);
+        var samples = SampleSet.Draw(model, options.Count, options.Temperature, options.Seed);
         double samplingSeconds = clock.Elapsed.TotalSeconds;
+        var (images, codes, classes, conditional) = samples;
 
-        var sampleFeatures = extractor.Extract(new InMemoryBatches(images, conditional ? classes : Enumerable.Repeat(-1, classes.Length).ToArray(), model.ImageSize, 64));
+        var sampleFeatures = extractor.Extract(new InMemoryBatches(images, samples.Labels, model.ImageSize, 64));
         var trainFeatures = extractor.Extract(train);
         var testFeatures = extractor.Extract(test);
         if (testFeatures.Count < 2 || trainFeatures.Count < 2) throw new ArgumentException("the split needs at least 2 train and 2 test images");
@@ -97,7 +94,7 @@ public sealed record SampleEvaluation
             accuracy = report.BalancedAccuracy;
             if (conditional)
             {
-                consistency = Enumerable.Range(0, classes.Length).Count(i => sampleFeatures.Predicted![i] == classes[i]) / (double)classes.Length;
+                consistency = samples.Consistency(sampleFeatures);
                 perClass = names.Select((n, c) => (n, c)).ToDictionary(p => p.n,
                     p => Enumerable.Range(0, classes.Length).Count(i => classes[i] == p.c && sampleFeatures.Predicted![i] == p.c) / (double)options.Count);
             }
@@ -113,7 +110,7 @@ public sealed record SampleEvaluation
             KidFloor = KernelInceptionDistance.Between(floor, testFeatures.Features),
             Precision = precision, Recall = recall, PrecisionFloor = precisionFloor, RecallFloor = recallFloor,
             ClassConsistency = consistency, ClassConsistencyPerClass = perClass, ClassifierAccuracy = accuracy, Memorisation = memorisation,
-            Codes = CodeStatistics.From(codes, model.Height * model.Width, conditional ? classes : Enumerable.Repeat(-1, classes.Length).ToArray(), model.ClassNames),
+            Codes = CodeStatistics.From(codes, model.Height * model.Width, samples.Labels, model.ClassNames),
             Samples = classes.Length, TestImages = testFeatures.Count, TrainImages = trainFeatures.Count, FloorImages = floor.Length,
             FeatureSpace = extractor.Description, Options = options, Conditional = conditional, SamplingSeconds = samplingSeconds,
             Images = images, SampleClasses = classes,

@@ -49,6 +49,21 @@ public class EvaluateCliTests : IDisposable
         Assert.Equal(JsonValueKind.Null, noClassifier.RootElement.GetProperty("class_consistency").ValueKind);
         Assert.True(double.IsFinite(noClassifier.RootElement.GetProperty("frechet_distance").GetDouble()));
 
+        // Quality during prior training: a fixed sample batch measured every epoch, into metrics.jsonl.
+        Assert.Equal(0, CliApp.Run(["train", "prior", "--vqvae", P("vq"), "--epochs", "2", "--layers", "1", "--channels", "8", "--head-channels", "8", "--batch-size", "8",
+            "--device", "cpu", "--classifier", P("cls"), "--eval-every", "2", "--out", P("prior2")]));
+        var rows = File.ReadAllLines(P("prior2/metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.False(rows[0].TryGetProperty("frechet_distance", out _)); // epoch 1 is not a multiple of 2
+        Assert.True(double.IsFinite(rows[1].GetProperty("frechet_distance").GetDouble()));
+        Assert.InRange(rows[1].GetProperty("class_consistency").GetDouble(), 0, 1);
+        var output = new StringWriter();
+        var stdout = Console.Out;
+        Console.SetOut(output);
+        try { Assert.Equal(0, CliApp.Run(["sample", "--vqvae", P("vq"), "--prior", P("prior"), "--count", "7", "--classifier", P("cls"), "--device", "cpu", "--out", P("s.png")])); }
+        finally { Console.SetOut(stdout); }
+        Assert.Contains("frechet_distance", output.ToString());
+        Assert.Contains("class_consistency", output.ToString());
+
         // Bad input: one error line, exit code 2.
         Assert.Equal(2, CliApp.Run([.. evaluate, "--count", "1", "--out", P("x")]));
         Assert.Equal(2, CliApp.Run(["evaluate", "--vqvae", P("vq"), "--prior", P("prior"), "--classifier", P("vq"), "--device", "cpu", "--out", P("x")]));
