@@ -93,7 +93,8 @@ public static class EvaluateCommand
     {
         string F(double? v) => v is { } x ? x.ToString("0.0000", CultureInfo.InvariantCulture) : "n/a";
         Console.WriteLine($"{r.Samples} samples (T = {r.Options.Temperature.ToString(CultureInfo.InvariantCulture)}, {r.SamplingSeconds:0.0} s) vs {r.TestImages} test images; features: {r.FeatureSpace}");
-        Console.WriteLine($"  frechet_distance {F(r.FrechetDistance)} (floor {F(r.FrechetFloor)}), kid {F(r.Kid)} (floor {F(r.KidFloor)})");
+        Console.WriteLine($"  frechet_distance {F(r.FrechetDistance)} (floor {F(r.FrechetFloor)}, VQ-VAE reconstructions {F(r.FrechetReconstruction)}), " +
+                          $"kid {F(r.Kid)} (floor {F(r.KidFloor)}, reconstructions {F(r.KidReconstruction)})");
         Console.WriteLine($"  precision {F(r.Precision)} (floor {F(r.PrecisionFloor)}), recall {F(r.Recall)} (floor {F(r.RecallFloor)})");
         Console.WriteLine($"  class_consistency {F(r.ClassConsistency)} (classifier_accuracy {F(r.ClassifierAccuracy)}), memorisation {F(r.Memorisation)}");
         Console.WriteLine($"  codes: distinct share min {F(r.Codes.DistinctShare.Values.Min())}, mean Hamming {F(r.Codes.MeanHamming)} of {r.Codes.Positions} positions");

@@ -20,6 +20,8 @@ public static class SampleQualitySummary
         s.AppendLine("| metric | samples | real floor / ceiling | target | what it means |").AppendLine("|---|---|---|---|---|");
         s.AppendLine($"| Fréchet distance | {F(q.FrechetDistance)} | {F(q.FrechetFloor)} | ≤ 2 × floor: {Met(q.FrechetDistance <= 2 * q.FrechetFloor)} | " +
                      "distance between Gaussian fits of sample and test-image features; the floor is what as many real images score, so a value near it means the samples are as close to the test set as real data |");
+        s.AppendLine($"| Fréchet distance of VQ-VAE reconstructions | {F(q.FrechetReconstruction)} | {F(q.FrechetFloor)} | – | " +
+                     "the floor images encoded and decoded by the VQ-VAE: the part of the gap that the codebook and decoder cause, whatever the prior does |");
         s.AppendLine($"| KID | {F(q.Kid, "0.0000")} | {F(q.KidFloor, "0.0000")} | ≤ 2 × floor + 0.01: {Met(q.Kid <= 2 * q.KidFloor + 0.01)} | " +
                      "unbiased squared MMD with a cubic kernel: the same question as the Fréchet distance, less biased with few samples (0 for a perfect generator, in expectation) |");
         s.AppendLine($"| precision | {F(q.Precision)} | {F(q.PrecisionFloor)} | ≥ 0.5: {Met(q.Precision >= 0.5)} | share of samples inside the manifold of real test features (k = 3): samples that look real |");

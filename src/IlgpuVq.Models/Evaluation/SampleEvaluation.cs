@@ -1,10 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
 using IlgpuVq.Data;
+using IlgpuVq.Engine.Autograd;
+using IlgpuVq.Engine.Memory;
 using IlgpuVq.Engine.Serialization;
+using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Models.Classifier;
 using IlgpuVq.Models.Prior;
 using IlgpuVq.Models.Training;
+using IlgpuVq.Models.VqVae;
 
 namespace IlgpuVq.Models.Evaluation;
 
@@ -31,6 +35,9 @@ public sealed record SampleEvaluation
     public required double FrechetFloor { get; init; }
     public required double Kid { get; init; }
     public required double KidFloor { get; init; }
+    /// <summary>The distances of the VQ-VAE's reconstructions of the floor images: how much of the gap to the floor is the codebook and decoder rather than the prior.</summary>
+    public required double FrechetReconstruction { get; init; }
+    public required double KidReconstruction { get; init; }
     public required double Precision { get; init; }
     public required double Recall { get; init; }
     public required double PrecisionFloor { get; init; }
@@ -78,6 +85,10 @@ public sealed record SampleEvaluation
         // The floor: as many real training images as there are samples (all of them when the training split is smaller), seeded.
         var floorIndices = Subset(trainFeatures.Count, Math.Min(classes.Length, trainFeatures.Count), options.Seed);
         var floor = trainFeatures.Rows(floorIndices);
+        // What the VQ-VAE alone costs: the floor images through encode → quantize → decode, then measured like samples.
+        var floorImages = Collect(train, floorIndices.ToHashSet());
+        var reconImages = Reconstruct(model.VqVae, floorIndices.SelectMany(i => floorImages[i]).ToArray(), model.ImageSize);
+        var reconFeatures = extractor.Extract(new InMemoryBatches(reconImages, Enumerable.Repeat(-1, floorIndices.Length).ToArray(), model.ImageSize, 64));
         var (precision, recall) = ManifoldPrecisionRecall.Compute(testFeatures.Features, sampleFeatures.Features);
         var (precisionFloor, recallFloor) = ManifoldPrecisionRecall.Compute(testFeatures.Features, floor);
 
@@ -108,6 +119,8 @@ public sealed record SampleEvaluation
             FrechetFloor = Evaluation.FrechetDistance.Between(floor, testFeatures.Features),
             Kid = KernelInceptionDistance.Between(sampleFeatures.Features, testFeatures.Features),
             KidFloor = KernelInceptionDistance.Between(floor, testFeatures.Features),
+            FrechetReconstruction = Evaluation.FrechetDistance.Between(reconFeatures.Features, testFeatures.Features),
+            KidReconstruction = KernelInceptionDistance.Between(reconFeatures.Features, testFeatures.Features),
             Precision = precision, Recall = recall, PrecisionFloor = precisionFloor, RecallFloor = recallFloor,
             ClassConsistency = consistency, ClassConsistencyPerClass = perClass, ClassifierAccuracy = accuracy, Memorisation = memorisation,
             Codes = CodeStatistics.From(codes, model.Height * model.Width, samples.Labels, model.ClassNames),
@@ -138,15 +151,7 @@ public sealed record SampleEvaluation
     {
         int per = 3 * model.ImageSize * model.ImageSize;
         var shown = classes.Select((c, i) => (c, i)).GroupBy(p => p.c).SelectMany(g => g.Take(Math.Max(1, perClass)).Select(p => p.i)).ToArray();
-        var wanted = shown.Select(i => nearest[i]).ToHashSet();
-        var trainImages = new Dictionary<int, float[]>();
-        int offset = 0;
-        foreach (var batch in train.Epoch(0, 0))
-        {
-            for (int b = 0; b < batch.Count; b++)
-                if (wanted.Contains(offset + b)) trainImages[offset + b] = batch.Images[(b * per)..((b + 1) * per)];
-            offset += batch.Count;
-        }
+        var trainImages = Collect(train, shown.Select(i => nearest[i]).ToHashSet());
         var tiles = new List<float[]>();
         foreach (var i in shown)
         {
@@ -159,13 +164,43 @@ public sealed record SampleEvaluation
         ImageGrid.Save(path, tiles, model.ImageSize, columns, labels, TrainingFigures.GridScale(model.ImageSize));
     }
 
+    /// <summary>The images of a source at the given positions (one pass over the source).</summary>
+    static Dictionary<int, float[]> Collect(IImageBatchSource source, IReadOnlySet<int> wanted)
+    {
+        var found = new Dictionary<int, float[]>();
+        int per = 3 * source.ImageSize * source.ImageSize, offset = 0;
+        foreach (var batch in source.Epoch(0, 0))
+        {
+            for (int b = 0; b < batch.Count; b++)
+                if (wanted.Contains(offset + b)) found[offset + b] = batch.Images[(b * per)..((b + 1) * per)];
+            offset += batch.Count;
+        }
+        return found;
+    }
+
+    /// <summary>The VQ-VAE's reconstructions (encode, quantize, decode; no grad) of images in batches of 64.</summary>
+    static float[] Reconstruct(VqVaeModel vqvae, float[] images, int size)
+    {
+        int per = 3 * size * size, count = images.Length / per;
+        var output = new float[images.Length];
+        using var noGrad = GradMode.NoGrad();
+        for (int start = 0; start < count; start += 64)
+        {
+            int n = Math.Min(64, count - start);
+            using var scope = new TensorScope();
+            var x = Tensor.FromArray(vqvae.Device, images[(start * per)..((start + n) * per)], n, 3, size, size);
+            vqvae.Forward(x).Reconstruction.ToArray().CopyTo(output, start * per);
+        }
+        return output;
+    }
+
     /// <summary>evaluation.json: the metrics under their names, then the extras; no timings, so the file is a pure function of the seed.</summary>
     public Dictionary<string, object?> ToJson() => new()
     {
         ["frechet_distance"] = FrechetDistance, ["frechet_floor"] = FrechetFloor, ["kid"] = Kid, ["kid_floor"] = KidFloor,
         ["precision"] = Precision, ["recall"] = Recall, ["class_consistency"] = ClassConsistency, ["classifier_accuracy"] = ClassifierAccuracy,
         ["memorisation"] = Memorisation, ["codes"] = Codes.ToJson(),
-        ["precision_floor"] = PrecisionFloor, ["recall_floor"] = RecallFloor, ["class_consistency_per_class"] = ClassConsistencyPerClass,
+        ["frechet_reconstruction"] = FrechetReconstruction, ["kid_reconstruction"] = KidReconstruction, ["precision_floor"] = PrecisionFloor, ["recall_floor"] = RecallFloor, ["class_consistency_per_class"] = ClassConsistencyPerClass,
         ["samples"] = Samples, ["samples_per_class"] = Conditional ? Options.Count : null, ["conditional"] = Conditional,
         ["temperature"] = Options.Temperature, ["seed"] = Options.Seed, ["test_images"] = TestImages, ["train_images"] = TrainImages,
         ["floor_images"] = FloorImages, ["feature_space"] = FeatureSpace, ["nearest_neighbours_k"] = ManifoldPrecisionRecall.K,

@@ -14,7 +14,8 @@ public class EvaluateCliTests : IDisposable
     static readonly string[] Data = ["--data", "synthetic:48:16", "--test-size", "8", "--cache-dir", Path.GetTempPath(), "--device", "cpu"];
 
     static readonly string[] Keys =
-        ["frechet_distance", "frechet_floor", "kid", "kid_floor", "precision", "recall", "class_consistency", "classifier_accuracy", "memorisation"];
+        ["frechet_distance", "frechet_floor", "kid", "kid_floor", "precision", "recall", "class_consistency", "classifier_accuracy", "memorisation",
+         "frechet_reconstruction", "kid_reconstruction", "precision_floor", "recall_floor"];
 
     [Fact]
     public void EvaluateOnATinyTrainedPipelineWritesEveryKeyWithFiniteValuesDeterministically()
