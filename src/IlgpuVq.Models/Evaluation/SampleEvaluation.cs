@@ -82,8 +82,12 @@ public sealed record SampleEvaluation
         var testFeatures = extractor.Extract(test);
         if (testFeatures.Count < 2 || trainFeatures.Count < 2) throw new ArgumentException("the split needs at least 2 train and 2 test images");
 
-        // The floor: as many real training images as there are samples (all of them when the training split is smaller), seeded.
-        var floorIndices = Subset(trainFeatures.Count, Math.Min(classes.Length, trainFeatures.Count), options.Seed);
+        // The floor: what a perfect generator would be measured at with this draw. For a class-conditional prior that is
+        // options.Count real training images of each class (the samples' class mix, not the data's); otherwise as many random
+        // real training images as there are samples. Seeded.
+        var floorIndices = conditional
+            ? Stratified(trainFeatures.Labels, model.ClassNames.Count, options.Count, options.Seed)
+            : Subset(trainFeatures.Count, Math.Min(classes.Length, trainFeatures.Count), options.Seed);
         var floor = trainFeatures.Rows(floorIndices);
         // What the VQ-VAE alone costs: the floor images through encode → quantize → decode, then measured like samples.
         var floorImages = Collect(train, floorIndices.ToHashSet());
@@ -162,6 +166,25 @@ public sealed record SampleEvaluation
         int columns = 2 * (shown.Length / rows);
         var labels = conditional ? model.ClassNames.Select(n => $"{n}: sample | nearest").ToList() : null;
         ImageGrid.Save(path, tiles, model.ImageSize, columns, labels, TrainingFigures.GridScale(model.ImageSize));
+    }
+
+    /// <summary>
+    /// <paramref name="perClass"/> indices of each class's images, in class order: a seeded shuffle of the class, repeated
+    /// (drawing with replacement only past its size) when the class has fewer images. A class with no image is left out.
+    /// </summary>
+    public static int[] Stratified(int[] labels, int classes, int perClass, ulong seed)
+    {
+        var picked = new List<int>();
+        for (int c = 0; c < classes; c++)
+        {
+            var members = Enumerable.Range(0, labels.Length).Where(i => labels[i] == c).ToArray();
+            if (members.Length == 0) continue;
+            var shuffled = members;
+            var rng = new Random(unchecked((int)(seed + (ulong)c)));
+            for (int i = members.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (shuffled[i], shuffled[j]) = (shuffled[j], shuffled[i]); }
+            for (int k = 0; k < perClass; k++) picked.Add(shuffled[k % shuffled.Length]);
+        }
+        return [.. picked];
     }
 
     /// <summary>The images of a source at the given positions (one pass over the source).</summary>

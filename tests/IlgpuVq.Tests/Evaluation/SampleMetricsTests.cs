@@ -123,4 +123,18 @@ public class SampleMetricsTests
         Assert.Equal(a.Order(), a);
         Assert.Equal(Enumerable.Range(0, 10), SampleEvaluation.Subset(10, 10, 1));
     }
+
+    [Fact]
+    public void ClassConditionalFloorTakesTheSamplesClassMixWithReplacementOnlyPastAClassSize()
+    {
+        // Six images of class 0, two of class 1, none of class 2; three per class asked for.
+        int[] labels = [0, 1, 0, 0, 0, 1, 0, 0];
+        var f = SampleEvaluation.Stratified(labels, 3, 3, 5);
+        Assert.Equal(6, f.Length);
+        Assert.All(f[..3], i => Assert.Equal(0, labels[i]));
+        Assert.Equal(3, f[..3].Distinct().Count());
+        Assert.All(f[3..], i => Assert.Equal(1, labels[i]));
+        Assert.Equal(2, f[3..].Distinct().Count()); // only two images: one repeats
+        Assert.Equal(f, SampleEvaluation.Stratified(labels, 3, 3, 5));
+    }
 }
