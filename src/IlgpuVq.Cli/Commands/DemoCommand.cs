@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Text;
 using IlgpuVq.Data;
 using IlgpuVq.Engine.Devices;
+using IlgpuVq.Models.Classifier;
+using IlgpuVq.Models.Evaluation;
 using IlgpuVq.Models.Prior;
 using IlgpuVq.Models.Training;
 using IlgpuVq.Models.VqVae;
@@ -28,6 +30,12 @@ public sealed record DemoPlan
     public float PriorLr { get; init; } = 2e-3f;
     public int BatchSize { get; init; } = 32;
     public int Samples { get; init; } = 70;
+    /// <summary>The evaluator classifier: 16-32-64 channels on a 16×16 map after a stride-4 patch stem (about 25 s on 2 cores).</summary>
+    public ClassifierConfig Classifier { get; init; } = new() { Width = 16, BlocksPerStage = 1, StemStride = 4 };
+    public int ClassifierEpochs { get; init; } = 8;
+    public float ClassifierLr { get; init; } = 2e-3f;
+    /// <summary>Samples per class that <c>evaluate</c> measures; samples.png shows the first <see cref="Samples"/> / classes of each.</summary>
+    public int EvaluationSamplesPerClass { get; init; } = 20;
 
     /// <summary>A plan small enough for a test (seconds, not minutes).</summary>
     public static DemoPlan Tiny => new()
@@ -35,13 +43,15 @@ public sealed record DemoPlan
         Images = 48, ImageSize = 16, VqVaeEpochs = 1, PriorEpochs = 1, BatchSize = 8, Samples = 7,
         VqVae = new VqVaeConfig { Hidden = 8, ResidualHidden = 4, ResidualBlocks = 1, EmbeddingDim = 4, NumCodes = 8, Ema = true, DeadCodeWindow = 5 },
         Prior = new PixelCnnConfig { Channels = 8, Layers = 1, HeadChannels = 8 },
+        Classifier = new ClassifierConfig { Width = 4, BlocksPerStage = 1, StemStride = 1 }, ClassifierEpochs = 1, EvaluationSamplesPerClass = 3,
     };
 }
 
 /// <summary>
 /// <c>ilgpuvq demo</c>: the whole pipeline on the embedded synthetic dataset — data figures, VQ-VAE training
 /// with reconstruction grids and loss plots, test PSNR/SSIM, prior training, class-conditional samples (a row
-/// per class) and summary.md listing every artifact and the key numbers.
+/// per class), the evaluator classifier, measured sample quality (evaluation/evaluation.json, nearest.png) and summary.md
+/// listing every artifact and the key numbers.
 /// </summary>
 public static class DemoCommand
 {
@@ -93,28 +103,52 @@ public static class DemoCommand
         var priorSeconds = clock.Elapsed.TotalSeconds - vqSeconds;
         device.EmptyCache();
 
-        var samplesPath = Path.Combine(root, "samples.png");
+        var classifierDir = Path.Combine(root, "classifier");
+        var (classifierResult, classifierReport) = ClassifierCommand.Run(device, dataset, new ClassifierJobOptions(
+            new TrainingOptions { OutDir = classifierDir, Epochs = plan.ClassifierEpochs },
+            new ClassifierSettings
+            {
+                Model = plan.Classifier with { NumClasses = dataset.ClassNames.Count }, BatchSize = plan.BatchSize, LearningRate = plan.ClassifierLr,
+                Seed = (ulong)seed, ClassNames = dataset.ClassNames,
+            }, spec, TestSize.Default, seed, Balance: true), cts.Token);
+        if (classifierResult.Interrupted) return;
+        var classifierSeconds = clock.Elapsed.TotalSeconds - vqSeconds - priorSeconds;
+
         var sampleClock = Stopwatch.StartNew();
-        using (var model = PixelCnnVqVae.Load(device, vqDir, priorDir))
-        {
-            int rows = Math.Max(1, model.ClassNames.Count), perRow = (plan.Samples + rows - 1) / rows;
-            model.SampleGrid(perRow, 1f, (ulong)seed + 1).Save(samplesPath);
-        }
+        var evaluation = EvaluateCommand.Run(device, new EvaluationInputs(vqDir, priorDir, classifierDir, null),
+            new SampleEvaluationOptions { Count = plan.EvaluationSamplesPerClass, Temperature = 1f, Seed = (ulong)seed + 1 }, Path.Combine(root, "evaluation"), dataset);
+        EvaluateCommand.Print(evaluation);
+        SaveSampleGrid(Path.Combine(root, "samples.png"), evaluation, plan, dataset.ClassNames);
         var sampleSeconds = sampleClock.Elapsed.TotalSeconds;
-        WriteSummary(root, plan, device, vqResult, recon!, priorResult, vqSeconds, priorSeconds, sampleSeconds, clock.Elapsed.TotalSeconds);
+        WriteSummary(root, plan, device, vqResult, recon!, priorResult, classifierReport!, evaluation,
+            new StageSeconds(vqSeconds, priorSeconds, classifierSeconds, sampleSeconds, evaluation.SamplingSeconds, clock.Elapsed.TotalSeconds));
         AnsiConsole.MarkupLine($"[green]demo done[/] in {clock.Elapsed.TotalMinutes:0.0} min: {Markup.Escape(Path.Combine(root, "summary.md"))}");
     }
 
+    /// <summary>Wall time of each stage; <see cref="Evaluation"/> includes <see cref="Sampling"/>.</summary>
+    sealed record StageSeconds(double VqVae, double Prior, double Classifier, double Evaluation, double Sampling, double Total);
+
+    /// <summary>samples.png: a row per class with the first samples of that class from the evaluation.</summary>
+    static void SaveSampleGrid(string path, SampleEvaluation evaluation, DemoPlan plan, IReadOnlyList<string> classNames)
+    {
+        int size = plan.ImageSize, per = 3 * size * size, rows = evaluation.Conditional ? classNames.Count : 1;
+        int perRow = Math.Min(evaluation.Samples / rows, Math.Max(1, (plan.Samples + rows - 1) / rows));
+        var shown = Enumerable.Range(0, evaluation.Samples).GroupBy(i => evaluation.SampleClasses[i]).SelectMany(g => g.Take(perRow))
+            .Select(i => evaluation.Images[(i * per)..((i + 1) * per)]).ToList();
+        ImageGrid.Save(path, shown, size, perRow, evaluation.Conditional ? classNames : null, TrainingFigures.GridScale(size));
+    }
+
     static void WriteSummary(string root, DemoPlan plan, ComputeDevice device, TrainResult vq, Models.Evaluation.ReconstructionMetrics recon,
-        TrainResult prior, double vqSeconds, double priorSeconds, double sampleSeconds, double totalSeconds)
+        TrainResult prior, ClassificationReport classifier, SampleEvaluation quality, StageSeconds seconds)
     {
         string F(double v, string format = "0.0000") => v.ToString(format, CultureInfo.InvariantCulture);
         var lastVq = vq.Metrics[^1];
         var lastPrior = prior.Metrics[^1];
         var s = new StringBuilder();
         s.AppendLine("# IlgpuVq demo").AppendLine();
-        s.AppendLine($"Synthetic lesions, {plan.Images} images of {plan.ImageSize}×{plan.ImageSize}, device `{device.Name}`, total {F(totalSeconds / 60, "0.0")} min " +
-                     $"(VQ-VAE {F(vqSeconds, "0")} s, prior {F(priorSeconds, "0")} s, sampling {F(sampleSeconds, "0.0")} s).").AppendLine();
+        s.AppendLine($"Synthetic lesions, {plan.Images} images of {plan.ImageSize}×{plan.ImageSize}, device `{device.Name}`, total {F(seconds.Total / 60, "0.0")} min " +
+                     $"(VQ-VAE {F(seconds.VqVae, "0")} s, prior {F(seconds.Prior, "0")} s, classifier {F(seconds.Classifier, "0")} s, " +
+                     $"evaluation {F(seconds.Evaluation, "0")} s of which sampling {quality.Samples} images {F(seconds.Sampling, "0.0")} s).").AppendLine();
         s.AppendLine("## Key numbers").AppendLine();
         s.AppendLine("| what | value |").AppendLine("|---|---|");
         s.AppendLine($"| VQ-VAE epochs / steps | {vq.EpochsCompleted} / {vq.Steps} |");
@@ -124,6 +158,7 @@ public static class DemoCommand
         s.AppendLine($"| prior epochs / steps | {prior.EpochsCompleted} / {prior.Steps} |");
         s.AppendLine($"| prior val NLL (nats per code) / bits per dim | {F(lastPrior["val_nll"])} / {F(lastPrior["val_bits_per_dim"])} |");
         s.AppendLine($"| uniform prior NLL for comparison (ln K) | {F(Math.Log(plan.VqVae.NumCodes))} |").AppendLine();
+        SampleQualitySummary.Append(s, classifier, quality);
         s.AppendLine("## Artifacts").AppendLine();
         foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using IlgpuVq.Data;
+using IlgpuVq.Models.Evaluation;
 using IlgpuVq.Models.Prior;
 using IlgpuVq.Models.Training;
 
@@ -29,6 +30,8 @@ public static class SampleCommand
         var device = DeviceOption.Create();
         var cmd = new Command("sample", "Sample code maps with the prior (raster order, on the device) and decode them with the VQ-VAE")
             { vqvae, prior, count, cls, temperature, seed, outFile, outDir, batch, sampler, device };
+        var quality = new QualityProbeOptions();
+        quality.AddTo(cmd, everyEpochs: false);
         cmd.SetAction(parse =>
         {
             int n = parse.GetValue(count), perBatch = parse.GetValue(batch);
@@ -47,18 +50,22 @@ public static class SampleCommand
             if (dir != null) Directory.CreateDirectory(dir);
             var clock = Stopwatch.StartNew();
             float[]? grid = null;
+            var probe = quality.Parse(parse);
+            List<float[]> probeImages = new();
+            List<int[]> probeCodes = new();
             int batches = (n + perBatch - 1) / perBatch;
             SamplingConsole.Run(batches, model.Height, progress =>
             {
                 for (int k = 0; k < batches; k++)
                 {
                     int start = k * perBatch, m = Math.Min(perBatch, n - start);
-                    var (images, _) = model.Sample(m, classes[start..(start + m)], t, parse.GetValue(seed), kind, rows =>
+                    var (images, codes) = model.Sample(m, classes[start..(start + m)], t, parse.GetValue(seed), kind, rows =>
                     {
                         model.VqVae.Device.Synchronize();
                         return progress(k, rows);
                     }, start);
                     grid ??= images;
+                    if (probe != null) { probeImages.Add(images); probeCodes.Add(codes); } // the probe reads every sample: kept only when asked for
                     if (dir == null) continue;
                     for (int i = 0; i < m; i++)
                     {
@@ -73,6 +80,9 @@ public static class SampleCommand
                 bool all = batches == 1;
                 ImageGrid.Save(path, grid!, size, all ? columns : (int)Math.Ceiling(Math.Sqrt(grid!.Length / per)), all ? rowLabels : null, TrainingFigures.GridScale(size));
             }
+            if (probe != null)
+                Console.WriteLine(probe.Describe(model.VqVae.Device, parse.GetValue(vqvae)!,
+                    new SampleSet(probeImages.SelectMany(a => a).ToArray(), probeCodes.SelectMany(a => a).ToArray(), classes, model.Prior.Config.ClassConditional), size));
             string where = string.Join(", ", new[] { path, dir == null ? null : $"{dir}/ ({n} files)" }.Where(s => s != null));
             Console.WriteLine($"sampled {n} images of {size}x{size} ({model.Height}x{model.Width} codes, {kind.Name()} sampler) in {seconds:0.0} s on {model.VqVae.Device.Name}: {where}");
             return 0;

@@ -10,9 +10,10 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("train", "Train the VQ-VAE or the PixelCNN prior");
+        var cmd = new Command("train", "Train the VQ-VAE, the PixelCNN prior or the evaluator classifier");
         cmd.Subcommands.Add(CreateVqVae());
         cmd.Subcommands.Add(TrainPriorCommand.Create());
+        cmd.Subcommands.Add(ClassifierCommand.Create());
         return cmd;
     }
 

@@ -7,7 +7,8 @@ using IlgpuVq.Models.VqVae;
 namespace IlgpuVq.Cli.Commands;
 
 /// <summary>What a prior run needs.</summary>
-public sealed record PriorJobOptions(TrainingOptions Training, PriorSettings Settings, string VqVaePath, bool? ClassConditional, string? CacheDir);
+public sealed record PriorJobOptions(TrainingOptions Training, PriorSettings Settings, string VqVaePath, bool? ClassConditional, string? CacheDir,
+    QualityProbeSettings? Quality = null);
 
 /// <summary><c>ilgpuvq train prior</c>: a Gated PixelCNN on the code maps of a trained VQ-VAE.</summary>
 public static class TrainPriorCommand
@@ -23,6 +24,8 @@ public static class TrainPriorCommand
         var cacheDir = new Option<string?>("--cache-dir") { Description = "preprocessing cache folder of the dataset" };
         var cmd = new Command("prior", "Train a Gated PixelCNN prior on a VQ-VAE's code maps (encoded once, cached by checkpoint hash)") { vqvae, layers, channels, head, conditional, cacheDir };
         run.AddTo(cmd);
+        var quality = new QualityProbeOptions();
+        quality.AddTo(cmd, everyEpochs: true);
         cmd.SetAction(parse =>
         {
             parse = run.Resolve(parse);
@@ -37,7 +40,7 @@ public static class TrainPriorCommand
             catch (ArgumentException e) { throw new UserError(e.Message); }
             var device = DeviceOption.Open(parse.GetValue(run.Device)!);
             using var cts = VqVaeJob.CancelOnCtrlC();
-            var result = Run(device, new PriorJobOptions(training, settings, parse.GetValue(vqvae)!, parse.GetValue(conditional), parse.GetValue(cacheDir)), cts.Token);
+            var result = Run(device, new PriorJobOptions(training, settings, parse.GetValue(vqvae)!, parse.GetValue(conditional), parse.GetValue(cacheDir), quality.Parse(parse)), cts.Token);
             Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with: ilgpuvq train prior --resume --out {training.OutDir}" : $"done: {training.OutDir}");
             return 0;
         });
@@ -66,6 +69,8 @@ public static class TrainPriorCommand
             DatasetBatches.ForEvaluation(dataset, split.Train, 32), DatasetBatches.ForEvaluation(dataset, split.Test, 32));
         Console.WriteLine($"code maps: {trainMaps.Count} train, {testMaps.Count} test, {trainMaps.Height}x{trainMaps.Width} codes each ({(cached ? "cached" : "encoded")}, VQ-VAE sha256 {hash[..12]}…)");
         using var task = new PriorTrainingTask(device, settings, trainMaps, testMaps, vq, hash);
-        return TrainingConsole.Run(reporter => new TrainingLoop<CodeBatch>(device, task, o.Training, reporter).Run(cancel));
+        using var probe = o.Quality?.Open(device, dataset, split);
+        var loopTask = probe?.Wrap(task, vq.Model, settings.ClassNames) ?? (ITrainingTask<CodeBatch>)task;
+        return TrainingConsole.Run(reporter => new TrainingLoop<CodeBatch>(device, loopTask, o.Training, reporter).Run(cancel));
     }
 }

@@ -20,8 +20,7 @@ public static class VqVaeJob
     {
         var run = new RunFolder(o.Training.OutDir);
         run.Create();
-        var split = o.Training.Resume && File.Exists(run.Split) ? DataSplit.ReadCsv(run.Split, dataset) : DataSplit.Create(dataset, o.TestSize, o.DataSeed);
-        if (!File.Exists(run.Split) || !o.Training.Resume) split.WriteCsv(run.Split);
+        var split = RunSplit.LoadOrCreate(run, dataset, o.TestSize, o.DataSeed, o.Training.Resume);
         var settings = o.Settings with
         {
             Data = new Dictionary<string, object?>

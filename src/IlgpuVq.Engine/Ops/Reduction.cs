@@ -135,9 +135,14 @@ public static class Reduction
     public static Tensor MeanLastAxis(Tensor x)
     {
         if (x.Rank < 1 || x.Shape[^1] == 0) throw new ArgumentException($"mean_last_axis: needs a non-empty last axis, got {x.Describe()}");
-        int len = x.Shape[^1];
+        return RowMean(x, x.Shape[^1], x.Rank == 1 ? [1] : x.Shape[..^1]);
+    }
+
+    /// <summary>Mean of each run of <paramref name="len"/> contiguous elements → a tensor of <paramref name="shape"/> (x.Length / len elements);
+    /// also the global average pooling of <see cref="Pooling"/>, whose H·W planes are such runs.</summary>
+    internal static Tensor RowMean(Tensor x, int len, int[] shape)
+    {
         int rows = x.Length / len;
-        int[] shape = x.Rank == 1 ? [1] : x.Shape[..^1];
         var y = Tensor.Empty(x.Device, shape);
         float scale = 1f / len;
         if (rows > 0) { int threads = x.Device.LaunchThreads(rows); x.Device.Kernel(RowKernel)(threads, rows, threads, x.View, len, scale, y.View); }

@@ -9,11 +9,11 @@ namespace IlgpuVq.Models.Training;
 /// <summary>The figures a training run refreshes: loss curves and reconstruction grids.</summary>
 public static class TrainingFigures
 {
-    /// <summary>Train and validation curves of every <c>train_*</c>/<c>val_*</c> loss in the metrics log.</summary>
+    /// <summary>Train and validation curves of every <c>train_*</c>/<c>val_*</c> loss in the metrics log, and the sample-quality readings of <c>--classifier</c>.</summary>
     public static void LossPlot(string path, MetricsLog metrics)
     {
         var keys = metrics.Rows.SelectMany(r => r.Keys).Distinct()
-            .Where(k => (k.StartsWith("train_") || k.StartsWith("val_")) && (k.EndsWith("_loss") || k.EndsWith("nll"))).ToList();
+            .Where(k => (k.StartsWith("train_") || k.StartsWith("val_")) && (k.EndsWith("_loss") || k.EndsWith("nll")) || k is "frechet_distance" or "class_consistency").ToList();
         var series = keys.Select(k => { var (x, y) = metrics.Series(k); return new PlotSeries(k, x, y); }).ToList();
         LinePlot.Save(path, series, "losses", "epoch", "loss (log10)", logY: true);
     }

@@ -75,12 +75,15 @@ public class CliPipelineTests : IDisposable
         DemoCommand.Run(TestDevices.Get("cpu"), P("demo"), DemoPlan.Tiny, seed: 0);
         var summary = File.ReadAllText(P("demo/summary.md"));
         foreach (var f in new[] { "data/class_distribution.png", "data/augmented_grid.png", "vqvae/plots/losses.png", "vqvae/recon/epoch_0001.png",
-                     "vqvae/test_metrics.json", "prior/plots/losses.png", "samples.png" })
+                     "vqvae/test_metrics.json", "prior/plots/losses.png", "samples.png", "classifier/confusion_matrix.png", "classifier/test_metrics.json",
+                     "evaluation/evaluation.json", "evaluation/nearest.png" })
         {
             Assert.True(File.Exists(Path.Combine(P("demo"), f)), $"demo did not write {f}");
             Assert.Contains(f, summary);
         }
         Assert.Contains("PSNR", summary);
+        foreach (var metric in new[] { "Fréchet distance", "KID", "precision", "recall", "class consistency", "memorisation", "Hamming" })
+            Assert.Contains(metric, summary);
         Assert.Throws<UserError>(() => DemoCommand.Run(TestDevices.Get("cpu"), P("demo"), DemoPlan.Tiny, seed: 0));
     }
 }

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using IlgpuVq.Data;
+using IlgpuVq.Engine.Devices;
+using IlgpuVq.Models.Classifier;
+using IlgpuVq.Models.Training;
+
+namespace IlgpuVq.Cli.Commands;
+
+/// <summary>What a classifier run needs beyond the model settings.</summary>
+public sealed record ClassifierJobOptions(TrainingOptions Training, ClassifierSettings Settings, string DataSpec, TestSize TestSize, int DataSeed, bool Balance);
+
+/// <summary>
+/// <c>ilgpuvq train classifier</c>: the evaluator network of <c>evaluate</c>. A run is the split (split.csv, reused on
+/// resume), training (class-balanced sampling by default, flips as augmentation) with the usual run folder, then the test
+/// report: test_metrics.json (accuracy, balanced accuracy, recall per class, confusion matrix) and confusion_matrix.png.
+/// </summary>
+public static class ClassifierCommand
+{
+    /// <summary>Flips only: colour jitter would teach the evaluator to ignore the colour errors of samples it has to measure.</summary>
+    public static AugmentOptions Augment { get; } = AugmentOptions.None with { HorizontalFlip = true, VerticalFlip = true };
+
+    public static Command Create()
+    {
+        var data = new DataCliOptions();
+        var run = new TrainCommand.RunOptions();
+        var width = new Option<int>("--width") { Description = "channels of the first stage (stages: W, 2W, 4W; 4W features)", DefaultValueFactory = _ => 16 };
+        var blocks = new Option<int>("--blocks") { Description = "residual blocks per stage", DefaultValueFactory = _ => 1 };
+        var stem = new Option<int?>("--stem-stride") { Description = "stride of the stem convolution (default: image size / 16, 1 to 8)" };
+        var noBalance = new Option<bool>("--no-balance") { Description = "sample training images as they come instead of classes uniformly" };
+        var cmd = new Command("classifier", "Train the evaluator classifier (residual CNN) whose features and predictions `evaluate` uses") { width, blocks, stem, noBalance };
+        data.AddTo(cmd);
+        run.AddTo(cmd);
+        cmd.SetAction(parse =>
+        {
+            var training = run.Training(parse, defaultEpochs: 10);
+            var device = DeviceOption.Open(parse.GetValue(run.Device)!);
+            using var dataset = data.Open(parse);
+            DatasetRequirements.RequireLabels(dataset, "train classifier");
+            var config = new ClassifierConfig
+            {
+                NumClasses = dataset.ClassNames.Count, Width = parse.GetValue(width), BlocksPerStage = parse.GetValue(blocks),
+                StemStride = parse.GetValue(stem) ?? ClassifierConfig.DefaultStemStride(dataset.ImageSize),
+            };
+            try { config.Validate(dataset.ImageSize); }
+            catch (ArgumentException e) { throw new UserError(e.Message); }
+            var settings = new ClassifierSettings
+            {
+                Model = config, BatchSize = parse.GetValue(run.BatchSize) ?? 32, LearningRate = parse.GetValue(run.Lr) ?? 2e-3f,
+                WeightDecay = parse.GetValue(run.WeightDecay), Seed = (ulong)parse.GetValue(data.Seed), ClassNames = dataset.ClassNames,
+            };
+            if (settings.BatchSize < 1 || !(settings.LearningRate > 0)) throw new UserError("--batch-size must be ≥ 1 and --lr > 0");
+            using var cts = VqVaeJob.CancelOnCtrlC();
+            var (result, _) = Run(device, dataset, new ClassifierJobOptions(training, settings, parse.GetValue(data.Data)!, data.TestSize(parse),
+                parse.GetValue(data.Seed), !parse.GetValue(noBalance)), cts.Token);
+            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with --resume (same options)" : $"done: {training.OutDir}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    public static (TrainResult Result, ClassificationReport? Test) Run(ComputeDevice device, ILesionDataset dataset, ClassifierJobOptions o, CancellationToken cancel)
+    {
+        var run = new RunFolder(o.Training.OutDir);
+        run.Create();
+        var split = RunSplit.LoadOrCreate(run, dataset, o.TestSize, o.DataSeed, o.Training.Resume);
+        var settings = o.Settings with
+        {
+            Data = new Dictionary<string, object?>
+            {
+                ["spec"] = o.DataSpec, ["source"] = dataset.Report.Source, ["image_size"] = dataset.ImageSize, ["images"] = dataset.Count,
+                ["train"] = split.Train.Length, ["test"] = split.Test.Length, ["split_seed"] = o.DataSeed, ["split_csv"] = run.Split,
+                ["augment"] = "flips", ["balance"] = o.Balance, ["classes"] = dataset.ClassNames,
+            },
+        };
+        var train = DatasetBatches.ForTraining(dataset, split.Train, settings.BatchSize, o.DataSeed, Augment, o.Balance);
+        var test = DatasetBatches.ForEvaluation(dataset, split.Test, 64);
+        using var task = new ClassifierTrainingTask(device, settings, train, test);
+        var result = TrainingConsole.Run(reporter => new TrainingLoop<ImageBatch>(device, task, o.Training, reporter).Run(cancel));
+        if (result.Interrupted) return (result, null);
+        using var best = ClassifierCheckpoint.Load(device, run.Root);
+        var p = ClassifierPredictions.Run(best.Model, test);
+        var report = ClassificationReport.From(dataset.ClassNames, p.Labels, p.Predicted);
+        report.Save(run.TestMetrics);
+        report.SaveFigure(Path.Combine(run.Root, "confusion_matrix.png"), "Classifier on the test split (best checkpoint)");
+        Console.WriteLine($"test split (best checkpoint): {report}");
+        return (result, report);
+    }
+}
