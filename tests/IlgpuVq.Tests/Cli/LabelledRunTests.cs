@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using IlgpuVq.Cli;
+using IlgpuVq.Cli.Commands;
 using IlgpuVq.Data;
 using IlgpuVq.Models.Prior;
 
@@ -76,6 +77,10 @@ public class LabelledRunTests : IDisposable
         Assert.Equal(1000000, recorded.GetProperty("max_pixels").GetInt64());
         Assert.Equal("seed 5", recorded.GetProperty("split_source").GetString());
         Assert.Equal(5, recorded.GetProperty("split_seed").GetInt32());
+        var info = VqVaeRunInfo.Read(P("vq/checkpoints/best"))!;
+        Assert.Equal(Path.GetFullPath(csv), info.Labels!.Csv);
+        Assert.Equal(["kind"], info.Labels.Columns);
+        Assert.Equal(1000000, info.MaxPixels);
 
         // No data options at all: the run's labelled folder, pixel limit and split (a reopened unlabelled folder would not match split.csv).
         Assert.Equal(0, Run("reconstruct", "--checkpoint", P("vq"), "--out", P("r/recon.png"), "--device", "cpu").Code);
@@ -122,5 +127,11 @@ public class LabelledRunTests : IDisposable
 
         Assert.Equal(0, Run("reconstruct", "--checkpoint", P("vq"), "--out", P("r/recon.png"), "--device", "cpu").Code);
         Assert.Equal(TestMse(P("vq/test_metrics.json")), TestMse(P("r/recon.json")));
+
+        // A resumed run reads its split from split.csv and still says it was given.
+        Assert.Equal(0, Run("train", "vqvae", "--resume", "--out", P("vq"), "--epochs", "2").Code);
+        recorded = Data(P("vq"));
+        Assert.StartsWith("given by the train/ and test/ folders", recorded.GetProperty("split_source").GetString());
+        Assert.Equal(JsonValueKind.Null, recorded.GetProperty("split_seed").ValueKind);
     }
 }
