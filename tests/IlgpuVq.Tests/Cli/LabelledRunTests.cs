@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using IlgpuVq.Cli;
 using IlgpuVq.Cli.Commands;
 using IlgpuVq.Data;
 using IlgpuVq.Models.Prior;
+using static IlgpuVq.Tests.Cli.CliRun;
 
 namespace IlgpuVq.Tests.Cli;
 
@@ -22,17 +22,6 @@ public class LabelledRunTests : IDisposable
 
     string[] TinyVqVae(string data) => ["train", "vqvae", "--preset", "demo", "--data", data, "--image-size", "16", "--batch-size", "8", "--device", "cpu",
         "--num-codes", "8", "--embedding-dim", "4", "--seed", "5", "--cache-dir", P("cache"), "--epochs", "1"];
-
-    static (int Code, string Error) Run(params string[] args)
-    {
-        var error = new StringWriter();
-        var old = Console.Error;
-        Console.SetError(error);
-        try { return (CliApp.Run(args), error.ToString()); }
-        finally { Console.SetError(old); }
-    }
-
-    static double TestMse(string path) => JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(path))!["mse"];
 
     static JsonElement Data(string run) => JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))).RootElement.GetProperty("data");
 
