@@ -107,7 +107,7 @@ public static class TrainCommand
             using var dataset = data.Open(parse, config.Downsample);
             using var cts = VqVaeJob.CancelOnCtrlC();
             var (result, _) = VqVaeJob.Run(device, dataset, new VqVaeJobOptions(training, settings, parse.GetValue(data.Data)!, data.TestSize(parse), parse.GetValue(data.Seed),
-                !parse.GetValue(noAugment), parse.GetValue(data.Balance)), cts.Token);
+                !parse.GetValue(noAugment), parse.GetValue(data.Balance), parse.GetValue(data.MaxPixels)), cts.Token);
             Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with: ilgpuvq train vqvae --resume --out {training.OutDir}" : $"done: {training.OutDir}");
             return 0;
         });

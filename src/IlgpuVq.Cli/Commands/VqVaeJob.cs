@@ -6,8 +6,9 @@ using IlgpuVq.Models.VqVae;
 
 namespace IlgpuVq.Cli.Commands;
 
-/// <summary>What a VQ-VAE run needs beyond the model settings.</summary>
-public sealed record VqVaeJobOptions(TrainingOptions Training, VqVaeSettings Settings, string DataSpec, TestSize TestSize, int DataSeed, bool Augment, bool Balance);
+/// <summary>What a VQ-VAE run needs beyond the model settings (<paramref name="MaxPixels"/>: the pixel limit the data was read with).</summary>
+public sealed record VqVaeJobOptions(TrainingOptions Training, VqVaeSettings Settings, string DataSpec, TestSize TestSize, int DataSeed, bool Augment, bool Balance,
+    long MaxPixels = DataOptions.DefaultMaxPixels);
 
 /// <summary>
 /// A whole VQ-VAE run on a dataset: split (written to split.csv, reused on resume), training with
@@ -26,8 +27,9 @@ public static class VqVaeJob
             Data = new Dictionary<string, object?>
             {
                 ["spec"] = o.DataSpec, ["source"] = dataset.Report.Source, ["layout"] = dataset.Report.Layout.ToString(), ["image_size"] = dataset.ImageSize,
-                ["images"] = dataset.Count, ["train"] = split.Train.Length, ["test"] = split.Test.Length, ["split_seed"] = o.DataSeed,
-                ["split_csv"] = run.Split, ["augment"] = o.Augment, ["balance"] = o.Balance, ["classes"] = dataset.ClassNames,
+                ["images"] = dataset.Count, ["train"] = split.Train.Length, ["test"] = split.Test.Length, ["seed"] = o.DataSeed,
+                ["split_source"] = split.Source, ["split_seed"] = split.IsGiven ? null : o.DataSeed, ["split_csv"] = run.Split,
+                ["labels"] = Labels(dataset.Report.Labels), ["max_pixels"] = o.MaxPixels, ["augment"] = o.Augment, ["balance"] = o.Balance, ["classes"] = dataset.ClassNames,
             },
         };
         var train = DatasetBatches.ForTraining(dataset, split.Train, settings.BatchSize, o.DataSeed, o.Augment ? AugmentOptions.Default : null, o.Balance);
@@ -40,6 +42,10 @@ public static class VqVaeJob
         Console.WriteLine($"test reconstructions: {metrics}");
         return (result, metrics);
     }
+
+    /// <summary>The label options the data was read with (config.json's <c>data.labels</c>, null without <c>--labels</c>).</summary>
+    static Dictionary<string, object?>? Labels(LabelsSpec? labels) => labels is null ? null
+        : new() { ["csv"] = labels.Csv, ["columns"] = labels.Columns, ["id_column"] = labels.IdColumn };
 
     /// <summary>Ctrl+C requests a clean stop: the loop saves a checkpoint and returns.</summary>
     public static CancellationTokenSource CancelOnCtrlC()

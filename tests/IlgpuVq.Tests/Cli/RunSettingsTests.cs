@@ -1,5 +1,5 @@
 using System.Text.Json;
-using IlgpuVq.Cli;
+using static IlgpuVq.Tests.Cli.CliRun;
 
 namespace IlgpuVq.Tests.Cli;
 
@@ -20,19 +20,8 @@ public class RunSettingsTests : IDisposable
     static readonly string[] TinyVqVae = ["--preset", "demo", "--data", "synthetic:40:16", "--batch-size", "8", "--device", "cpu", "--test-size", "8",
         "--num-codes", "8", "--embedding-dim", "4", "--lr", "0.003", "--seed", "5", "--dead-code-window", "3", "--cache-dir", Path.GetTempPath()];
 
-    static (int Code, string Error) Run(params string[] args)
-    {
-        var error = new StringWriter();
-        var old = Console.Error;
-        Console.SetError(error);
-        try { return (CliApp.Run(args), error.ToString()); }
-        finally { Console.SetError(old); }
-    }
-
     static List<Dictionary<string, double>> Metrics(string run) =>
         File.ReadLines(Path.Combine(run, "metrics.jsonl")).Select(l => JsonSerializer.Deserialize<Dictionary<string, double>>(l)!).ToList();
-
-    static double TestMse(string path) => JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(path))!["mse"];
 
     [Fact]
     public void VqVaeResumeReadsTheRunsSettingsAndRejectsDifferentOnes()
