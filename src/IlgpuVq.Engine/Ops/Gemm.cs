@@ -57,7 +57,7 @@ public static class Gemm
         int sam = transA ? 1 : k, sak = transA ? m : 1;
         int sbk = transB ? 1 : n, sbn = transB ? k : 1;
         if (naive)
-            { int threads = device.LaunchThreads(c.Length); device.Kernel(NaiveKernel)(threads, c.Length, threads, a.View, b.View, c.View, n, k, sam, sak, sbk, sbn); }
+            device.Launch(NaiveKernel, c.Length, a.View, b.View, c.View, n, k, sam, sak, sbk, sbn);
         else if (SharedTiling.Uses(device))
         {
             var (config, gn) = SharedTiling.Launch(device, m, n, 1);
@@ -66,7 +66,7 @@ public static class Gemm
         else
         {
             int tiles = ((m + GemmKernels.TileM - 1) / GemmKernels.TileM) * ((n + GemmKernels.TileN - 1) / GemmKernels.TileN);
-            { int threads = device.LaunchThreads(tiles); device.Kernel(TiledKernel)(threads, tiles, threads, a.View, b.View, c.View, m, n, k, sam, sak, sbk, sbn); }
+            device.Launch(TiledKernel, tiles, a.View, b.View, c.View, m, n, k, sam, sak, sbk, sbn);
         }
         return c;
     }

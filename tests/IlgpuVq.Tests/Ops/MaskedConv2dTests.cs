@@ -19,7 +19,7 @@ public class MaskedConv2dTests
 
     [Theory]
     [MemberData(nameof(TestDevices.All), MemberType = typeof(TestDevices))]
-    public void DeviceAndHostMasksMatchReference(string device)
+    public void DeviceMasksMatchReference(string device)
     {
         var dev = TestDevices.Get(device);
         using var scope = new TensorScope();
@@ -31,7 +31,6 @@ public class MaskedConv2dTests
                     var mask = MaskedConv2d.BuildMask(dev, kind, type, kh, kw, 3, 2).ToArray();
                     var expected = MaskedConv2dReference.Mask(kind.ToString().ToLowerInvariant(), type == MaskType.B, kh, kw, 3, 2);
                     Assert.Equal(expected.Select(v => (float)v), mask);
-                    Assert.Equal(mask, MaskedConv2d.BuildMask(kind, type, kh, kw, 3, 2));
                     Assert.Equal(kind == MaskKind.Full || (kind == MaskKind.Horizontal && type == MaskType.A), mask.Contains(0f));
                 }
     }
