@@ -56,9 +56,6 @@ public sealed class ComputeDevice
     /// (it must be correct for any size); see <see cref="IlgpuKernelBackend.GroupSize"/>.</summary>
     public int GroupSize(int wanted) => Backend.GroupSize(wanted);
 
-    /// <summary>Number of kernels loaded so far (each is loaded once and kept).</summary>
-    public int LoadedKernelCount => kernels.Count;
-
     /// <summary>When set, every kernel launch is timed between two marks of the backend (see <see cref="KernelProfiler"/>); null in normal runs.</summary>
     public KernelProfiler? Profiler
     {

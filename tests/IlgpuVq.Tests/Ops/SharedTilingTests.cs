@@ -62,7 +62,7 @@ public class SharedTilingTests
                 {
                     var a = Tensor.FromArray(dev, Seeded(5, m * k), ta ? [k, m] : [m, k]);
                     var b = Tensor.FromArray(dev, Seeded(6, k * n), tb ? [n, k] : [k, n]);
-                    var naive = Gemm.ApplyNaive(a, b, ta, tb).ToArray();
+                    var naive = IlgpuVq.Checks.Variants.NaiveGemm.Apply(a, b, ta, tb).ToArray();
                     float[] shared;
                     using (SharedTiling.Force(true)) shared = Gemm.Apply(a, b, ta, tb).ToArray();
                     AssertClose(naive, shared, $"gemm {m}x{n}x{k} transA={ta} transB={tb}");
@@ -96,7 +96,7 @@ public class SharedTilingTests
         const int m = 23, n = 19, k = 37;
         var a = Tensor.FromArray(dev, Seeded(9, m * k), m, k);
         var b = Tensor.FromArray(dev, Seeded(10, k * n), n, k); // Bᵀ stored: B read with stride k along n
-        var expected = Gemm.ApplyNaive(a, b, false, true).ToArray();
+        var expected = IlgpuVq.Checks.Variants.NaiveGemm.Apply(a, b, false, true).ToArray();
         foreach (var (size, gn) in new[] { (1, 1), (2, 1), (2, 2), (4, 2), (8, 4), (8, 2), (12, 4), (16, 16), (16, 1), (6, 3) })
         {
             var c = Tensor.Empty(dev, m, n);
