@@ -69,7 +69,7 @@ public class KernelProfilerTests
     [InlineData("vqvae", "cpu-sim")]
     public void ProfileAndBenchStepRunOnTinyModels(string model, string device)
     {
-        string[] tiny = ["--preset", "demo", "--model", model, "--batch", "2", "--image-size", "16", "--steps", "1", "--device", device, "--threads", "2"];
+        string[] tiny = ["--preset", "demo", "--model", model, "--batch-size", "2", "--image-size", "16", "--steps", "1", "--device", device, "--threads", "2"];
         var (exit, profile) = RunCapturingOutput(["profile", .. tiny]);
         Assert.Equal(0, exit);
         var rows = System.Text.RegularExpressions.Regex.Matches(profile, @"│ (\w+Kernels\.\w+) +│ (\w+) +│ ([\d.]+) +│ ([\d.]+) +│")
