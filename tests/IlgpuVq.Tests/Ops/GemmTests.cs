@@ -8,12 +8,6 @@ namespace IlgpuVq.Tests.Ops;
 /// <summary><see cref="Gemm"/> against the double <see cref="GemmReference"/>.</summary>
 public class GemmTests
 {
-    static float[] Seeded(int seed, int n)
-    {
-        var rng = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-    }
-
     /// <summary>Odd sizes that are no tile multiple, every transpose combination; |Δ| ≤ 1e-5 + 1e-5·|C| (K = 41 float products of values in [-1, 1]).</summary>
     [Theory]
     [MemberData(nameof(TestDevices.All), MemberType = typeof(TestDevices))]
@@ -25,7 +19,7 @@ public class GemmTests
         foreach (var ta in new[] { false, true })
             foreach (var tb in new[] { false, true })
             {
-                float[] ha = Seeded(5, m * k), hb = Seeded(6, k * n);
+                float[] ha = SeededValues.Uniform(5, m * k), hb = SeededValues.Uniform(6, k * n);
                 var a = Tensor.FromArray(dev, ha, ta ? [k, m] : [m, k]);
                 var b = Tensor.FromArray(dev, hb, tb ? [n, k] : [k, n]);
                 var tiled = Gemm.Apply(a, b, ta, tb).ToArray();
