@@ -38,7 +38,7 @@ public class GemmBenchmarks : DeviceBenchmark
     [Benchmark(Description = "Gemm 512^3 naive", Baseline = true), Flops(Flops)]
     public void Naive()
     {
-        using (new TensorScope()) Gemm.ApplyNaive(a, b);
+        using (new TensorScope()) IlgpuVq.Checks.Variants.NaiveGemm.Apply(a, b);
         Sync();
     }
 

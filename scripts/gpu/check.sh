@@ -79,9 +79,9 @@ fi
 run_step devices devices
 run_step gradcheck gradcheck --device "$device"
 run_step kernels kernels --emit ptx --arch "$arch" --out "$raw/ptx"
-run_step bench_vqvae bench step --preset ref --model vqvae --batch "$batch" --steps "$steps" --device "$device"
-run_step bench_prior bench step --preset ref --model prior --batch "$batch" --steps "$steps" --device "$device"
-run_step profile profile --preset ref --batch "$batch" --steps "$steps" --device "$device"
+run_step bench_vqvae bench step --preset ref --model vqvae --batch-size "$batch" --steps "$steps" --device "$device"
+run_step bench_prior bench step --preset ref --model prior --batch-size "$batch" --steps "$steps" --device "$device"
+run_step profile profile --preset ref --batch-size "$batch" --steps "$steps" --device "$device"
 # `bench sample` comes from another change; an unknown subcommand's --help prints bench's own help, so look for it there.
 if "${cli[@]}" bench --help 2>&1 | grep -qE '^[[:space:]]+sample([[:space:]]|$)' &&
    "${cli[@]}" bench sample --help >"$raw/bench_sample_help.txt" 2>&1; then

@@ -13,7 +13,13 @@ public static class CliRunner
         try
         {
             var parse = root.Parse(args);
-            if (parse.Errors.Count == 0) Commands.ThreadsOption.Apply(parse);
+            if (parse.Errors.Count > 0)
+            {
+                // The parser's errors (unknown option, a value outside an option's allowed set, a missing required option) are user errors too.
+                Console.Error.WriteLine($"error: {string.Join(' ', parse.Errors[0].Message.Split('\n', '\r', '\t').Where(s => s.Length > 0).Select(s => s.Trim()))}");
+                return 2;
+            }
+            Commands.ThreadsOption.Apply(parse);
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is UserError or IlgpuVq.Data.DataError or IlgpuVq.Engine.Serialization.CheckpointException

@@ -31,7 +31,7 @@ public sealed class GemmChecks : IOpChecks
                     Shapes = $"{(naive ? "naive " : "")}M{m} N{n} K{k}{(ta ? " At" : "")}{(tb ? " Bt" : "")}",
                     Inputs = [Inputs.Uniform("a", seed, -1, 1, aShape), Inputs.Uniform("b", seed + 1, -1, 1, bShape)],
                     Reference = x => GemmReference.Apply(x[0], x[1], m, n, k, ta, tb),
-                    Engine = naive ? t => Gemm.ApplyNaive(t[0], t[1], ta, tb) : t => Gemm.Apply(t[0], t[1], ta, tb),
+                    Engine = naive ? t => Variants.NaiveGemm.Apply(t[0], t[1], ta, tb) : t => Gemm.Apply(t[0], t[1], ta, tb),
                     ForwardTolerance = new(1e-5, 1e-4),
                     GradientTolerance = new(2e-4, 1e-3),
                 };

@@ -9,14 +9,14 @@ public static class KernelsCommand
 {
     public static Command Create()
     {
-        var emit = new Option<string>("--emit") { Description = "ptx | opencl", Required = true };
+        var emit = new Option<string>("--emit") { Description = "what to generate", Required = true };
+        emit.AcceptOnlyFromAmong("ptx", "opencl");
         var arch = new Option<string>("--arch") { Description = "CUDA architecture for PTX", DefaultValueFactory = _ => "sm_80" };
         var outDir = new Option<string>("--out") { Description = "folder for the generated files", Required = true };
         var cmd = new Command("kernels", "Write the PTX or OpenCL C of every kernel and print its size, shared and local (spill) memory, and how the native cpu backend runs it") { emit, arch, outDir };
         cmd.SetAction(parse =>
         {
-            var target = parse.GetValue(emit)!.ToLowerInvariant();
-            if (target is not ("ptx" or "opencl")) throw new UserError($"--emit must be ptx or opencl, not '{target}'");
+            var target = parse.GetValue(emit)!;
             var cudaArch = target == "ptx" ? ParseArch(parse.GetValue(arch)!) : default;
             var dir = parse.GetValue(outDir)!;
             Directory.CreateDirectory(dir);

@@ -17,7 +17,8 @@ public static class ReconstructCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "VQ-VAE run folder or checkpoint", Required = true };
         var data = new DataCliOptions();
-        var split = new Option<string>("--split") { Description = "test, train or all", DefaultValueFactory = _ => "test" };
+        var split = new Option<string>("--split") { Description = "which images to reconstruct", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong("test", "train", "all");
         var outFile = new Option<string>("--out") { Description = "PNG grid of originals and reconstructions", Required = true };
         var device = DeviceOption.Create();
         var cmd = new Command("reconstruct", "Reconstruct a split with a VQ-VAE: grid PNG plus MSE, PSNR and SSIM (also saved as JSON beside --out: FILE.png → FILE.json); " +
@@ -25,8 +26,7 @@ public static class ReconstructCommand
         data.AddTo(cmd);
         cmd.SetAction(parse =>
         {
-            var which = parse.GetValue(split)!.ToLowerInvariant();
-            if (which is not ("test" or "train" or "all")) throw new UserError($"--split must be test, train or all (got '{which}')");
+            var which = parse.GetValue(split)!;
             using var vq = VqVaeCheckpoint.Load(DeviceOption.Open(parse.GetValue(device)!), parse.GetValue(checkpoint)!);
             if (parse.GetValue(data.ImageSize) is { } given && given != vq.ImageSize)
                 throw new UserError($"the VQ-VAE was trained on {vq.ImageSize} px images; --image-size {given} does not match (omit it to use {vq.ImageSize})");

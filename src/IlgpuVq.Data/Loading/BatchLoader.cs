@@ -23,7 +23,6 @@ public sealed class BatchLoader : IEnumerable<Batch>, IDisposable
     readonly BatchLoaderOptions _options;
     readonly BlockingCollection<Batch> _queue;
     readonly CancellationTokenSource _cts;
-    readonly ConcurrentBag<float[]> _spareImages = [];
     readonly Thread _worker;
     volatile Exception? _error;
     int _disposed;
@@ -97,13 +96,6 @@ public sealed class BatchLoader : IEnumerable<Batch>, IDisposable
         return null;
     }
 
-    /// <summary>Gives a batch's image buffer back for reuse (optional; saves large allocations).</summary>
-    public void Return(Batch batch)
-    {
-        if (batch.Images.Length == _batchSize * 3 * _dataset.ImageSize * _dataset.ImageSize && _spareImages.Count < _options.Prefetch + 2)
-            _spareImages.Add(batch.Images);
-    }
-
     /// <summary>Consumes batches until the stream ends.</summary>
     public IEnumerator<Batch> GetEnumerator()
     {
@@ -119,7 +111,7 @@ public sealed class BatchLoader : IEnumerable<Batch>, IDisposable
         var count = Math.Min(_batchSize, order.Length - start);
         var size = _dataset.ImageSize;
         var chw = 3 * size * size;
-        var images = count == _batchSize && _spareImages.TryTake(out var spare) ? spare : new float[count * chw];
+        var images = new float[count * chw];
         var indices = order.AsSpan(start, count).ToArray();
         var labels = indices.Select(_dataset.Label).ToArray();
         var threads = _options.Threads > 0 ? _options.Threads : Math.Max(1, Environment.ProcessorCount - 1);

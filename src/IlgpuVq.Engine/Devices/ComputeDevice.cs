@@ -41,17 +41,20 @@ public sealed class ComputeDevice
     public int MaxGroupSize => Accelerator.MaxNumThreadsPerGroup;
     /// <summary>
     /// How many threads to launch for a grid-stride kernel over <paramref name="work"/> items (every kernel loops
-    /// <c>for (i = thread; i &lt; work; i += threads)</c>, so any count ≥ 1 is correct; this only decides speed).
-    /// The policy is the backend's (<see cref="IlgpuKernelBackend.LaunchThreads"/>; the native backend partitions work itself).
+    /// <c>for (i = thread; i &lt; work; i += threads)</c>, so any count ≥ 1 is correct; this only decides speed):
+    /// min(<paramref name="work"/>, <see cref="ThreadCapacity"/>), at least 1. Ops launch through <see cref="GridStrideLaunch"/>.
     /// </summary>
-    public int LaunchThreads(long work) => Backend.LaunchThreads(work);
+    public int LaunchWidth(long work) => Backend.LaunchThreads(work);
+
+    /// <summary>
+    /// The most threads one launch runs at once (the backend's resident-thread policy, <see cref="IlgpuKernelBackend.LaunchThreads"/>;
+    /// 1 on the native backend, which partitions work itself). Ops plan by it: batch chunks, partial sums and group counts.
+    /// </summary>
+    public long ThreadCapacity => Backend.LaunchThreads(long.MaxValue);
 
     /// <summary>Group size for an explicitly grouped kernel that would like <paramref name="wanted"/> threads per group
     /// (it must be correct for any size); see <see cref="IlgpuKernelBackend.GroupSize"/>.</summary>
     public int GroupSize(int wanted) => Backend.GroupSize(wanted);
-
-    /// <summary>Number of kernels loaded so far (each is loaded once and kept).</summary>
-    public int LoadedKernelCount => kernels.Count;
 
     /// <summary>When set, every kernel launch is timed between two marks of the backend (see <see cref="KernelProfiler"/>); null in normal runs.</summary>
     public KernelProfiler? Profiler

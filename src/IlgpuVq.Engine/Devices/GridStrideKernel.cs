@@ -5,7 +5,7 @@ namespace IlgpuVq.Engine.Devices;
 
 /// <summary>
 /// Loads a grid-stride kernel (<c>(Index1D thread, int total, int stride, …)</c>) with the launch policy of
-/// <see cref="ComputeDevice.LaunchThreads"/>: on ILGPU's CPU accelerator with a fixed group of one warp
+/// <see cref="ComputeDevice.LaunchWidth"/> (launched by <see cref="GridStrideLaunch"/>, where the contract of <c>total</c> is written): on ILGPU's CPU accelerator with a fixed group of one warp
 /// (<see cref="IlgpuKernelBackend.CpuGroupSize"/>), on GPUs with ILGPU's automatic group size. The one place that policy lives.
 /// </summary>
 public static class GridStrideKernel

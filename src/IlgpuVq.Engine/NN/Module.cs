@@ -15,9 +15,6 @@ public abstract class Module : IDisposable
     readonly List<(string Name, Tensor Tensor)> buffers = new();
     readonly List<(string Name, Module Module)> children = new();
 
-    /// <summary>Training mode (true) or evaluation mode; set recursively by <see cref="Train"/>/<see cref="Eval"/>.</summary>
-    public bool Training { get; private set; } = true;
-
     protected Tensor RegisterParameter(string name, Tensor tensor)
     {
         tensor.RequiresGrad = true;
@@ -56,8 +53,6 @@ public abstract class Module : IDisposable
 
     /// <summary>Parameters with their full dotted names set as <see cref="Tensor.Name"/> (the optimizer uses them).</summary>
     public IReadOnlyList<Tensor> Parameters() => NamedParameters().Select(p => { p.Tensor.Name = p.Name; return p.Tensor; }).ToList();
-
-    public long ParameterCount => NamedParameters().Sum(p => (long)p.Tensor.Length);
 
     /// <summary>Every parameter and buffer by dotted name.</summary>
     public IReadOnlyDictionary<string, Tensor> StateDict() =>
@@ -99,14 +94,6 @@ public abstract class Module : IDisposable
     {
         foreach (var (_, p) in NamedParameters()) p.ZeroGrad();
     }
-
-    public void Train(bool on = true)
-    {
-        Training = on;
-        foreach (var (_, m) in children) m.Train(on);
-    }
-
-    public void Eval() => Train(false);
 
     public virtual void Dispose()
     {

@@ -26,7 +26,7 @@ public static class BatchBias
             throw new ArgumentException($"batch_bias: bias {bias.Describe()} does not match [B,C] of {x.Describe()}");
         int plane = x.Shape[2] * x.Shape[3];
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(ForwardKernel)(threads, y.Length, threads, x.View, bias.View, y.View, plane); }
+        if (y.Length > 0) x.Device.Launch(ForwardKernel, y.Length, x.View, bias.View, y.View, plane);
         return Backprop.Record(y, new BatchBiasBackward(bias.Shape, plane), x, bias);
     }
 
@@ -38,7 +38,7 @@ public static class BatchBias
             if (Needs(1))
             {
                 db = Tensor.Empty(dy.Device, biasShape);
-                if (db.Length > 0) { int threads = dy.Device.LaunchThreads(db.Length); dy.Device.Kernel(BiasGradKernel)(threads, db.Length, threads, dy.View, db.View, plane); }
+                if (db.Length > 0) dy.Device.Launch(BiasGradKernel, db.Length, dy.View, db.View, plane);
             }
             return [Needs(0) ? dy : null, db];
         }

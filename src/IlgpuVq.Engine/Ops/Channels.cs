@@ -34,7 +34,7 @@ public static class Channels
         int n = src.Shape[0], inner = Inner(src.Shape);
         long total = (long)n * count * inner;
         if (total == 0) return;
-        { int threads = src.Device.LaunchThreads((int)total); src.Device.Kernel(CopyKernel)(threads, (int)total, threads, src.View, src.Shape[1], srcOffset, dst.View, dst.Shape[1], dstOffset, count, inner); }
+        src.Device.Launch(CopyKernel, (int)total, src.View, src.Shape[1], srcOffset, dst.View, dst.Shape[1], dstOffset, count, inner);
     }
 
     /// <summary>Concatenates along the channel axis (dim 1); all other dimensions must match.</summary>
@@ -126,7 +126,7 @@ public static class Channels
         Shape.RequireRank("to_nhwc", x, 4);
         int n = x.Shape[0], c = x.Shape[1], h = x.Shape[2], w = x.Shape[3];
         var y = Tensor.Empty(x.Device, n, h, w, c);
-        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(ToNhwcKernel)(threads, y.Length, threads, x.View, y.View, c, h * w); }
+        if (y.Length > 0) x.Device.Launch(ToNhwcKernel, y.Length, x.View, y.View, c, h * w);
         return Backprop.Record(y, new PermuteBackward(toNhwc: false), x);
     }
 
@@ -136,7 +136,7 @@ public static class Channels
         Shape.RequireRank("to_nchw", x, 4);
         int n = x.Shape[0], h = x.Shape[1], w = x.Shape[2], c = x.Shape[3];
         var y = Tensor.Empty(x.Device, n, c, h, w);
-        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(ToNchwKernel)(threads, y.Length, threads, x.View, y.View, c, h * w); }
+        if (y.Length > 0) x.Device.Launch(ToNchwKernel, y.Length, x.View, y.View, c, h * w);
         return Backprop.Record(y, new PermuteBackward(toNhwc: true), x);
     }
 

@@ -94,7 +94,7 @@ public static class Codebook
         int codes = codebook.Shape[0], dim = codebook.Shape[1];
         int tileCodes = Math.Clamp(TileFloats / Math.Max(1, dim), 1, codes);
         int groupSize = device.GroupSize(device.WarpSize * 4);
-        int groups = Math.Max(1, Math.Min((rows + groupSize - 1) / groupSize, device.LaunchThreads(rows) / groupSize));
+        int groups = Math.Max(1, Math.Min((rows + groupSize - 1) / groupSize, (int)Math.Min(rows, device.ThreadCapacity) / groupSize));
         var config = new KernelConfig(new Index1D(groups), new Index1D(groupSize), SharedMemoryConfig.RequestDynamic<float>(tileCodes * dim));
         device.Kernel(NearestKernel)(config, z.View, codebook.View, indices.IntView, rows, codes, dim, hw, tileCodes);
     }
@@ -128,8 +128,8 @@ public static class Codebook
         int chunk = Math.Max(1, (n + MeanChunks - 1) / MeanChunks);
         int chunks = (n + chunk - 1) / chunk;
         var partials = Tensor.Empty(device, Math.Max(1, chunks));
-        if (chunks > 0) { int threads = device.LaunchThreads(chunks); device.Kernel(PartialKernel)(threads, chunks, threads, z.View, e.View, partials.View, n, chunk); }
-        { int threads = device.LaunchThreads(1); device.Kernel(FinishKernel)(threads, 1, threads, partials.View, y.View, chunks, n == 0 ? 0f : scale / n); }
+        if (chunks > 0) device.Launch(PartialKernel, chunks, z.View, e.View, partials.View, n, chunk);
+        device.Launch(FinishKernel, 1, partials.View, y.View, chunks, n == 0 ? 0f : scale / n);
         var node = new SquaredErrorBackward(z, e, n == 0 ? 0f : 2f * scale / n, gradToZ);
         return gradToZ ? Backprop.Record(y, node, z) : Backprop.Record(y, node, e);
     }
@@ -143,8 +143,8 @@ public static class Codebook
             if (g.Length > 0)
             {
                 // d/dz scale·mean((z−e)²) = 2·scale/n·(z − e); d/de = 2·scale/n·(e − z).
-                if (gradToZ) { int threads = z.Device.LaunchThreads(g.Length); z.Device.Kernel(DiffKernel)(threads, g.Length, threads, z.View, e.View, dy.View, g.View, scale); }
-                else { int threads = z.Device.LaunchThreads(g.Length); z.Device.Kernel(DiffKernel)(threads, g.Length, threads, e.View, z.View, dy.View, g.View, scale); }
+                if (gradToZ) z.Device.Launch(DiffKernel, g.Length, z.View, e.View, dy.View, g.View, scale);
+                else z.Device.Launch(DiffKernel, g.Length, e.View, z.View, dy.View, g.View, scale);
             }
             return [g];
         }

@@ -54,9 +54,9 @@ public static class CodebookInit
         var chosen = Tensor.EmptyInt(device, 1);
         for (int k = 0; k < codes; k++)
         {
-            if (k > 0) { int threads = device.LaunchThreads(chunks); device.Kernel(UpdateKernel)(threads, chunks, threads, z.View, codebook.View, minDist.View, partials.View, rows, dim, hw, chunk, k - 1, k == 1 ? 1 : 0); }
-            { int threads = device.LaunchThreads(1); device.Kernel(PickKernel)(threads, 1, threads, minDist.View, partials.View, chosen.IntView, rows, chunk, chunks, seed, k); }
-            { int threads = device.LaunchThreads(dim); device.Kernel(CopyKernel)(threads, dim, threads, z.View, chosen.IntView, codebook.View, dim, hw, k); }
+            if (k > 0) device.Launch(UpdateKernel, chunks, z.View, codebook.View, minDist.View, partials.View, rows, dim, hw, chunk, k - 1, k == 1 ? 1 : 0);
+            device.Launch(PickKernel, 1, minDist.View, partials.View, chosen.IntView, rows, chunk, chunks, seed, k);
+            device.Launch(CopyKernel, dim, z.View, chosen.IntView, codebook.View, dim, hw, k);
         }
         for (int i = 0; i < iterations; i++)
         {
@@ -64,7 +64,7 @@ public static class CodebookInit
             var counts = Tensor.Zeros(device, codes);
             var sums = Tensor.Zeros(device, codes, dim);
             CodebookMaintenance.SumByCode(counts, sums, z, indices);
-            { int threads = device.LaunchThreads(codes * dim); device.Kernel(MeansKernel)(threads, codes * dim, threads, codebook.View, counts.View, sums.View, dim); }
+            device.Launch(MeansKernel, codes * dim, codebook.View, counts.View, sums.View, dim);
         }
     }
 }

@@ -51,9 +51,9 @@ public static class CodebookMaintenance
         var device = codebook.Device;
         var (offsets, list) = Embedding.PositionsByCode(indices, codes);
         var total = Tensor.Empty(device, 1);
-        { int threads = device.LaunchThreads(codes * dim); device.Kernel(AccumulateKernel)(threads, codes * dim, threads, z.View, offsets.IntView, list.IntView, emaCounts.View, emaSums.View, dim, hw, decay); }
-        { int threads = device.LaunchThreads(1); device.Kernel(SumKernel)(threads, 1, threads, emaCounts.View, total.View, codes); }
-        { int threads = device.LaunchThreads(codes * dim); device.Kernel(NormalizeKernel)(threads, codes * dim, threads, codebook.View, emaCounts.View, emaSums.View, total.View, dim, codes, epsilon); }
+        device.Launch(AccumulateKernel, codes * dim, z.View, offsets.IntView, list.IntView, emaCounts.View, emaSums.View, dim, hw, decay);
+        device.Launch(SumKernel, 1, emaCounts.View, total.View, codes);
+        device.Launch(NormalizeKernel, codes * dim, codebook.View, emaCounts.View, emaSums.View, total.View, dim, codes, epsilon);
     }
 
     /// <summary>counts [K] and sums [K,D] (both zero on entry) become each code's number of assigned rows of z and their
@@ -65,7 +65,7 @@ public static class CodebookMaintenance
         if (codes * dim == 0) return;
         var device = z.Device;
         var (offsets, list) = Embedding.PositionsByCode(indices, codes);
-        { int threads = device.LaunchThreads(codes * dim); device.Kernel(AccumulateKernel)(threads, codes * dim, threads, z.View, offsets.IntView, list.IntView, counts.View, sums.View, dim, hw, 0f); }
+        device.Launch(AccumulateKernel, codes * dim, z.View, offsets.IntView, list.IntView, counts.View, sums.View, dim, hw, 0f);
     }
 
     /// <summary>ages [K] (int32), in place: 0 for every code that occurs in <paramref name="indices"/>, +1 for the rest.</summary>
@@ -76,7 +76,7 @@ public static class CodebookMaintenance
         if (ages.DType != DType.Int32 || ages.Rank != 1) throw new ArgumentException($"{op}: ages must be Int32 [K], got {ages.Describe()}");
         int codes = ages.Shape[0];
         var counts = Embedding.CountIndices(indices, codes);
-        if (codes > 0) { int threads = ages.Device.LaunchThreads(codes); ages.Device.Kernel(AgeKernel)(threads, codes, threads, counts.IntView, ages.IntView); }
+        if (codes > 0) ages.Device.Launch(AgeKernel, codes, counts.IntView, ages.IntView);
     }
 
     /// <summary>
@@ -112,9 +112,9 @@ public static class CodebookMaintenance
         // Without EMA buffers the kernel gets the codebook in their place and hasEma = 0, so it never writes them.
         var counts = emaCounts?.View ?? codebook.View;
         var sums = emaSums?.View ?? codebook.View;
-        { int threads = device.LaunchThreads(codes * dim); device.Kernel(RestartKernel)(threads, codes * dim, threads, codebook.View, ages.IntView, z.View, counts, sums, dim, hw, rows, window, seed, step,
-            emaCounts != null ? 1 : 0); }
-        { int threads = device.LaunchThreads(1); device.Kernel(ResetKernel)(threads, 1, threads, ages.IntView, restartedCount.IntView, codes, window); }
+        device.Launch(RestartKernel, codes * dim, codebook.View, ages.IntView, z.View, counts, sums, dim, hw, rows, window, seed, step,
+            emaCounts != null ? 1 : 0);
+        device.Launch(ResetKernel, 1, ages.IntView, restartedCount.IntView, codes, window);
     }
 
     static (int Codes, int Dim, int Rows, int Hw) CheckBatch(string op, Tensor codebook, Tensor z, Tensor indices)

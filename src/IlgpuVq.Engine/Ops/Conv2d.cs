@@ -98,7 +98,7 @@ public static class Conv2d
             return;
         }
         int extent = g.N * Tiles(g.Cout, Conv2dKernels.TileC) * g.OH * Tiles(g.OW, Conv2dKernels.TileW);
-        { int threads = device.LaunchThreads(extent); device.Kernel(ForwardKernel)(threads, extent, threads, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0); }
+        device.Launch(ForwardKernel, extent, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0);
     }
 
     internal static void LaunchInputGrad(ComputeDevice device, Tensor dy, Tensor weight, Tensor? bias, Tensor dx, Conv2dGeometry g)
@@ -110,7 +110,7 @@ public static class Conv2d
             return;
         }
         int extent = g.N * Tiles(g.Cin, Conv2dKernels.TileC) * g.H * InputGradColumnTiles(g.W, g.SW);
-        { int threads = device.LaunchThreads(extent); device.Kernel(InputGradKernel)(threads, extent, threads, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0); }
+        device.Launch(InputGradKernel, extent, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0);
     }
 
     internal static void LaunchWeightGrad(ComputeDevice device, Tensor dy, Tensor x, Tensor dw, Conv2dGeometry g) =>
@@ -134,9 +134,9 @@ public static class Conv2d
             var (config, gn) = SharedTiling.Launch(device, g.Cout, taps, chunks);
             device.Kernel(SharedWeightGradKernel)(config, first, second, target.View, g, per, gn);
         }
-        else { int threads = device.LaunchThreads(chunks * tiles); device.Kernel(slot)(threads, chunks * tiles, threads, first, second, target.View, g, per); }
+        else device.Launch(slot, chunks * tiles, first, second, target.View, g, per);
         if (chunks == 1) return;
-        { int threads = device.LaunchThreads(dw.Length); device.Kernel(SumChunksKernel)(threads, dw.Length, threads, target.View, dw.View, chunks, dw.Length); }
+        device.Launch(SumChunksKernel, dw.Length, target.View, dw.View, chunks, dw.Length);
         target.Dispose(); // safe: the pool hands it out again only to work queued after this on the same stream
     }
 
@@ -149,23 +149,23 @@ public static class Conv2d
         int per = BatchesPerChunk(device, c, n), chunks = Tiles(n, per);
         if (chunks == 1)
         {
-            { int threads = device.LaunchThreads(c); device.Kernel(BiasGradKernel)(threads, c, threads, dy.View, db.View, n, c, plane, per); }
+            device.Launch(BiasGradKernel, c, dy.View, db.View, n, c, plane, per);
             return db;
         }
         var partial = Tensor.Empty(device, chunks, c);
-        { int threads = device.LaunchThreads(chunks * c); device.Kernel(BiasGradKernel)(threads, chunks * c, threads, dy.View, partial.View, n, c, plane, per); }
-        { int threads = device.LaunchThreads(c); device.Kernel(SumChunksKernel)(threads, c, threads, partial.View, db.View, chunks, c); }
+        device.Launch(BiasGradKernel, chunks * c, dy.View, partial.View, n, c, plane, per);
+        device.Launch(SumChunksKernel, c, partial.View, db.View, chunks, c);
         partial.Dispose();
         return db;
     }
 
     /// <summary>
     /// Batches per chunk so that chunks × <paramref name="threads"/> roughly fills the device
-    /// (the launch-size cap of <see cref="ComputeDevice.LaunchThreads"/>); all of <paramref name="batch"/> when one chunk already does.
+    /// (<see cref="ComputeDevice.ThreadCapacity"/>); all of <paramref name="batch"/> when one chunk already does.
     /// </summary>
     static int BatchesPerChunk(ComputeDevice device, int threads, int batch)
     {
-        long capacity = device.LaunchThreads(long.MaxValue);
+        long capacity = device.ThreadCapacity;
         long wanted = Math.Clamp((capacity + threads - 1) / Math.Max(1, threads), 1, batch);
         return (int)((batch + wanted - 1) / wanted);
     }

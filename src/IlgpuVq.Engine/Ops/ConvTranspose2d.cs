@@ -61,7 +61,7 @@ public static class ConvTranspose2d
         else
         {
             int extent = n * Conv2d.Tiles(cout, Conv2dKernels.TileC) * hout * Conv2d.InputGradColumnTiles(wout, strideW);
-            { int threads = device.LaunchThreads(extent); device.Kernel(ForwardKernel)(threads, extent, threads, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0); }
+            device.Launch(ForwardKernel, extent, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0);
         }
         var inputs = bias == null ? new[] { x, weight } : new[] { x, weight, bias };
         return Backprop.Record(y, new ConvTranspose2dBackward(x, weight, g, bias != null), inputs);
@@ -80,7 +80,7 @@ public static class ConvTranspose2d
                 else
                 {
                     int extent = g.N * Conv2d.Tiles(g.Cout, Conv2dKernels.TileC) * g.OH * Conv2d.Tiles(g.OW, Conv2dKernels.TileW);
-                    { int threads = device.LaunchThreads(extent); device.Kernel(InputGradKernel)(threads, extent, threads, dy.View, weight.View, dx.View, g); }
+                    device.Launch(InputGradKernel, extent, dy.View, weight.View, dx.View, g);
                 }
             }
             if (Needs(1))

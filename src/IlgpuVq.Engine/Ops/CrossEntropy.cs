@@ -36,8 +36,8 @@ public static class CrossEntropy
         int chunk = Math.Max(1, (positions + MeanChunks - 1) / MeanChunks);
         int chunks = (positions + chunk - 1) / chunk;
         var partials = Tensor.Empty(logits.Device, Math.Max(1, chunks));
-        if (chunks > 0) { int threads = logits.Device.LaunchThreads(chunks); logits.Device.Kernel(PartialKernel)(threads, chunks, threads, nll.View, partials.View, positions, chunk); }
-        { int threads = logits.Device.LaunchThreads(1); logits.Device.Kernel(FinishKernel)(threads, 1, threads, partials.View, y.View, chunks, positions == 0 ? 0f : 1f / positions); }
+        if (chunks > 0) logits.Device.Launch(PartialKernel, chunks, nll.View, partials.View, positions, chunk);
+        logits.Device.Launch(FinishKernel, 1, partials.View, y.View, chunks, positions == 0 ? 0f : 1f / positions);
         return Backprop.Record(y, new NllBackward(logits, targets, lse, classes, hw, perPosition: false), logits);
     }
 
@@ -71,7 +71,7 @@ public static class CrossEntropy
         var nll = Tensor.Empty(logits.Device, targets.Shape);
         var lse = Tensor.Empty(logits.Device, positions);
         if (positions > 0)
-            { int threads = logits.Device.LaunchThreads(positions); logits.Device.Kernel(NllKernel)(threads, positions, threads, logits.View, targets.IntView, nll.View, lse.View, classes, hw); }
+            logits.Device.Launch(NllKernel, positions, logits.View, targets.IntView, nll.View, lse.View, classes, hw);
         return (nll, lse);
     }
 
@@ -83,8 +83,8 @@ public static class CrossEntropy
             var dx = Tensor.Empty(logits.Device, logits.Shape);
             if (dx.Length == 0) return [dx];
             float scale = perPosition ? 1f : 1f / targets.Length;
-            { int threads = logits.Device.LaunchThreads(dx.Length); logits.Device.Kernel(BackKernel)(threads, dx.Length, threads, logits.View, targets.IntView, lse.View, dy.View, dx.View,
-                classes, hw, scale, perPosition ? 1 : 0); }
+            logits.Device.Launch(BackKernel, dx.Length, logits.View, targets.IntView, lse.View, dy.View, dx.View,
+                classes, hw, scale, perPosition ? 1 : 0);
             return [dx];
         }
     }

@@ -46,14 +46,14 @@ public static class Elementwise
     public static Tensor Fill(ComputeDevice device, float value, params int[] shape)
     {
         var y = Tensor.Empty(device, shape);
-        if (y.Length > 0) { int threads = device.LaunchThreads(y.Length); device.Kernel(FillKernel)(threads, y.Length, threads, y.View, value); }
+        if (y.Length > 0) device.Launch(FillKernel, y.Length, y.View, value);
         return y;
     }
 
     /// <summary>Sets every element of <paramref name="y"/> to <paramref name="value"/>, in place, outside autograd.</summary>
     public static void FillInPlace(Tensor y, float value)
     {
-        if (y.Length > 0) { int threads = y.Device.LaunchThreads(y.Length); y.Device.Kernel(FillKernel)(threads, y.Length, threads, y.View, value); }
+        if (y.Length > 0) y.Device.Launch(FillKernel, y.Length, y.View, value);
     }
 
     static Tensor Binary(string op, KernelSlot<K3> slot, Tensor a, Tensor b)
@@ -61,14 +61,14 @@ public static class Elementwise
         Shape.RequireSame(op, a, b);
         Shape.RequireSameDevice(op, a, b);
         var y = Tensor.Empty(a.Device, a.Shape);
-        if (y.Length > 0) { int threads = a.Device.LaunchThreads(y.Length); a.Device.Kernel(slot)(threads, y.Length, threads, a.View, b.View, y.View); }
+        if (y.Length > 0) a.Device.Launch(slot, y.Length, a.View, b.View, y.View);
         return y;
     }
 
     static Tensor Unary(KernelSlot<K2> slot, Tensor x)
     {
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(slot)(threads, y.Length, threads, x.View, y.View); }
+        if (y.Length > 0) x.Device.Launch(slot, y.Length, x.View, y.View);
         return y;
     }
 
@@ -84,7 +84,7 @@ public static class Elementwise
     public static void AddInPlace(Tensor y, Tensor x)
     {
         Shape.RequireSame("add_", y, x);
-        if (y.Length > 0) { int threads = y.Device.LaunchThreads(y.Length); y.Device.Kernel(AddInPlaceKernel)(threads, y.Length, threads, y.View, x.View); }
+        if (y.Length > 0) y.Device.Launch(AddInPlaceKernel, y.Length, y.View, x.View);
     }
 
     /// <summary>a - b.</summary>
@@ -119,14 +119,14 @@ public static class Elementwise
     static Tensor ScaleRaw(Tensor x, float s)
     {
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(ScaleKernel)(threads, y.Length, threads, x.View, s, y.View); }
+        if (y.Length > 0) x.Device.Launch(ScaleKernel, y.Length, x.View, s, y.View);
         return y;
     }
 
     /// <summary>y *= s, in place and outside autograd (optimizer, gradient clipping).</summary>
     public static void ScaleInPlace(Tensor y, float s)
     {
-        if (y.Length > 0) { int threads = y.Device.LaunchThreads(y.Length); y.Device.Kernel(ScaleInPlaceKernel)(threads, y.Length, threads, y.View, s); }
+        if (y.Length > 0) y.Device.Launch(ScaleInPlaceKernel, y.Length, y.View, s);
     }
 
     /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (same shape), outside autograd.</summary>
@@ -140,7 +140,7 @@ public static class Elementwise
     public static Tensor AddScalar(Tensor x, float s)
     {
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(AddScalarKernel)(threads, y.Length, threads, x.View, s, y.View); }
+        if (y.Length > 0) x.Device.Launch(AddScalarKernel, y.Length, x.View, s, y.View);
         return Backprop.Record(y, new IdentityBackward(), x);
     }
 
@@ -160,7 +160,7 @@ public static class Elementwise
         Shape.RequireSameDevice("bias_add", x, bias);
         int channels = x.Shape[1], inner = x.Length == 0 ? 1 : x.Length / (x.Shape[0] * channels);
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(BiasAddKernel)(threads, y.Length, threads, x.View, bias.View, channels, Math.Max(inner, 1), y.View); }
+        if (y.Length > 0) x.Device.Launch(BiasAddKernel, y.Length, x.View, bias.View, channels, Math.Max(inner, 1), y.View);
         return Backprop.Record(y, new BiasAddBackward(), x, bias);
     }
 
@@ -192,7 +192,7 @@ public static class Elementwise
         public override Tensor?[] Backward(Tensor dy)
         {
             var dx = Tensor.Empty(saved.Device, saved.Shape);
-            if (dx.Length > 0) { int threads = saved.Device.LaunchThreads(dx.Length); saved.Device.Kernel(kernel)(threads, dx.Length, threads, saved.View, dy.View, dx.View); }
+            if (dx.Length > 0) saved.Device.Launch(kernel, dx.Length, saved.View, dy.View, dx.View);
             return [dx];
         }
     }
@@ -210,7 +210,7 @@ public static class Elementwise
         int channels = shape[1];
         int inner = x.Length == 0 ? 1 : x.Length / (x.Shape[0] * x.Shape[1]);
         var y = Tensor.Empty(x.Device, shape);
-        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(GatedKernel)(threads, y.Length, threads, x.View, channels, inner, y.View); }
+        if (y.Length > 0) x.Device.Launch(GatedKernel, y.Length, x.View, channels, inner, y.View);
         return Backprop.Record(y, new GatedBackward(x, channels, inner), x);
     }
 
@@ -219,7 +219,7 @@ public static class Elementwise
         public override Tensor?[] Backward(Tensor dy)
         {
             var dx = Tensor.Empty(x.Device, x.Shape);
-            if (dy.Length > 0) { int threads = x.Device.LaunchThreads(dy.Length); x.Device.Kernel(GatedBackwardKernel)(threads, dy.Length, threads, x.View, dy.View, channels, inner, dx.View); }
+            if (dy.Length > 0) x.Device.Launch(GatedBackwardKernel, dy.Length, x.View, dy.View, channels, inner, dx.View);
             return [dx];
         }
     }

@@ -43,7 +43,7 @@ public static class Embedding
         CheckTable("embedding", table, indices);
         int k = table.Shape[0], d = table.Shape[1];
         var y = Tensor.Empty(table.Device, [.. indices.Shape, d]);
-        if (y.Length > 0) { int threads = table.Device.LaunchThreads(y.Length); table.Device.Kernel(GatherKernel)(threads, y.Length, threads, table.View, indices.IntView, y.View, k, d); }
+        if (y.Length > 0) table.Device.Launch(GatherKernel, y.Length, table.View, indices.IntView, y.View, k, d);
         return Backprop.Record(y, new LookupBackward(table.Shape, indices, hw: 0), table);
     }
 
@@ -55,7 +55,7 @@ public static class Embedding
         int k = table.Shape[0], d = table.Shape[1];
         int b = indices.Shape[0], h = indices.Shape[1], w = indices.Shape[2];
         var y = Tensor.Empty(table.Device, b, d, h, w);
-        if (y.Length > 0) { int threads = table.Device.LaunchThreads(y.Length); table.Device.Kernel(GatherNchwKernel)(threads, y.Length, threads, table.View, indices.IntView, y.View, k, d, h * w); }
+        if (y.Length > 0) table.Device.Launch(GatherNchwKernel, y.Length, table.View, indices.IntView, y.View, k, d, h * w);
         return Backprop.Record(y, new LookupBackward(table.Shape, indices, hw: h * w), table);
     }
 
@@ -65,7 +65,7 @@ public static class Embedding
         if (indices.DType != DType.Int32) throw new ArgumentException($"count_indices: indices must be Int32, got {indices.Describe()}");
         if (codes < 0) throw new ArgumentException($"count_indices: negative code count {codes}");
         var counts = Tensor.EmptyInt(indices.Device, codes);
-        if (codes > 0) { int threads = indices.Device.LaunchThreads(codes); indices.Device.Kernel(CountKernel)(threads, codes, threads, indices.IntView, counts.IntView, indices.Length); }
+        if (codes > 0) indices.Device.Launch(CountKernel, codes, indices.IntView, counts.IntView, indices.Length);
         return counts;
     }
 
@@ -76,9 +76,9 @@ public static class Embedding
         var device = indices.Device;
         var counts = CountIndices(indices, codes);
         var offsets = Tensor.EmptyInt(device, codes + 1);
-        { int threads = device.LaunchThreads(1); device.Kernel(ScanKernel)(threads, 1, threads, counts.IntView, offsets.IntView, codes); }
+        device.Launch(ScanKernel, 1, counts.IntView, offsets.IntView, codes);
         var list = Tensor.EmptyInt(device, indices.Length);
-        if (codes > 0) { int threads = device.LaunchThreads(codes); device.Kernel(FillKernel)(threads, codes, threads, indices.IntView, offsets.IntView, list.IntView, indices.Length); }
+        if (codes > 0) device.Launch(FillKernel, codes, indices.IntView, offsets.IntView, list.IntView, indices.Length);
         return (offsets, list);
     }
 
@@ -91,8 +91,8 @@ public static class Embedding
             var dtable = Tensor.Empty(dy.Device, tableShape);
             if (dtable.Length == 0) return [dtable];
             var (offsets, list) = PositionsByCode(indices, k);
-            if (hw == 0) { int threads = dy.Device.LaunchThreads(dtable.Length); dy.Device.Kernel(BackKernel)(threads, dtable.Length, threads, dy.View, offsets.IntView, list.IntView, dtable.View, d); }
-            else { int threads = dy.Device.LaunchThreads(dtable.Length); dy.Device.Kernel(BackNchwKernel)(threads, dtable.Length, threads, dy.View, offsets.IntView, list.IntView, dtable.View, d, hw); }
+            if (hw == 0) dy.Device.Launch(BackKernel, dtable.Length, dy.View, offsets.IntView, list.IntView, dtable.View, d);
+            else dy.Device.Launch(BackNchwKernel, dtable.Length, dy.View, offsets.IntView, list.IntView, dtable.View, d, hw);
             return [dtable];
         }
     }

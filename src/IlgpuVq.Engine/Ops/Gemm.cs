@@ -4,8 +4,6 @@ using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
-using NaiveDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
-    int, int, int, int, int, int>;
 using TiledDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     int, int, int, int, int, int, int>;
 using SharedDelegate = System.Action<ILGPU.KernelConfig, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
@@ -22,25 +20,17 @@ namespace IlgpuVq.Engine.Ops;
 public static class Gemm
 {
     static readonly KernelSlot<TiledDelegate> TiledKernel = new(GemmKernels.Tiled);
-    static readonly KernelSlot<NaiveDelegate> NaiveKernel = new(GemmKernels.Naive);
     static readonly KernelSlot<SharedDelegate> SharedKernel = new(a =>
         a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int, int>(GemmKernels.SharedTiled),
         GemmKernels.SharedTiled);
 
     /// <summary>op(A)·op(B) with the device's kernel: shared-memory block tiles on GPUs, register tiles elsewhere (<see cref="SharedTiling"/>).</summary>
-    public static Tensor Apply(Tensor a, Tensor b, bool transA = false, bool transB = false) => Run(a, b, transA, transB, naive: false);
-
-    /// <summary>op(A)·op(B) with the one-output-per-thread baseline kernel (for comparison and benchmarks).</summary>
-    public static Tensor ApplyNaive(Tensor a, Tensor b, bool transA = false, bool transB = false) => Run(a, b, transA, transB, naive: true);
-
-    static Tensor Run(Tensor a, Tensor b, bool transA, bool transB, bool naive)
-    {
-        var y = Product(a, b, transA, transB, naive);
-        return Backprop.Record(y, new GemmBackward(a, b, transA, transB, naive), a, b);
-    }
+    /// <remarks>The one-output-per-thread baseline that tests and benchmarks compare with is <c>IlgpuVq.Checks.Variants.NaiveGemm</c>.</remarks>
+    public static Tensor Apply(Tensor a, Tensor b, bool transA = false, bool transB = false) =>
+        Backprop.Record(Product(a, b, transA, transB), new GemmBackward(a, b, transA, transB), a, b);
 
     /// <summary>The product without recording (used by forward and backward).</summary>
-    static Tensor Product(Tensor a, Tensor b, bool transA, bool transB, bool naive)
+    static Tensor Product(Tensor a, Tensor b, bool transA, bool transB)
     {
         Shape.RequireRank("gemm", a, 2);
         Shape.RequireRank("gemm", b, 2);
@@ -56,9 +46,7 @@ public static class Gemm
         if (k == 0) { c.Zero(); return c; }
         int sam = transA ? 1 : k, sak = transA ? m : 1;
         int sbk = transB ? 1 : n, sbn = transB ? k : 1;
-        if (naive)
-            { int threads = device.LaunchThreads(c.Length); device.Kernel(NaiveKernel)(threads, c.Length, threads, a.View, b.View, c.View, n, k, sam, sak, sbk, sbn); }
-        else if (SharedTiling.Uses(device))
+        if (SharedTiling.Uses(device))
         {
             var (config, gn) = SharedTiling.Launch(device, m, n, 1);
             device.Kernel(SharedKernel)(config, a.View, b.View, c.View, m, n, k, sam, sak, sbk, sbn, gn);
@@ -66,21 +54,21 @@ public static class Gemm
         else
         {
             int tiles = ((m + GemmKernels.TileM - 1) / GemmKernels.TileM) * ((n + GemmKernels.TileN - 1) / GemmKernels.TileN);
-            { int threads = device.LaunchThreads(tiles); device.Kernel(TiledKernel)(threads, tiles, threads, a.View, b.View, c.View, m, n, k, sam, sak, sbk, sbn); }
+            device.Launch(TiledKernel, tiles, a.View, b.View, c.View, m, n, k, sam, sak, sbk, sbn);
         }
         return c;
     }
 
-    sealed class GemmBackward(Tensor a, Tensor b, bool transA, bool transB, bool naive) : GradNode
+    sealed class GemmBackward(Tensor a, Tensor b, bool transA, bool transB) : GradNode
     {
         public override Tensor?[] Backward(Tensor dc)
         {
             // C = op(A)·op(B):  d op(A) = dC·op(B)ᵀ,  d op(B) = op(A)ᵀ·dC; transposing back where A or B was transposed.
             Tensor? da = null, db = null;
             if (Needs(0))
-                da = transA ? Product(b, dc, transB, true, naive) : Product(dc, b, false, !transB, naive);
+                da = transA ? Product(b, dc, transB, true) : Product(dc, b, false, !transB);
             if (Needs(1))
-                db = transB ? Product(dc, a, true, transA, naive) : Product(a, dc, !transA, false, naive);
+                db = transB ? Product(dc, a, true, transA) : Product(a, dc, !transA, false);
             return [da, db];
         }
     }

@@ -42,7 +42,7 @@ public static class Loss
         Tensor Grad(float scale, Tensor dy)
         {
             var d = Tensor.Empty(prediction.Device, prediction.Shape);
-            { int threads = prediction.Device.LaunchThreads(d.Length); prediction.Device.Kernel(BackwardKernel)(threads, d.Length, threads, prediction.View, target.View, dy.View, scale, d.View); }
+            prediction.Device.Launch(BackwardKernel, d.Length, prediction.View, target.View, dy.View, scale, d.View);
             return d;
         }
     }

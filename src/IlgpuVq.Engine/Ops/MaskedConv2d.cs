@@ -44,27 +44,7 @@ public static class MaskedConv2d
         if (kind == MaskKind.Horizontal && kH != 1)
             throw new ArgumentException($"masked_conv2d: a horizontal-stack mask needs a 1×k kernel, got {kH}x{kW}");
         var mask = Tensor.Empty(device, cOut, cIn, kH, kW);
-        { int threads = device.LaunchThreads(mask.Length); device.Kernel(BuildKernel)(threads, mask.Length, threads, mask.View, (int)kind, (int)type, kH, kW); }
-        return mask;
-    }
-
-    /// <summary>The same [cOut,cIn,kH,kW] mask built on the host (e.g. to fill a persistent module buffer).</summary>
-    public static float[] BuildMask(MaskKind kind, MaskType type, int kH, int kW, int cOut, int cIn)
-    {
-        if (kH < 1 || kW < 1 || cOut < 1 || cIn < 1)
-            throw new ArgumentException($"masked_conv2d: mask shape [{cOut},{cIn},{kH},{kW}] must be positive");
-        var mask = new float[cOut * cIn * kH * kW];
-        for (int i = 0; i < mask.Length; i++)
-        {
-            int tap = i % (kH * kW), r = tap / kW, c = tap % kW;
-            bool allowed = kind switch
-            {
-                MaskKind.Vertical => r <= kW / 2,
-                MaskKind.Horizontal => c < kW - 1 || (type == MaskType.B && c == kW - 1),
-                _ => r < kH / 2 || (r == kH / 2 && (c < kW / 2 || (type == MaskType.B && c == kW / 2))),
-            };
-            mask[i] = allowed ? 1f : 0f;
-        }
+        device.Launch(BuildKernel, mask.Length, mask.View, (int)kind, (int)type, kH, kW);
         return mask;
     }
 
@@ -85,7 +65,7 @@ public static class MaskedConv2d
         Shape.RequireSame("masked_conv2d (weight vs mask)", weight, mask);
         Shape.RequireSameDevice("masked_conv2d", weight, mask);
         var masked = Tensor.Empty(weight.Device, weight.Shape);
-        if (masked.Length > 0) { int threads = weight.Device.LaunchThreads(masked.Length); weight.Device.Kernel(MultiplyKernel)(threads, masked.Length, threads, weight.View, mask.View, masked.View); }
+        if (masked.Length > 0) weight.Device.Launch(MultiplyKernel, masked.Length, weight.View, mask.View, masked.View);
         Backprop.Record(masked, new MaskBackward(mask), weight);
         return Conv2d.Apply(x, masked, bias, 1, 1, padding);
     }
@@ -95,7 +75,7 @@ public static class MaskedConv2d
         public override Tensor?[] Backward(Tensor dMasked)
         {
             var dw = Tensor.Empty(mask.Device, mask.Shape);
-            if (dw.Length > 0) { int threads = mask.Device.LaunchThreads(dw.Length); mask.Device.Kernel(MultiplyKernel)(threads, dw.Length, threads, dMasked.View, mask.View, dw.View); }
+            if (dw.Length > 0) mask.Device.Launch(MultiplyKernel, dw.Length, dMasked.View, mask.View, dw.View);
             return [dw];
         }
     }

@@ -125,8 +125,7 @@ public static class PixelCnnStep
         };
         bool greedy = temperature <= 0f;
         var device = logits.Device;
-        int threads = device.LaunchThreads(batch);
-        device.Kernel(SampleKernel)(threads, batch, threads, logits.View, codes.IntView, embedding.View, window.View, g, height, classes,
+        device.Launch(SampleKernel, batch, logits.View, codes.IntView, embedding.View, window.View, g, height, classes,
             greedy ? 1f : 1f / temperature, greedy ? 1 : 0, (uint)seed, (uint)(seed >> 32), offset);
     }
 
@@ -146,7 +145,7 @@ public static class PixelCnnStep
     static KernelConfig Config(ComputeDevice device, int items, int wantedThreads, int sharedFloats)
     {
         int groupSize = device.GroupSize(wantedThreads);
-        int groups = Math.Max(1, Math.Min(items, device.LaunchThreads((long)items * groupSize) / groupSize));
+        int groups = Math.Max(1, Math.Min(items, (int)Math.Min((long)items * groupSize, device.ThreadCapacity) / groupSize));
         return new KernelConfig(new Index1D(groups), new Index1D(groupSize), SharedMemoryConfig.RequestDynamic<float>(Math.Max(1, sharedFloats)));
     }
 }

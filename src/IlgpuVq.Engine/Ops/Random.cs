@@ -34,7 +34,7 @@ public static class Rng
     {
         var y = Tensor.EmptyInt(device, shape);
         var (k0, k1) = Key(seed);
-        if (y.Length > 0) { int threads = device.LaunchThreads(y.Length); device.Kernel(BitsKernel)(threads, y.Length, threads, y.IntView, k0, k1, offset); }
+        if (y.Length > 0) device.Launch(BitsKernel, y.Length, y.IntView, k0, k1, offset);
         return y;
     }
 
@@ -58,14 +58,14 @@ public static class Rng
     public static void FillUniform(Tensor y, ulong seed, ulong offset, float lo, float hi)
     {
         var (k0, k1) = Key(seed);
-        if (y.Length > 0) { int threads = y.Device.LaunchThreads(y.Length); y.Device.Kernel(UniformKernel)(threads, y.Length, threads, y.View, k0, k1, offset, lo, hi); }
+        if (y.Length > 0) y.Device.Launch(UniformKernel, y.Length, y.View, k0, k1, offset, lo, hi);
     }
 
     /// <summary>Overwrites <paramref name="y"/> with normal values, in place.</summary>
     public static void FillNormal(Tensor y, ulong seed, ulong offset, float mean, float std)
     {
         var (k0, k1) = Key(seed);
-        if (y.Length > 0) { int threads = y.Device.LaunchThreads(y.Length); y.Device.Kernel(NormalKernel)(threads, y.Length, threads, y.View, k0, k1, offset, mean, std); }
+        if (y.Length > 0) y.Device.Launch(NormalKernel, y.Length, y.View, k0, k1, offset, mean, std);
     }
 
     /// <summary>
@@ -105,8 +105,8 @@ public static class Rng
         var (k0, k1) = Key(seed);
         bool greedy = temperature <= 0f;
         if (b > 0)
-            { int threads = logits.Device.LaunchThreads(b); logits.Device.Kernel(SampleKernel)(threads, b, threads, logits.View, codes.IntView, k, height, width, h, w,
-                greedy ? 1f : 1f / temperature, greedy ? 1 : 0, k0, k1, offset); }
+            logits.Device.Launch(SampleKernel, b, logits.View, codes.IntView, k, height, width, h, w,
+                greedy ? 1f : 1f / temperature, greedy ? 1 : 0, k0, k1, offset);
     }
 
     /// <summary>Argmax over the channel axis: [B,K,...] float → [B,...] int32 (rank 2 gives [B]). Ties → lowest k.</summary>
@@ -118,7 +118,7 @@ public static class Rng
         int inner = 1;
         for (int d = 2; d < logits.Rank; d++) inner *= logits.Shape[d];
         var codes = Tensor.EmptyInt(logits.Device, shape);
-        if (codes.Length > 0) { int threads = logits.Device.LaunchThreads(codes.Length); logits.Device.Kernel(ArgmaxKernel)(threads, codes.Length, threads, logits.View, classes, inner, codes.IntView); }
+        if (codes.Length > 0) logits.Device.Launch(ArgmaxKernel, codes.Length, logits.View, classes, inner, codes.IntView);
         return codes;
     }
 }

@@ -45,7 +45,7 @@ public static class Reduction
         public override Tensor?[] Backward(Tensor dy)
         {
             var dx = Tensor.Empty(dy.Device, shape);
-            if (dx.Length > 0) { int threads = dy.Device.LaunchThreads(dx.Length); dy.Device.Kernel(BroadcastScalarKernel)(threads, dx.Length, threads, dy.View, scale, dx.View); }
+            if (dx.Length > 0) dy.Device.Launch(BroadcastScalarKernel, dx.Length, dy.View, scale, dx.View);
             return [dx];
         }
     }
@@ -55,14 +55,14 @@ public static class Reduction
 
     /// <summary>
     /// The two-pass plan shared with fused reductions (e.g. <see cref="Loss.Mse"/>): group size B = the accelerator's
-    /// largest, G = min(B, ⌈n/B⌉, LaunchThreads(n)/B) groups write G partials (scaled when G = 1), then one group sums
+    /// largest, G = min(B, ⌈n/B⌉, min(n, ThreadCapacity)/B) groups write G partials (scaled when G = 1), then one group sums
     /// the partials. B = <see cref="ComputeDevice.GroupSize"/>(MaxGroupSize): a whole group on a GPU, one warp on the CPU
     /// simulator (which runs an OS thread per simulated thread and pays for every group barrier). <paramref name="firstPass"/> launches the caller's first-pass kernel.
     /// </summary>
     internal static Tensor ScalarSum(ComputeDevice device, int n, float scale, Action<KernelConfig, PartialsTarget> firstPass)
     {
         int b = device.GroupSize(device.MaxGroupSize);
-        int groups = Math.Max(1, Math.Min(Math.Min(b, (n + b - 1) / b), Math.Max(1, device.LaunchThreads(n) / b)));
+        int groups = Math.Max(1, Math.Min(Math.Min(b, (n + b - 1) / b), Math.Max(1, (int)Math.Min(n, device.ThreadCapacity) / b)));
         var y = Tensor.Empty(device, 1);
         if (groups == 1)
         {
@@ -107,8 +107,8 @@ public static class Reduction
         if (batch * inner == 0) { y.Zero(); return y; }
         int slices = Math.Clamp(batch * inner / 64, 1, x.Device.MaxGroupSize);
         var partials = Tensor.Empty(x.Device, channels, slices);
-        { int threads = x.Device.LaunchThreads(channels * slices); x.Device.Kernel(ChannelSlicesKernel)(threads, channels * slices, threads, x.View, batch, channels, inner, slices, partials.View); }
-        { int threads = x.Device.LaunchThreads(channels); x.Device.Kernel(RowKernel)(threads, channels, threads, partials.View, slices, scale, y.View); }
+        x.Device.Launch(ChannelSlicesKernel, channels * slices, x.View, batch, channels, inner, slices, partials.View);
+        x.Device.Launch(RowKernel, channels, partials.View, slices, scale, y.View);
         partials.Dispose();
         return y;
     }
@@ -126,7 +126,7 @@ public static class Reduction
         {
             var (_, channels, inner) = Split(shape);
             var dx = Tensor.Empty(dy.Device, shape);
-            if (dx.Length > 0) { int threads = dy.Device.LaunchThreads(dx.Length); dy.Device.Kernel(BroadcastChannelKernel)(threads, dx.Length, threads, dy.View, channels, inner, scale, dx.View); }
+            if (dx.Length > 0) dy.Device.Launch(BroadcastChannelKernel, dx.Length, dy.View, channels, inner, scale, dx.View);
             return [dx];
         }
     }
@@ -145,7 +145,7 @@ public static class Reduction
         int rows = x.Length / len;
         var y = Tensor.Empty(x.Device, shape);
         float scale = 1f / len;
-        if (rows > 0) { int threads = x.Device.LaunchThreads(rows); x.Device.Kernel(RowKernel)(threads, rows, threads, x.View, len, scale, y.View); }
+        if (rows > 0) x.Device.Launch(RowKernel, rows, x.View, len, scale, y.View);
         return Backprop.Record(y, new RowBackward(x.Shape, len, scale), x);
     }
 
@@ -154,7 +154,7 @@ public static class Reduction
         public override Tensor?[] Backward(Tensor dy)
         {
             var dx = Tensor.Empty(dy.Device, shape);
-            if (dx.Length > 0) { int threads = dy.Device.LaunchThreads(dx.Length); dy.Device.Kernel(BroadcastRowsKernel)(threads, dx.Length, threads, dy.View, len, scale, dx.View); }
+            if (dx.Length > 0) dy.Device.Launch(BroadcastRowsKernel, dx.Length, dy.View, len, scale, dx.View);
             return [dx];
         }
     }

@@ -32,13 +32,13 @@ public static class SharedTiling
     /// The launch of a block-tiled product of <paramref name="m"/> × <paramref name="n"/> outputs in <paramref name="splits"/> K ranges:
     /// G = the accelerator's group size for <see cref="GemmKernels.SharedMaxGroup"/> threads rounded down to a power of two, arranged as
     /// gm × gn (gn = 2^⌈log2 G / 2⌉: 16 × 16 on a GPU, 4 × 4 on <c>cpu-sim</c>, 4 × 8 on <c>cpu-sim:nvidia</c>), and as many groups as
-    /// there are blocks, capped by the device's resident-thread policy (<see cref="ComputeDevice.LaunchThreads"/>).
+    /// there are blocks, capped by the device's resident-thread policy (<see cref="ComputeDevice.ThreadCapacity"/>).
     /// </summary>
     internal static (KernelConfig Config, int Gn) Launch(ComputeDevice device, int m, int n, int splits)
     {
         var (size, gn) = GroupShape(device);
         long blocks = (long)Blocks(size, gn, m, n) * splits;
-        int groups = (int)Math.Max(1, Math.Min(blocks, device.LaunchThreads(blocks * size) / size));
+        int groups = (int)Math.Max(1, Math.Min(blocks, Math.Min(blocks * size, device.ThreadCapacity) / size));
         return (new KernelConfig(new Index1D(groups), new Index1D(size)), gn);
     }
 

@@ -45,14 +45,14 @@ public static class Shift
     static Tensor Rows(Tensor x, int shift)
     {
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(RowsKernel)(threads, y.Length, threads, x.View, y.View, x.Shape[2], x.Shape[3], Clamp(shift, x.Shape[2])); }
+        if (y.Length > 0) x.Device.Launch(RowsKernel, y.Length, x.View, y.View, x.Shape[2], x.Shape[3], Clamp(shift, x.Shape[2]));
         return y;
     }
 
     static Tensor Columns(Tensor x, int shift)
     {
         var y = Tensor.Empty(x.Device, x.Shape);
-        if (y.Length > 0) { int threads = x.Device.LaunchThreads(y.Length); x.Device.Kernel(ColsKernel)(threads, y.Length, threads, x.View, y.View, x.Shape[3], Clamp(shift, x.Shape[3])); }
+        if (y.Length > 0) x.Device.Launch(ColsKernel, y.Length, x.View, y.View, x.Shape[3], Clamp(shift, x.Shape[3]));
         return y;
     }
 

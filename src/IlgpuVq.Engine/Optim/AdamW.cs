@@ -68,7 +68,7 @@ public sealed class AdamW : Optimizer
         {
             var p = Parameters[i];
             if (p.Grad == null || p.Length == 0) continue;
-            { int threads = p.Device.LaunchThreads(p.Length); p.Device.Kernel(StepKernel)(threads, p.Length, threads, p.View, p.Grad.View, expAvg[i].View, expAvgSq[i].View, k); }
+            p.Device.Launch(StepKernel, p.Length, p.View, p.Grad.View, expAvg[i].View, expAvgSq[i].View, k);
         }
     }
 

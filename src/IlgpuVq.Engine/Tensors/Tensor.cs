@@ -44,7 +44,6 @@ public sealed class Tensor : IDisposable
     public Tensor? Grad { get; internal set; }
     /// <summary>The recorded operation that produced this tensor, or null for leaves and no-grad results.</summary>
     public GradNode? GradFn { get; internal set; }
-    public bool IsLeaf => GradFn == null;
     public bool IsDisposed => buffer == null;
 
     /// <summary>The float32 elements on the device.</summary>

@@ -39,7 +39,9 @@ public class BackendTests
                 Assert.IsType<NotSupportedException>(refused.InnerException);
                 continue;
             }
-            Assert.NotNull(load.Invoke(device, [slot]));
+            var loaded = load.Invoke(device, [slot]);
+            Assert.IsAssignableFrom(load.ReturnType, loaded); // a launcher of the slot's delegate type
+            Assert.Same(loaded, load.Invoke(device, [slot])); // loaded once per device and kept
         }
     }
 

@@ -43,15 +43,53 @@ public class KernelProfilerTests
         Assert.All(timings.Values, t => Assert.Contains(t.Implementation, device.IsNative ? new[] { "native", "host" } : new[] { "ilgpu" }));
     }
 
+    /// <summary>What <c>ilgpuvq</c> writes to standard output (plain text and Spectre tables, 200 columns wide) for <paramref name="args"/>, and its exit code.</summary>
+    static (int Exit, string Output) RunCapturingOutput(string[] args)
+    {
+        var output = new StringWriter();
+        var (oldOut, oldConsole) = (Console.Out, Spectre.Console.AnsiConsole.Console);
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(output), Ansi = Spectre.Console.AnsiSupport.No,
+            ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+        });
+        console.Profile.Width = 200;
+        Console.SetOut(output);
+        Spectre.Console.AnsiConsole.Console = console;
+        try { return (CliApp.Run(args), output.ToString()); }
+        finally { Console.SetOut(oldOut); Spectre.Console.AnsiConsole.Console = oldConsole; }
+    }
+
+    /// <summary>The profile table has one row per kernel, with at least one call; the kernels each model's step must run are
+    /// among them (the forward and backward of its layers, its loss, AdamW); kernel time is positive and the steady-state
+    /// step allocates nothing on the device, in <c>profile</c> and in <c>bench step</c>.</summary>
     [Theory]
     [InlineData("vqvae", "cpu")]
     [InlineData("prior", "cpu")]
     [InlineData("vqvae", "cpu-sim")]
     public void ProfileAndBenchStepRunOnTinyModels(string model, string device)
     {
-        string[] tiny = ["--preset", "demo", "--model", model, "--batch", "2", "--image-size", "16", "--steps", "1", "--device", device, "--threads", "2"];
-        Assert.Equal(0, CliApp.Run(["profile", .. tiny]));
-        Assert.Equal(0, CliApp.Run(["bench", "step", .. tiny]));
+        string[] tiny = ["--preset", "demo", "--model", model, "--batch-size", "2", "--image-size", "16", "--steps", "1", "--device", device, "--threads", "2"];
+        var (exit, profile) = RunCapturingOutput(["profile", .. tiny]);
+        Assert.Equal(0, exit);
+        var rows = System.Text.RegularExpressions.Regex.Matches(profile, @"│ (\w+Kernels\.\w+) +│ (\w+) +│ ([\d.]+) +│ ([\d.]+) +│")
+            .ToDictionary(m => m.Groups[1].Value, m => (Impl: m.Groups[2].Value, Calls: double.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)));
+        string[] expected = model == "vqvae"
+            ? ["Conv2dKernels.Forward", "Conv2dKernels.InputGrad", "Conv2dKernels.WeightGrad", "ConvTranspose2dKernels.Forward", "CodebookKernels.NearestCode", "LossKernels.MseBackward", "AdamWKernels.Step"]
+            : ["Conv2dKernels.Forward", "Conv2dKernels.WeightGrad", "ShiftKernels.ShiftRows", "ElementwiseKernels.GatedActivation", "CrossEntropyKernels.Nll", "CrossEntropyKernels.SoftmaxBackward", "AdamWKernels.Step"];
+        foreach (var kernel in expected) Assert.True(rows.ContainsKey(kernel), $"no row for {kernel} in\n{profile}");
+        Assert.All(rows.Values, r => Assert.True(r.Calls >= 1, profile));
+        Assert.All(rows.Values, r => Assert.Contains(r.Impl, device == "cpu" ? new[] { "native", "host" } : new[] { "ilgpu" }));
+        Assert.Equal(rows.Count, System.Text.RegularExpressions.Regex.Matches(profile, @"│ \w+Kernels\.\w+ ").Count); // one row per kernel
+        var kernelTime = System.Text.RegularExpressions.Regex.Match(profile, @"kernel time ([\d.]+) ms/step");
+        Assert.True(kernelTime.Success && double.Parse(kernelTime.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, profile);
+        Assert.Contains(" 0 device allocations per steady-state step", profile);
+
+        var (benchExit, bench) = RunCapturingOutput(["bench", "step", .. tiny]);
+        Assert.Equal(0, benchExit);
+        var median = System.Text.RegularExpressions.Regex.Match(bench, @"median ([\d.]+) ms/step = ([\d.]+) ");
+        Assert.True(median.Success && double.Parse(median.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, bench);
+        Assert.Contains(" 0 device allocations after warm-up", bench);
     }
 
     [Theory]

@@ -87,7 +87,7 @@ public class RandomShapeDifferentialTests
         bool ta = rng.Next(2) == 0, tb = rng.Next(2) == 0;
         var inputs = new[] { Input(rng, "a", ta ? [k, m] : [m, k]), Input(rng, "b", tb ? [n, k] : [k, n]) };
         Agree(Case("gemm", $"m{m} n{n} k{k} ta={ta} tb={tb}", inputs, t => IlgpuVq.Engine.Ops.Gemm.Apply(t[0], t[1], ta, tb)));
-        Agree(Case("gemm_naive", $"m{m} n{n} k{k} ta={ta} tb={tb}", inputs, t => IlgpuVq.Engine.Ops.Gemm.ApplyNaive(t[0], t[1], ta, tb)));
+        Agree(Case("gemm_naive", $"m{m} n{n} k{k} ta={ta} tb={tb}", inputs, t => IlgpuVq.Checks.Variants.NaiveGemm.Apply(t[0], t[1], ta, tb)));
     }
 
     /// <summary>Nearest-code indices must be identical (both backends form the same float distances in the same order).</summary>

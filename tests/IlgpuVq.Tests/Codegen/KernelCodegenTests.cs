@@ -33,8 +33,23 @@ public class KernelCodegenTests
     [MemberData(nameof(Kernels))]
     public void CompilesToOpenClC(string kernel)
     {
+        var method = Find(kernel).Method;
         var cl = KernelCodegen.OpenCl(Find(kernel));
-        Assert.Contains("kernel void", cl.Source);
+        var entries = System.Text.RegularExpressions.Regex.Matches(cl.Source, @"kernel void (\w+)\(([^)]*)\)");
+        var entry = Assert.Single(entries);
+        Assert.Equal("Kernel_" + method.Name, entry.Groups[1].Value);
+        // ILGPU passes an ArrayView as a global pointer plus its view struct, every other parameter (the Index1D of an
+        // implicitly grouped kernel as its extent) as one argument, and dynamic shared memory as a leading pointer and length.
+        var parameters = entry.Groups[2].Value.Split(',', StringSplitOptions.TrimEntries).ToList();
+        if (parameters[0] == "local char* dynamic_shared_memory")
+        {
+            Assert.Equal("int dynamic_shared_memory_length", parameters[1]);
+            parameters.RemoveRange(0, 2);
+        }
+        bool IsView(Type t) => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(ILGPU.ArrayView<>);
+        var views = method.GetParameters().Count(p => IsView(p.ParameterType));
+        Assert.Equal(method.GetParameters().Length + views, parameters.Count);
+        Assert.Equal(views, parameters.Count(p => p.StartsWith("global ") && p.Contains("* view_")));
     }
 
     [Fact]

@@ -8,18 +8,12 @@ namespace IlgpuVq.Tests.Ops;
 /// <summary>Explicit PixelCNN properties of <see cref="MaskedConv2d"/>: exact zero gradients for masked weights, and causality.</summary>
 public class MaskedConv2dTests
 {
-    static float[] Seeded(int seed, int n)
-    {
-        var rng = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-    }
-
     static (int KH, int KW) KernelShape(MaskKind kind, int k) =>
         kind switch { MaskKind.Full => (k, k), MaskKind.Vertical => (k / 2 + 1, k), _ => (1, k / 2 + 1) };
 
     [Theory]
     [MemberData(nameof(TestDevices.All), MemberType = typeof(TestDevices))]
-    public void DeviceAndHostMasksMatchReference(string device)
+    public void DeviceMasksMatchReference(string device)
     {
         var dev = TestDevices.Get(device);
         using var scope = new TensorScope();
@@ -31,7 +25,6 @@ public class MaskedConv2dTests
                     var mask = MaskedConv2d.BuildMask(dev, kind, type, kh, kw, 3, 2).ToArray();
                     var expected = MaskedConv2dReference.Mask(kind.ToString().ToLowerInvariant(), type == MaskType.B, kh, kw, 3, 2);
                     Assert.Equal(expected.Select(v => (float)v), mask);
-                    Assert.Equal(mask, MaskedConv2d.BuildMask(kind, type, kh, kw, 3, 2));
                     Assert.Equal(kind == MaskKind.Full || (kind == MaskKind.Horizontal && type == MaskType.A), mask.Contains(0f));
                 }
     }
@@ -47,12 +40,12 @@ public class MaskedConv2dTests
                 using var scope = new TensorScope();
                 var (kh, kw) = KernelShape(kind, 5);
                 int cout = 3, cin = 2;
-                var x = Tensor.FromArray(dev, Seeded(1, 2 * cin * 6 * 6), 2, cin, 6, 6);
-                var w = Tensor.FromArray(dev, Seeded(2, cout * cin * kh * kw), cout, cin, kh, kw);
+                var x = Tensor.FromArray(dev, SeededValues.Uniform(1, 2 * cin * 6 * 6), 2, cin, 6, 6);
+                var w = Tensor.FromArray(dev, SeededValues.Uniform(2, cout * cin * kh * kw), cout, cin, kh, kw);
                 w.RequiresGrad = true;
                 var mask = MaskedConv2d.BuildMask(dev, kind, type, kh, kw, cout, cin);
                 var y = MaskedConv2d.Apply(x, w, mask, null, MaskedConv2d.CausalPadding(kind, kh, kw));
-                y.Backward(Tensor.FromArray(dev, Seeded(3, y.Length), y.Shape));
+                y.Backward(Tensor.FromArray(dev, SeededValues.Uniform(3, y.Length), y.Shape));
                 var grad = w.Grad!.ToArray();
                 var m = mask.ToArray();
                 for (int i = 0; i < grad.Length; i++)
@@ -82,9 +75,9 @@ public class MaskedConv2dTests
             for (int p = 0; p < h * wd; p++)
             {
                 using var scope = new TensorScope();
-                var x = Tensor.FromArray(dev, Seeded(4, cin * h * wd), 1, cin, h, wd);
+                var x = Tensor.FromArray(dev, SeededValues.Uniform(4, cin * h * wd), 1, cin, h, wd);
                 x.RequiresGrad = true;
-                var w = Tensor.FromArray(dev, Seeded(5, cout * cin * kh * kw), cout, cin, kh, kw);
+                var w = Tensor.FromArray(dev, SeededValues.Uniform(5, cout * cin * kh * kw), cout, cin, kh, kw);
                 var mask = MaskedConv2d.BuildMask(dev, kind, type, kh, kw, cout, cin);
                 var y = MaskedConv2d.Apply(x, w, mask, null, MaskedConv2d.CausalPadding(kind, kh, kw));
                 Assert.Equal(new[] { 1, cout, h, wd }, y.Shape);

@@ -60,9 +60,9 @@ public class SharedTilingTests
             foreach (var ta in new[] { false, true })
                 foreach (var tb in new[] { false, true })
                 {
-                    var a = Tensor.FromArray(dev, Seeded(5, m * k), ta ? [k, m] : [m, k]);
-                    var b = Tensor.FromArray(dev, Seeded(6, k * n), tb ? [n, k] : [k, n]);
-                    var naive = Gemm.ApplyNaive(a, b, ta, tb).ToArray();
+                    var a = Tensor.FromArray(dev, SeededValues.Uniform(5, m * k), ta ? [k, m] : [m, k]);
+                    var b = Tensor.FromArray(dev, SeededValues.Uniform(6, k * n), tb ? [n, k] : [k, n]);
+                    var naive = IlgpuVq.Checks.Variants.NaiveGemm.Apply(a, b, ta, tb).ToArray();
                     float[] shared;
                     using (SharedTiling.Force(true)) shared = Gemm.Apply(a, b, ta, tb).ToArray();
                     AssertClose(naive, shared, $"gemm {m}x{n}x{k} transA={ta} transB={tb}");
@@ -94,9 +94,9 @@ public class SharedTilingTests
         var kernel = dev.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int, int>(GemmKernels.SharedTiled);
         using var scope = new TensorScope();
         const int m = 23, n = 19, k = 37;
-        var a = Tensor.FromArray(dev, Seeded(9, m * k), m, k);
-        var b = Tensor.FromArray(dev, Seeded(10, k * n), n, k); // Bᵀ stored: B read with stride k along n
-        var expected = Gemm.ApplyNaive(a, b, false, true).ToArray();
+        var a = Tensor.FromArray(dev, SeededValues.Uniform(9, m * k), m, k);
+        var b = Tensor.FromArray(dev, SeededValues.Uniform(10, k * n), n, k); // Bᵀ stored: B read with stride k along n
+        var expected = IlgpuVq.Checks.Variants.NaiveGemm.Apply(a, b, false, true).ToArray();
         foreach (var (size, gn) in new[] { (1, 1), (2, 1), (2, 2), (4, 2), (8, 4), (8, 2), (12, 4), (16, 16), (16, 1), (6, 3) })
         {
             var c = Tensor.Empty(dev, m, n);
@@ -115,8 +115,8 @@ public class SharedTilingTests
         var g = new Conv2dGeometry { N = 3, Cin = 5, H = 7, W = 6, Cout = 9, OH = 4, OW = 3, KH = 3, KW = 3, SH = 2, SW = 2, PT = 1, PL = 1 };
         var kernel = dev.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.WeightGrad);
         using var scope = new TensorScope();
-        var dy = Tensor.FromArray(dev, Seeded(7, g.N * g.Cout * g.OH * g.OW), g.N, g.Cout, g.OH, g.OW);
-        var x = Tensor.FromArray(dev, Seeded(8, g.N * g.Cin * g.H * g.W), g.N, g.Cin, g.H, g.W);
+        var dy = Tensor.FromArray(dev, SeededValues.Uniform(7, g.N * g.Cout * g.OH * g.OW), g.N, g.Cout, g.OH, g.OW);
+        var x = Tensor.FromArray(dev, SeededValues.Uniform(8, g.N * g.Cin * g.H * g.W), g.N, g.Cin, g.H, g.W);
         int taps = g.Cin * g.KH * g.KW, size = dev.GroupSize(GemmKernels.SharedMaxGroup), gn = size == 32 ? 8 : 4;
         var whole = Tensor.Empty(dev, g.Cout * taps);
         var parts = Tensor.Empty(dev, g.N * g.Cout * taps);
@@ -135,12 +135,12 @@ public class SharedTilingTests
         var dev = TestDevices.Get(device);
         using var scope = new TensorScope();
         using var choice = SharedTiling.Force(shared);
-        var x = Tensor.FromArray(dev, Seeded(1, n * cin * h * w), n, cin, h, w);
-        var wt = Tensor.FromArray(dev, Seeded(2, cin * cout * k * k), transpose ? [cin, cout, k, k] : [cout, cin, k, k]);
-        var b = Tensor.FromArray(dev, Seeded(3, cout), cout);
+        var x = Tensor.FromArray(dev, SeededValues.Uniform(1, n * cin * h * w), n, cin, h, w);
+        var wt = Tensor.FromArray(dev, SeededValues.Uniform(2, cin * cout * k * k), transpose ? [cin, cout, k, k] : [cout, cin, k, k]);
+        var b = Tensor.FromArray(dev, SeededValues.Uniform(3, cout), cout);
         foreach (var t in new[] { x, wt, b }) t.RequiresGrad = true;
         var y = transpose ? ConvTranspose2d.Apply(x, wt, b, s, p, s > 1 ? 1 : 0) : Conv2d.Apply(x, wt, b, s, s, new Padding2d(p, p + 1, p, p));
-        y.Backward(Tensor.FromArray(dev, Seeded(4, y.Length), y.Shape));
+        y.Backward(Tensor.FromArray(dev, SeededValues.Uniform(4, y.Length), y.Shape));
         var result = new[] { y.ToArray(), x.Grad!.ToArray(), wt.Grad!.ToArray(), b.Grad!.ToArray() };
         foreach (var t in new[] { x, wt, b }) t.Dispose();
         return result;
@@ -155,9 +155,4 @@ public class SharedTilingTests
             Assert.True(tolerance.Accepts(actual[i], expected[i]), $"{what}[{i}]: {actual[i]} vs {expected[i]}");
     }
 
-    static float[] Seeded(int seed, int n)
-    {
-        var rng = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-    }
 }
