@@ -13,12 +13,13 @@ using Spectre.Console;
 
 namespace IlgpuVq.Cli.Commands;
 
-/// <summary>The sizes of the demo pipeline, chosen to finish well inside 15 minutes on a 2-core CPU: about 7 minutes with AVX-512,
-/// an estimated 11–12 with AVX2 only (the native backend runs the ref step 1.6× slower there).</summary>
+/// <summary>The sizes of the demo pipeline, chosen to finish inside 5 minutes on a 2-core AVX-512 CPU: 32 px images (an 8×8 code
+/// grid: the prior's step is a quarter of the 64 px plan's), 16 VQ-VAE epochs, 5 prior epochs (its validation NLL is lowest at
+/// epoch 4–5 on these 3600 code maps and rises after).</summary>
 public sealed record DemoPlan
 {
     public int Images { get; init; } = 4000;
-    public int ImageSize { get; init; } = 64;
+    public int ImageSize { get; init; } = 32;
     public VqVaeConfig VqVae { get; init; } = VqVaeConfig.Preset("demo") with
     {
         Hidden = 64, ResidualHidden = 32, ResidualBlocks = 2, NumCodes = 128, EmbeddingDim = 32, Ema = true, DeadCodeWindow = 50,
@@ -26,12 +27,12 @@ public sealed record DemoPlan
     public int VqVaeEpochs { get; init; } = 16;
     public float VqVaeLr { get; init; } = 2e-3f;
     public PixelCnnConfig Prior { get; init; } = new() { Channels = 64, Layers = 10, HeadChannels = 128 };
-    public int PriorEpochs { get; init; } = 8;
+    public int PriorEpochs { get; init; } = 5;
     public float PriorLr { get; init; } = 2e-3f;
     public int BatchSize { get; init; } = 32;
     public int Samples { get; init; } = 70;
     /// <summary>The evaluator classifier: 16-32-64 channels on a 16×16 map after a stride-4 patch stem (about 25 s on 2 cores).</summary>
-    public ClassifierConfig Classifier { get; init; } = new() { Width = 16, BlocksPerStage = 1, StemStride = 4 };
+    public ClassifierConfig Classifier { get; init; } = new() { Width = 16, BlocksPerStage = 1, StemStride = 2 };
     public int ClassifierEpochs { get; init; } = 8;
     public float ClassifierLr { get; init; } = 2e-3f;
     /// <summary>Samples per class that <c>evaluate</c> measures; samples.png shows the first <see cref="Samples"/> / classes of each.</summary>
@@ -86,7 +87,10 @@ public static class DemoCommand
         ClassDistributionPlot.Save(Path.Combine(dataDir, "class_distribution.png"), dataset.ClassNames,
             DataSplit.CountByClass(dataset, split.Train), DataSplit.CountByClass(dataset, split.Test), "Synthetic lesions per class");
         AugmentedGrid.Save(Path.Combine(dataDir, "augmented_grid.png"), dataset, split.Train, seed, AugmentOptions.Default);
+        var schedule = DemoSchedule.Estimate(device, plan, split.Train.Length, split.Test.Length);
+        schedule.Print();
 
+        schedule.Begin(0);
         var vqDir = Path.Combine(root, "vqvae");
         var vqSettings = new VqVaeSettings { Preset = "demo", Model = plan.VqVae, BatchSize = plan.BatchSize, LearningRate = plan.VqVaeLr, WeightDecay = 1e-4f, Seed = (ulong)seed };
         var (vqResult, recon) = VqVaeJob.Run(device, dataset, new VqVaeJobOptions(
@@ -95,6 +99,7 @@ public static class DemoCommand
         var vqSeconds = clock.Elapsed.TotalSeconds;
         device.EmptyCache(); // the VQ-VAE phase's pooled buffers are not the prior's sizes
 
+        schedule.Begin(1);
         var priorDir = Path.Combine(root, "prior");
         var priorResult = TrainPriorCommand.Run(device, new PriorJobOptions(
             new TrainingOptions { OutDir = priorDir, Epochs = plan.PriorEpochs, GridEvery = Math.Max(1, plan.PriorEpochs / 3) },
@@ -103,6 +108,7 @@ public static class DemoCommand
         var priorSeconds = clock.Elapsed.TotalSeconds - vqSeconds;
         device.EmptyCache();
 
+        schedule.Begin(2);
         var classifierDir = Path.Combine(root, "classifier");
         var (classifierResult, classifierReport) = ClassifierCommand.Run(device, dataset, new ClassifierJobOptions(
             new TrainingOptions { OutDir = classifierDir, Epochs = plan.ClassifierEpochs },
@@ -114,13 +120,14 @@ public static class DemoCommand
         if (classifierResult.Interrupted) return;
         var classifierSeconds = clock.Elapsed.TotalSeconds - vqSeconds - priorSeconds;
 
+        schedule.Begin(3);
         var sampleClock = Stopwatch.StartNew();
         var evaluation = EvaluateCommand.Run(device, new EvaluationInputs(vqDir, priorDir, classifierDir, null),
             new SampleEvaluationOptions { Count = plan.EvaluationSamplesPerClass, Temperature = 1f, Seed = (ulong)seed + 1 }, Path.Combine(root, "evaluation"), dataset);
         EvaluateCommand.Print(evaluation);
         SaveSampleGrid(Path.Combine(root, "samples.png"), evaluation, plan, dataset.ClassNames);
         var sampleSeconds = sampleClock.Elapsed.TotalSeconds;
-        WriteSummary(root, plan, device, vqResult, recon!, priorResult, classifierReport!, evaluation,
+        WriteSummary(root, plan, device, schedule, vqResult, recon!, priorResult, classifierReport!, evaluation,
             new StageSeconds(vqSeconds, priorSeconds, classifierSeconds, sampleSeconds, evaluation.SamplingSeconds, clock.Elapsed.TotalSeconds));
         AnsiConsole.MarkupLine($"[green]demo done[/] in {clock.Elapsed.TotalMinutes:0.0} min: {Markup.Escape(Path.Combine(root, "summary.md"))}");
     }
@@ -138,7 +145,7 @@ public static class DemoCommand
         ImageGrid.Save(path, shown, size, perRow, evaluation.Conditional ? classNames : null, TrainingFigures.GridScale(size));
     }
 
-    static void WriteSummary(string root, DemoPlan plan, ComputeDevice device, TrainResult vq, Models.Evaluation.ReconstructionMetrics recon,
+    static void WriteSummary(string root, DemoPlan plan, ComputeDevice device, DemoSchedule schedule, TrainResult vq, Models.Evaluation.ReconstructionMetrics recon,
         TrainResult prior, ClassificationReport classifier, SampleEvaluation quality, StageSeconds seconds)
     {
         string F(double v, string format = "0.0000") => v.ToString(format, CultureInfo.InvariantCulture);
@@ -148,7 +155,8 @@ public static class DemoCommand
         s.AppendLine("# IlgpuVq demo").AppendLine();
         s.AppendLine($"Synthetic lesions, {plan.Images} images of {plan.ImageSize}×{plan.ImageSize}, device `{device.Name}`, total {F(seconds.Total / 60, "0.0")} min " +
                      $"(VQ-VAE {F(seconds.VqVae, "0")} s, prior {F(seconds.Prior, "0")} s, classifier {F(seconds.Classifier, "0")} s, " +
-                     $"evaluation {F(seconds.Evaluation, "0")} s of which sampling {quality.Samples} images {F(seconds.Sampling, "0.0")} s).").AppendLine();
+                     $"evaluation {F(seconds.Evaluation, "0")} s of which sampling {quality.Samples} images {F(seconds.Sampling, "0.0")} s); " +
+                     $"estimated before the start: {F(schedule.EstimatedTotalSeconds / 60, "0.0")} min.").AppendLine();
         s.AppendLine("## Key numbers").AppendLine();
         s.AppendLine("| what | value |").AppendLine("|---|---|");
         s.AppendLine($"| VQ-VAE epochs / steps | {vq.EpochsCompleted} / {vq.Steps} |");

@@ -96,7 +96,7 @@ public static class EvaluateCommand
         Console.WriteLine($"  frechet_distance {F(r.FrechetDistance)} (floor {F(r.FrechetFloor)}, VQ-VAE reconstructions {F(r.FrechetReconstruction)}), " +
                           $"kid {F(r.Kid)} (floor {F(r.KidFloor)}, reconstructions {F(r.KidReconstruction)})");
         Console.WriteLine($"  precision {F(r.Precision)} (floor {F(r.PrecisionFloor)}), recall {F(r.Recall)} (floor {F(r.RecallFloor)})");
-        Console.WriteLine($"  class_consistency {F(r.ClassConsistency)} (classifier_accuracy {F(r.ClassifierAccuracy)}), memorisation {F(r.Memorisation)}");
+        Console.WriteLine($"  class_consistency {F(r.ClassConsistency)} (classifier_accuracy {F(r.ClassifierAccuracy)}, VQ-VAE reconstructions {F(r.ClassConsistencyReconstruction)}), memorisation {F(r.Memorisation)}");
         Console.WriteLine($"  codes: distinct share min {F(r.Codes.DistinctShare.Values.Min())}, mean Hamming {F(r.Codes.MeanHamming)} of {r.Codes.Positions} positions");
     }
 }

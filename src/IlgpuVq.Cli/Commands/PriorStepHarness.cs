@@ -20,15 +20,18 @@ public sealed class PriorStepHarness : IStepHarness
     readonly AdamW optimizer;
 
     public PriorStepHarness(ComputeDevice device, string preset, int batch, int imageSize)
+        : this(device, PresetPrior(preset, VqVaeStepHarness.CheckedPreset(preset, batch, imageSize)), batch,
+               imageSize / VqVaeStepHarness.CheckedPreset(preset, batch, imageSize).Downsample) { }
+
+    /// <summary>The step of a given prior on a <paramref name="grid"/>×<paramref name="grid"/> code map (the demo times its own plan's prior this way).</summary>
+    public PriorStepHarness(ComputeDevice device, PixelCnnConfig config, int batch, int grid)
     {
-        var vq = VqVaeStepHarness.CheckedPreset(preset, batch, imageSize);
-        var config = PresetPrior(preset, vq);
         Device = device;
         Batch = batch;
-        Grid = imageSize / vq.Downsample;
+        Grid = grid;
         var rng = new Random(1);
         codes = Enumerable.Range(0, batch * Grid * Grid).Select(_ => rng.Next(config.NumCodes)).ToArray();
-        labels = Enumerable.Range(0, batch).Select(_ => rng.Next(7)).ToArray();
+        labels = Enumerable.Range(0, batch).Select(_ => rng.Next(Math.Max(1, config.NumClasses))).ToArray();
         prior = new GatedPixelCnn(device, config, 1);
         optimizer = new AdamW(prior.Parameters());
         Describe = $"PixelCNN prior ({config.Channels} ch, {config.Layers} layers, K={config.NumCodes}) batch {batch}x{Grid}x{Grid} codes";

@@ -28,6 +28,7 @@ public static class SampleQualitySummary
         s.AppendLine($"| recall | {F(q.Recall)} | {F(q.RecallFloor)} | ≥ 0.5: {Met(q.Recall >= 0.5)} | share of test images inside the manifold of the samples: how much of the real variety the samples cover |");
         s.AppendLine($"| class consistency | {F(q.ClassConsistency)} | {F(q.ClassifierAccuracy)} (classifier's balanced accuracy) | ≥ 0.9 × ceiling: " +
                      $"{(q.ClassConsistency is { } cc && q.ClassifierAccuracy is { } acc ? Met(cc >= 0.9 * acc) : "n/a")} | share of samples the classifier puts in the class they were drawn for |");
+        s.AppendLine($"| class consistency of VQ-VAE reconstructions | {F(q.ClassConsistencyReconstruction)} | – | – | the same share for real training images encoded and decoded by the VQ-VAE: what a perfect prior could reach through this codebook and decoder |");
         s.AppendLine($"| memorisation | {F(q.Memorisation)} | 1 (unseen real images) | ≥ 0.8: {Met(q.Memorisation >= 0.8)} | " +
                      "median distance of a sample to its nearest training image over the same for test images; well below 1 means the prior copies training images ([`nearest.png`](evaluation/nearest.png)) |");
         s.AppendLine($"| distinct code maps (lowest class share) / mean Hamming distance | {F(q.Codes.DistinctShare.Values.Min())} / {F(q.Codes.MeanHamming)} | 1 / – | – | " +

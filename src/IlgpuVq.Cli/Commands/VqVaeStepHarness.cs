@@ -14,8 +14,11 @@ public sealed class VqVaeStepHarness : IStepHarness
     readonly AdamW optimizer;
 
     public VqVaeStepHarness(ComputeDevice device, string preset, int batch, int imageSize)
+        : this(device, CheckedPreset(preset, batch, imageSize), batch, imageSize) { }
+
+    /// <summary>The step of a given architecture (the demo times its own plan's models this way).</summary>
+    public VqVaeStepHarness(ComputeDevice device, VqVaeConfig config, int batch, int imageSize)
     {
-        var config = CheckedPreset(preset, batch, imageSize);
         Device = device;
         Batch = batch;
         ImageSize = imageSize;

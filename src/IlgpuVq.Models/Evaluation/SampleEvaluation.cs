@@ -44,6 +44,9 @@ public sealed record SampleEvaluation
     public required double RecallFloor { get; init; }
     /// <summary>Share of class-conditional samples classified as the class they were drawn for; null when the prior is unconditional or there is no classifier.</summary>
     public required double? ClassConsistency { get; init; }
+    /// <summary>The same share for the VQ-VAE's reconstructions of the floor images (their true class): what a perfect prior
+    /// could reach through this codebook and decoder.</summary>
+    public required double? ClassConsistencyReconstruction { get; init; }
     public required IReadOnlyDictionary<string, double>? ClassConsistencyPerClass { get; init; }
     /// <summary>Balanced accuracy of the classifier on the real test images (the ceiling of class consistency); null without a classifier.</summary>
     public required double? ClassifierAccuracy { get; init; }
@@ -100,7 +103,7 @@ public sealed record SampleEvaluation
         var (_, testDistance) = NearestNeighbours.Nearest(testFeatures.Features, trainFeatures.Features);
         double memorisation = NearestNeighbours.Median(sampleDistance) / NearestNeighbours.Median(testDistance);
 
-        double? consistency = null, accuracy = null;
+        double? consistency = null, accuracy = null, reconConsistency = null;
         Dictionary<string, double>? perClass = null;
         if (extractor.Classifies)
         {
@@ -110,6 +113,8 @@ public sealed record SampleEvaluation
             if (conditional)
             {
                 consistency = samples.Consistency(sampleFeatures);
+                reconConsistency = Enumerable.Range(0, floorIndices.Length)
+                    .Count(i => reconFeatures.Predicted![i] == trainFeatures.Labels[floorIndices[i]]) / (double)floorIndices.Length;
                 perClass = names.Select((n, c) => (n, c)).ToDictionary(p => p.n,
                     p => Enumerable.Range(0, classes.Length).Count(i => classes[i] == p.c && sampleFeatures.Predicted![i] == p.c) / (double)options.Count);
             }
@@ -126,7 +131,7 @@ public sealed record SampleEvaluation
             FrechetReconstruction = Evaluation.FrechetDistance.Between(reconFeatures.Features, testFeatures.Features),
             KidReconstruction = KernelInceptionDistance.Between(reconFeatures.Features, testFeatures.Features),
             Precision = precision, Recall = recall, PrecisionFloor = precisionFloor, RecallFloor = recallFloor,
-            ClassConsistency = consistency, ClassConsistencyPerClass = perClass, ClassifierAccuracy = accuracy, Memorisation = memorisation,
+            ClassConsistency = consistency, ClassConsistencyReconstruction = reconConsistency, ClassConsistencyPerClass = perClass, ClassifierAccuracy = accuracy, Memorisation = memorisation,
             Codes = CodeStatistics.From(codes, model.Height * model.Width, samples.Labels, model.ClassNames),
             Samples = classes.Length, TestImages = testFeatures.Count, TrainImages = trainFeatures.Count, FloorImages = floor.Length,
             FeatureSpace = extractor.Description, Options = options, Conditional = conditional, SamplingSeconds = samplingSeconds,
@@ -221,7 +226,7 @@ public sealed record SampleEvaluation
     public Dictionary<string, object?> ToJson() => new()
     {
         ["frechet_distance"] = FrechetDistance, ["frechet_floor"] = FrechetFloor, ["kid"] = Kid, ["kid_floor"] = KidFloor,
-        ["precision"] = Precision, ["recall"] = Recall, ["class_consistency"] = ClassConsistency, ["classifier_accuracy"] = ClassifierAccuracy,
+        ["precision"] = Precision, ["recall"] = Recall, ["class_consistency"] = ClassConsistency, ["class_consistency_reconstruction"] = ClassConsistencyReconstruction, ["classifier_accuracy"] = ClassifierAccuracy,
         ["memorisation"] = Memorisation, ["codes"] = Codes.ToJson(),
         ["frechet_reconstruction"] = FrechetReconstruction, ["kid_reconstruction"] = KidReconstruction, ["precision_floor"] = PrecisionFloor, ["recall_floor"] = RecallFloor, ["class_consistency_per_class"] = ClassConsistencyPerClass,
         ["samples"] = Samples, ["samples_per_class"] = Conditional ? Options.Count : null, ["conditional"] = Conditional,

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using IlgpuVq.Engine.Devices;
+using Spectre.Console;
+
+namespace IlgpuVq.Cli.Commands;
+
+/// <summary>One stage of the demo with its estimated wall time.</summary>
+public sealed record DemoStage(string Name, string Work, double EstimatedSeconds);
+
+/// <summary>
+/// The demo's plan with an estimated time per stage, printed before anything starts, and an ETA line at the start of each
+/// stage. The two training stages are estimated from steps of the plan's own VQ-VAE and prior timed on this device
+/// (<see cref="VqVaeStepHarness"/>, <see cref="PriorStepHarness"/>: three warm-up steps, then the median of five) times
+/// their step counts, plus the validation passes (about a third of a training step per validation batch); the
+/// classifier and the evaluation, which took under a tenth of the demo on the development machine, are estimated as
+/// fixed shares of the VQ-VAE stage.
+/// </summary>
+public sealed class DemoSchedule
+{
+    readonly Stopwatch clock = Stopwatch.StartNew();
+    double plannedSoFar;
+
+    DemoSchedule(IReadOnlyList<DemoStage> stages) => Stages = stages;
+
+    public IReadOnlyList<DemoStage> Stages { get; }
+    public double EstimatedTotalSeconds => Stages.Sum(s => s.EstimatedSeconds);
+
+    /// <summary>Times the plan's two models on <paramref name="device"/> and builds the stage list.</summary>
+    public static DemoSchedule Estimate(ComputeDevice device, DemoPlan plan, int trainImages, int testImages)
+    {
+        int batches = (trainImages + plan.BatchSize - 1) / plan.BatchSize, validation = (testImages + plan.BatchSize - 1) / plan.BatchSize;
+        double vqStep, priorStep;
+        using (var vq = new VqVaeStepHarness(device, plan.VqVae, plan.BatchSize, plan.ImageSize)) vqStep = MedianStepSeconds(vq);
+        int grid = plan.ImageSize / plan.VqVae.Downsample;
+        using (var prior = new PriorStepHarness(device, plan.Prior with { NumCodes = plan.VqVae.NumCodes, NumClasses = 7 }, plan.BatchSize, grid))
+            priorStep = MedianStepSeconds(prior);
+        device.EmptyCache(); // the timing models' buffers are not the training runs' sizes
+        double vqSeconds = plan.VqVaeEpochs * (batches + validation / 3.0) * vqStep;
+        double priorSeconds = plan.PriorEpochs * (batches + validation / 3.0) * priorStep;
+        return new DemoSchedule(
+        [
+            new("VQ-VAE", $"{plan.VqVaeEpochs} epochs × {batches} steps ({vqStep * 1000:0} ms/step measured)", vqSeconds),
+            new("prior", $"{plan.PriorEpochs} epochs × {batches} steps ({priorStep * 1000:0} ms/step measured)", priorSeconds),
+            new("classifier", $"{plan.ClassifierEpochs} epochs", 0.05 * vqSeconds),
+            new("evaluation", $"{plan.EvaluationSamplesPerClass} samples per class, cached sampler", 0.03 * vqSeconds),
+        ]);
+    }
+
+    static double MedianStepSeconds(IStepHarness harness)
+    {
+        for (int i = 0; i < 3; i++) harness.Step(); // first steps pay for JIT tiering and the pool's first allocations
+        var times = new double[5];
+        for (int i = 0; i < times.Length; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            harness.Step();
+            times[i] = clock.Elapsed.TotalSeconds;
+        }
+        Array.Sort(times);
+        return times[2];
+    }
+
+    /// <summary>The plan table with the estimated total.</summary>
+    public void Print()
+    {
+        var table = new Table().AddColumns("stage", "work", "estimated");
+        foreach (var s in Stages) table.AddRow(s.Name, Markup.Escape(s.Work), Minutes(s.EstimatedSeconds));
+        table.AddRow("[bold]total[/]", "", $"[bold]{Minutes(EstimatedTotalSeconds)}[/]");
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>
+    /// Announces the next stage with its estimate and the ETA of the whole demo; from the second stage on, the remaining
+    /// estimates are scaled by how long the stages before took against their estimates (a loaded machine shows it there).
+    /// </summary>
+    public void Begin(int index)
+    {
+        var stage = Stages[index];
+        double elapsed = clock.Elapsed.TotalSeconds, pace = plannedSoFar > 0 ? elapsed / plannedSoFar : 1;
+        double remaining = (EstimatedTotalSeconds - plannedSoFar) * pace;
+        plannedSoFar += stage.EstimatedSeconds;
+        var eta = DateTime.Now.AddSeconds(remaining);
+        AnsiConsole.MarkupLine($"[bold]stage {index + 1}/{Stages.Count}: {stage.Name}[/] — estimated {Minutes(stage.EstimatedSeconds * pace)} " +
+                               $"(elapsed {Minutes(elapsed)}; demo ETA {eta:HH:mm:ss})");
+    }
+
+    static string Minutes(double seconds) => seconds < 90 ? $"{seconds:0} s" : $"{seconds / 60:0.0} min";
+}
