@@ -33,6 +33,9 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
     {
         if (parse.GetValue(Steps) < 1) throw new UserError("--steps must be at least 1");
         var device = DeviceOption.Open(parse.GetValue(Device)!);
+        // Start from an empty cache: free buffers left by earlier work on this device (in-process callers, the demo's estimate)
+        // would otherwise decide which of them the pool's oversize reuse hands out, and so what the first steps allocate.
+        device.EmptyCache();
         string preset = parse.GetValue(Preset)!;
         return parse.GetValue(Model) == "prior"
             ? new PriorStepHarness(device, preset, Batch(parse), parse.GetValue(ImageSize))
