@@ -24,7 +24,7 @@ public class TrainingStepBenchmarks
     public void Setup()
     {
         var device = DeviceCatalog.Open(Device);
-        harness = Model == "vqvae" ? new VqVaeStepHarness(device, "ref", 32, 64) : new PriorStepHarness(device, "ref", 32, 64);
+        harness = Model == "vqvae" ? new VqVaeStepHarness(device, "ref", 32, 64) : PriorStepHarness.ForPreset(device, "ref", 32, 64);
         harness.Step();
     }
 

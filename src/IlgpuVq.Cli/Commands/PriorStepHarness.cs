@@ -19,9 +19,12 @@ public sealed class PriorStepHarness : IStepHarness
     readonly GatedPixelCnn prior;
     readonly AdamW optimizer;
 
-    public PriorStepHarness(ComputeDevice device, string preset, int batch, int imageSize)
-        : this(device, PresetPrior(preset, VqVaeStepHarness.CheckedPreset(preset, batch, imageSize)), batch,
-               imageSize / VqVaeStepHarness.CheckedPreset(preset, batch, imageSize).Downsample) { }
+    /// <summary>The prior step of <paramref name="preset"/> on the code grid its VQ-VAE makes from <paramref name="imageSize"/> images.</summary>
+    public static PriorStepHarness ForPreset(ComputeDevice device, string preset, int batch, int imageSize)
+    {
+        var vq = VqVaeStepHarness.CheckedPreset(preset, batch, imageSize);
+        return new PriorStepHarness(device, PresetPrior(preset, vq), batch, imageSize / vq.Downsample);
+    }
 
     /// <summary>The step of a given prior on a <paramref name="grid"/>×<paramref name="grid"/> code map (the demo times its own plan's prior this way).</summary>
     public PriorStepHarness(ComputeDevice device, PixelCnnConfig config, int batch, int grid)

@@ -38,7 +38,7 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
         device.EmptyCache();
         string preset = parse.GetValue(Preset)!;
         return parse.GetValue(Model) == "prior"
-            ? new PriorStepHarness(device, preset, Batch(parse), parse.GetValue(ImageSize))
+            ? PriorStepHarness.ForPreset(device, preset, Batch(parse), parse.GetValue(ImageSize))
             : new VqVaeStepHarness(device, preset, Batch(parse), parse.GetValue(ImageSize));
     }
 }
