@@ -77,7 +77,7 @@ public static class DemoCommand
         var clock = Stopwatch.StartNew();
         var root = Path.GetFullPath(outDir);
         var spec = $"synthetic:{plan.Images}:{plan.ImageSize}";
-        using var cts = VqVaeJob.CancelOnCtrlC();
+        using var cts = new CtrlCStop();
         AnsiConsole.MarkupLine($"[bold]demo[/] on {device.Name}: {spec} → {Markup.Escape(root)}");
 
         using var dataset = DatasetLoader.Open(spec, new DataOptions { ImageSize = plan.ImageSize, Seed = seed, Downsample = plan.VqVae.Downsample });

@@ -12,10 +12,6 @@ public static class DeviceOption
         DefaultValueFactory = _ => "auto",
     };
 
-    /// <summary>Opens the device or fails with a user error listing what is available.</summary>
-    public static ComputeDevice Open(string spec)
-    {
-        try { return DeviceCatalog.Open(spec); }
-        catch (DeviceNotFoundException e) { throw new UserError(e.Message); }
-    }
+    /// <summary>Opens the device; a device this machine lacks is a <see cref="DeviceNotFoundException"/> (a user error) listing what is available.</summary>
+    public static ComputeDevice Open(string spec) => DeviceCatalog.Open(spec);
 }

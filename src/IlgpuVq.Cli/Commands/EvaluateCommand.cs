@@ -66,13 +66,10 @@ public static class EvaluateCommand
         if (classifier != null) WarnOnLeakage(inputs.ClassifierPath!, split, dataset);
         IFeatureExtractor extractor = classifier != null ? new ClassifierFeatures(classifier.Model, classifier.ImageSize) : new EncoderFeatures(model.VqVae, model.ImageSize);
         Directory.CreateDirectory(outDir);
-        SampleEvaluation result;
-        try
-        {
-            result = SampleEvaluation.Run(model, extractor, DatasetBatches.ForEvaluation(dataset, split.Train, 64), DatasetBatches.ForEvaluation(dataset, split.Test, 64),
-                options, Path.Combine(outDir, "nearest.png"));
-        }
-        catch (ArgumentException e) { throw new UserError(e.Message); }
+        if (split.Train.Length < 2 || split.Test.Length < 2)
+            throw new UserError($"the VQ-VAE run's split has {split.Train.Length} train and {split.Test.Length} test images; evaluate needs at least 2 of each");
+        var result = SampleEvaluation.Run(model, extractor, DatasetBatches.ForEvaluation(dataset, split.Train, 64), DatasetBatches.ForEvaluation(dataset, split.Test, 64),
+            options, Path.Combine(outDir, "nearest.png"));
         result.Save(Path.Combine(outDir, "evaluation.json"));
         return result;
     }

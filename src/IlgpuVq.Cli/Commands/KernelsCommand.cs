@@ -40,9 +40,5 @@ public static class KernelsCommand
     static string OnCpu(KernelMethod k) =>
         IlgpuVq.Engine.Native.NativeKernelTable.Find(k.Method) != null ? "native" : k.ImplicitlyGrouped ? "host" : "gpu only";
 
-    static ILGPU.Runtime.Cuda.CudaArchitecture ParseArch(string arch)
-    {
-        try { return KernelCodegen.ParseArchitecture(arch); }
-        catch (ArgumentException e) { throw new UserError(e.Message); }
-    }
+    static ILGPU.Runtime.Cuda.CudaArchitecture ParseArch(string arch) => UserError.Check(() => KernelCodegen.ParseArchitecture(arch), "--arch");
 }

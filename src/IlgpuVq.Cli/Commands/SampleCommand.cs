@@ -27,6 +27,7 @@ public static class SampleCommand
         var outDir = new Option<string?>("--out-dir") { Description = "write each sample as its own PNG here (<class>_<index>.png, the model's image size)" };
         var batch = new Option<int>("--batch") { Description = "samples drawn at once", DefaultValueFactory = _ => 64 };
         var sampler = new Option<string>("--sampler") { Description = "cached (per-layer caches, default) or naive (a full prior forward per position: the reference)", DefaultValueFactory = _ => "cached" };
+        sampler.AcceptOnlyFromAmong(PriorSamplers.Names);
         var device = DeviceOption.Create();
         var cmd = new Command("sample", "Sample code maps with the prior (raster order, on the device) and decode them with the VQ-VAE")
             { vqvae, prior, count, cls, temperature, seed, outFile, outDir, batch, sampler, device };
@@ -41,9 +42,7 @@ public static class SampleCommand
             if (perBatch < 1) throw new UserError($"--batch must be at least 1 (got {perBatch})");
             if (!(t > 0)) throw new UserError($"--temperature must be > 0 (got {t})");
             if (path == null && dir == null) throw new UserError("give --out (a PNG grid) or --out-dir (one PNG per sample), or both");
-            PriorSampler kind;
-            try { kind = PriorSamplers.Parse(parse.GetValue(sampler)!); }
-            catch (ArgumentException e) { throw new UserError($"--sampler: {e.Message}"); }
+            var kind = PriorSamplers.Parse(parse.GetValue(sampler)!);
             using var model = PixelCnnVqVae.Load(DeviceOption.Open(parse.GetValue(device)!), parse.GetValue(vqvae)!, parse.GetValue(prior)!);
             var (classes, columns, rowLabels) = Layout(model, parse.GetValue(cls), n);
             int size = model.ImageSize, per = 3 * size * size, digits = Math.Max(4, (n - 1).ToString().Length);
@@ -93,16 +92,13 @@ public static class SampleCommand
     /// <summary>The class of every sample, and the grid's columns and row labels: a row per class unless <c>--class</c> is given.</summary>
     static (int[] Classes, int Columns, IReadOnlyList<string>? RowLabels) Layout(PixelCnnVqVae model, string? className, int n)
     {
-        try
+        if (className != null)
+            return (Enumerable.Repeat(UserError.Check(() => model.ClassIndex(className), "--class"), n).ToArray(), (int)Math.Ceiling(Math.Sqrt(n)), null);
+        if (model.Prior.Config.ClassConditional)
         {
-            if (className != null) return (Enumerable.Repeat(model.ClassIndex(className), n).ToArray(), (int)Math.Ceiling(Math.Sqrt(n)), null);
-            if (model.Prior.Config.ClassConditional)
-            {
-                int rows = model.ClassNames.Count, columns = (n + rows - 1) / rows;
-                return (Enumerable.Range(0, n).Select(i => Math.Min(rows - 1, i / columns)).ToArray(), columns, model.ClassNames);
-            }
-            return (new int[n], (int)Math.Ceiling(Math.Sqrt(n)), null);
+            int rows = model.ClassNames.Count, columns = (n + rows - 1) / rows;
+            return (Enumerable.Range(0, n).Select(i => Math.Min(rows - 1, i / columns)).ToArray(), columns, model.ClassNames);
         }
-        catch (ArgumentException e) { throw new UserError(e.Message); }
+        return (new int[n], (int)Math.Ceiling(Math.Sqrt(n)), null);
     }
 }
