@@ -22,7 +22,7 @@ public static class DataCommand
     static Command CreateStats()
     {
         var data = new DataCliOptions();
-        var outDir = new Option<string>("--out") { Description = "folder for split.csv, class_distribution.png, augmented_grid.png and skipped.txt", Required = true };
+        var outDir = OutOption.Create("split.csv, class_distribution.png, augmented_grid.png and skipped.txt");
         var cmd = new Command("stats", "Print the class table of the train/test split and write class_distribution.png and augmented_grid.png") { outDir };
         data.AddTo(cmd);
         cmd.SetAction(parse =>
@@ -53,7 +53,7 @@ public static class DataCommand
     {
         var count = new Option<int>("--count") { Description = "number of images", DefaultValueFactory = _ => DataOptions.DefaultSyntheticCount };
         var size = new Option<int>("--image-size") { Description = "image height in pixels (width is 4/3 of it, like HAM10000's 600×450)", DefaultValueFactory = _ => DataOptions.DefaultSyntheticImageSize };
-        var outDir = new Option<string>("--out") { Description = "new or empty folder to write the HAM10000 layout into", Required = true };
+        var outDir = OutOption.Create("the HAM10000 layout: HAM10000_images_part1/, HAM10000_images_part2/ and HAM10000_metadata.csv (new or empty)");
         var seed = new Option<int>("--seed") { Description = "generator seed", DefaultValueFactory = _ => 0 };
         var cmd = new Command("synth", "Write synthetic lesions to disk in the HAM10000 layout (JPEGs + HAM10000_metadata.csv)") { count, size, outDir, seed };
         cmd.SetAction(parse =>

@@ -58,7 +58,7 @@ public static class DemoCommand
 {
     public static Command Create()
     {
-        var outDir = new Option<string>("--out") { Description = "demo folder (must not exist yet)", DefaultValueFactory = _ => "runs/demo" };
+        var outDir = OutOption.Create("data/, vqvae/, prior/, classifier/, evaluation/, samples.png and summary.md (new or empty)", defaultFolder: "runs/demo");
         var device = DeviceOption.Create();
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
         var cmd = new Command("demo", "Run the whole pipeline on synthetic lesions: data figures, VQ-VAE, prior, samples, summary.md") { outDir, device, seed };

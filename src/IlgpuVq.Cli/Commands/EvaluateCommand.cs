@@ -28,7 +28,7 @@ public static class EvaluateCommand
         var count = new Option<int>("--count") { Description = "samples per class (class-conditional prior) or in all", DefaultValueFactory = _ => 32 };
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => 1f };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1UL };
-        var outDir = new Option<string>("--out") { Description = "folder for evaluation.json and nearest.png", Required = true };
+        var outDir = OutOption.Create("evaluation.json and nearest.png");
         var cacheDir = new Option<string?>("--cache-dir") { Description = "preprocessing cache folder of the dataset" };
         var device = DeviceOption.Create();
         var cmd = new Command("evaluate", "Measure sample quality: Fréchet distance, KID, precision/recall, class consistency, memorisation, code statistics")

@@ -20,7 +20,7 @@ public static class TrainCommand
     /// <summary>Run-folder options shared by both models.</summary>
     public sealed class RunOptions
     {
-        public Option<string> Out { get; } = new("--out") { Description = "run folder", Required = true };
+        public Option<string> Out { get; } = OutOption.Create("the run: config.json, split.csv, metrics.jsonl, plots, image grids, checkpoints/");
         public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs (default: the preset's)" };
         public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "batch size (default: the preset's)" };
         public Option<float?> Lr { get; } = new("--lr") { Description = "AdamW learning rate (default: the preset's)" };
