@@ -60,7 +60,7 @@ public static class DemoCommand
     {
         var outDir = OutOption.Create("data/, vqvae/, prior/, classifier/, evaluation/, samples.png and summary.md (new or empty)", defaultFolder: "runs/demo");
         var device = DeviceOption.Create();
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
+        var seed = SeedOption.Create("the data, the split, training and the samples");
         var cmd = new Command("demo", "Run the whole pipeline on synthetic lesions: data figures, VQ-VAE, prior, samples, summary.md") { outDir, device, seed };
         cmd.SetAction(parse =>
         {

@@ -27,7 +27,7 @@ public static class EvaluateCommand
         var classifier = new Option<string?>("--classifier") { Description = "classifier run folder or checkpoint (default: VQ-VAE encoder features, no class metrics)" };
         var count = new Option<int>("--count") { Description = "samples per class (class-conditional prior) or in all", DefaultValueFactory = _ => 32 };
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => 1f };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1UL };
+        var seed = SeedOption.Create("the samples and the real images they are compared with");
         var outDir = OutOption.Create("evaluation.json and nearest.png");
         var cacheDir = new Option<string?>("--cache-dir") { Description = "preprocessing cache folder of the dataset" };
         var device = DeviceOption.Create();
@@ -35,7 +35,7 @@ public static class EvaluateCommand
             { vqvae, prior, classifier, count, temperature, seed, outDir, cacheDir, device };
         cmd.SetAction(parse =>
         {
-            var options = new SampleEvaluationOptions { Count = parse.GetValue(count), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) };
+            var options = new SampleEvaluationOptions { Count = parse.GetValue(count), Temperature = parse.GetValue(temperature), Seed = SeedOption.Stream(parse.GetValue(seed)) };
             if (options.Count < 2) throw new UserError($"--count must be at least 2 (got {options.Count})");
             if (!(options.Temperature > 0)) throw new UserError($"--temperature must be > 0 (got {options.Temperature})");
             var result = Run(DeviceOption.Open(parse.GetValue(device)!),

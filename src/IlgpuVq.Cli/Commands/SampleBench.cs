@@ -27,7 +27,7 @@ public static class SampleBench
         var sampler = new Option<string?>("--sampler") { Description = "naive or cached; default: both, with the speed-up" };
         sampler.AcceptOnlyFromAmong(PriorSamplers.Names);
         var profile = new Option<bool>("--profile") { Description = "also print the cached sampler's per-kernel time table" };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1UL };
+        var seed = SeedOption.Create("the samples (the prior's weights are seeded apart)");
         var device = DeviceOption.Create();
         var cmd = new Command("sample", $"Time sampling of code maps: cached vs naive sampler on the same prior and seed (naive extrapolated past {NaiveBudgetSeconds:0} s)")
             { preset, count, grid, sampler, profile, seed, device };
@@ -49,7 +49,7 @@ public static class SampleBench
             var results = new Dictionary<PriorSampler, (double Seconds, int[]? Codes, string Note)>();
             foreach (var kind in samplers)
             {
-                var run = Measure(prior, dev, classes, side, parse.GetValue(seed), kind, kind == PriorSampler.Cached && parse.GetValue(profile));
+                var run = Measure(prior, dev, classes, side, SeedOption.Stream(parse.GetValue(seed)), kind, kind == PriorSampler.Cached && parse.GetValue(profile));
                 results[kind] = run;
                 double positions = (double)n * side * side;
                 Console.WriteLine($"{kind.Name(),-6}: {run.Seconds:0.000} s = {positions / run.Seconds:0} positions/s = {n / run.Seconds:0.00} images/s" +

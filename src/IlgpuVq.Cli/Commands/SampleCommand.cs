@@ -22,7 +22,7 @@ public static class SampleCommand
         var count = new Option<int>("--count") { DefaultValueFactory = _ => 64 };
         var cls = new Option<string?>("--class") { Description = "class to sample (class-conditional priors); default: a row per class" };
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => 1f };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
+        var seed = SeedOption.Create("the samples");
         var outFolder = OutOption.Create($"{GridName} (a grid of the first batch: all samples when --count ≤ --batch-size) and each sample as <class>_<index>.png at the model's image size");
         outFolder.Required = false; // or its old spelling --out-dir
         var outDir = OldOptionName.Create(outFolder, "--out-dir");
@@ -59,7 +59,7 @@ public static class SampleCommand
                 for (int k = 0; k < batches; k++)
                 {
                     int start = k * perBatch, m = Math.Min(perBatch, n - start);
-                    var (images, codes) = model.Sample(m, classes[start..(start + m)], t, parse.GetValue(seed), kind, rows =>
+                    var (images, codes) = model.Sample(m, classes[start..(start + m)], t, SeedOption.Stream(parse.GetValue(seed)), kind, rows =>
                     {
                         model.VqVae.Device.Synchronize();
                         return progress(k, rows);
