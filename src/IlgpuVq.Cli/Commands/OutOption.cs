@@ -16,6 +16,11 @@ public static class OutOption
     {
         var option = new Option<string>(Name) { Description = $"output folder: {contents}", Required = defaultFolder == null };
         if (defaultFolder != null) option.DefaultValueFactory = _ => defaultFolder;
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } value && System.IO.File.Exists(value) && !IsOldFileSpelling(value))
+                result.AddError($"{Name} '{value}' is a file; {Name} is a folder (the command names its files inside it)");
+        });
         return option;
     }
 
