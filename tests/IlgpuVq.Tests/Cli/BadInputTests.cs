@@ -9,7 +9,13 @@ public sealed class BadInputTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("ilgpuvq-bad-").FullName;
 
-    public BadInputTests() => File.WriteAllText(P("keep.txt"), "a folder that is not empty");
+    public BadInputTests()
+    {
+        File.WriteAllText(P("keep.txt"), "a folder that is not empty");
+        Directory.CreateDirectory(P("broken/checkpoints/epoch_0001")); // a run folder whose config.json was cut short
+        File.WriteAllText(P("broken/config.json"), "{ \"data\": ");
+        File.WriteAllText(P("broken/split.csv"), "");
+    }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
@@ -23,6 +29,8 @@ public sealed class BadInputTests : IDisposable
         ["train vqvae (1 code)", new[] { "train", "vqvae", "--out", "{dir}/a", "--num-codes", "1", "--device", "cpu" }],
         ["train vqvae (preset)", new[] { "train", "vqvae", "--out", "{dir}/a", "--preset", "tiny" }],
         ["train prior (missing VQ-VAE)", new[] { "train", "prior", "--vqvae", "{dir}/none", "--out", "{dir}/p", "--device", "cpu" }],
+        ["train prior (broken VQ-VAE run)", new[] { "train", "prior", "--vqvae", "{dir}/broken", "--out", "{dir}/p", "--device", "cpu" }],
+        ["train vqvae (resume a broken run)", new[] { "train", "vqvae", "--resume", "--out", "{dir}/broken", "--device", "cpu" }],
         ["train classifier (0 epochs)", new[] { "train", "classifier", "--out", "{dir}/c", "--epochs", "0", "--device", "cpu" }],
         ["train classifier (seed)", new[] { "train", "classifier", "--out", "{dir}/c", "--seed", "1.5" }],
         ["evaluate (missing runs)", new[] { "evaluate", "--vqvae", "{dir}/none", "--prior", "{dir}/none", "--out", "{dir}/e", "--device", "cpu" }],
