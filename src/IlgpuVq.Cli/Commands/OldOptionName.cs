@@ -16,10 +16,16 @@ public static class OldOptionName
     public static T? Value<T>(ParseResult parse, Option<T> option, Option<T> old) =>
         parse.GetResult(old) is { Implicit: false } && parse.GetResult(option) is not { Implicit: false } ? parse.GetValue(old) : parse.GetValue(option);
 
-    /// <summary>Makes <paramref name="option"/> (or its old name) required: a command line with neither is the parser's error.</summary>
-    public static void Require(Command command, Option option, Option old) => command.Validators.Add(result =>
+    /// <summary>Makes <paramref name="option"/> (or its old name) required: a command line with neither is the parser's error
+    /// (and the help says so, as <see cref="Option.Required"/> would).</summary>
+    public static void Require(Command command, Option option, Option old)
     {
-        if (result.GetResult(option) is not { Implicit: false } && result.GetResult(old) is not { Implicit: false })
-            result.AddError($"Option '{option.Name}' is required.");
-    });
+        option.Required = false;
+        option.Description += " (required)";
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(option) is not { Implicit: false } && result.GetResult(old) is not { Implicit: false })
+                result.AddError($"Option '{option.Name}' is required.");
+        });
+    }
 }

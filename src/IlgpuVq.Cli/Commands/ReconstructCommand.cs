@@ -15,7 +15,7 @@ public static class ReconstructCommand
 {
     public static Command Create()
     {
-        var vqvae = new Option<string>("--vqvae") { Description = "VQ-VAE run folder or checkpoint (required)" };
+        var vqvae = new Option<string>("--vqvae") { Description = "VQ-VAE run folder or checkpoint" };
         var checkpoint = OldOptionName.Create(vqvae, "--checkpoint");
         var data = new DataCliOptions();
         var split = new Option<string>("--split") { Description = "which images to reconstruct", DefaultValueFactory = _ => "test" };

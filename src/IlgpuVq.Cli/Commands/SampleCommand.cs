@@ -24,7 +24,6 @@ public static class SampleCommand
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => 1f };
         var seed = SeedOption.Create("the samples");
         var outFolder = OutOption.Create($"{GridName} (a grid of the first batch: all samples when --count ≤ --batch-size) and each sample as <class>_<index>.png at the model's image size");
-        outFolder.Required = false; // or its old spelling --out-dir
         var outDir = OldOptionName.Create(outFolder, "--out-dir");
         var batch = new Option<int>("--batch-size") { Description = "samples drawn at once", DefaultValueFactory = _ => 64 };
         var batchOld = OldOptionName.Create(batch, "--batch");
