@@ -2,7 +2,8 @@ using System.CommandLine;
 
 namespace IlgpuVq.Cli;
 
-/// <summary>Runs a parsed command line; user errors become one clear line on stderr and exit code 2, never a stack trace.</summary>
+/// <summary>Runs a parsed command line; user errors (<see cref="UserError"/>, the parser's errors) become one clear line on stderr
+/// and exit code 2, never a stack trace; any other exception is a bug and propagates with its stack trace.</summary>
 public static class CliRunner
 {
     public static int Run(RootCommand root, string[] args)
@@ -16,16 +17,15 @@ public static class CliRunner
             if (parse.Errors.Count > 0)
             {
                 // The parser's errors (unknown option, a value outside an option's allowed set, a missing required option) are user errors too.
-                Console.Error.WriteLine($"error: {string.Join(' ', parse.Errors[0].Message.Split('\n', '\r', '\t').Where(s => s.Length > 0).Select(s => s.Trim()))}");
+                Console.Error.WriteLine($"error: {OneLine(parse.Errors[0].Message)}");
                 return 2;
             }
             Commands.ThreadsOption.Apply(parse);
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is UserError or IlgpuVq.Data.DataError or IlgpuVq.Engine.Serialization.CheckpointException
-                                       or IlgpuVq.Engine.Devices.DeviceNotFoundException or IlgpuVq.Models.Training.NonFiniteLossException)
+        catch (Exception e) when (UserError.From(e) is { } user)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {OneLine(user.Message)}");
             return 2;
         }
         finally
@@ -33,7 +33,8 @@ public static class CliRunner
             IlgpuVq.Engine.Native.NativeParallel.Workers = workers; // in-process callers (tests) get their setting back
         }
     }
-}
 
-/// <summary>An error caused by the user's input (bad option, bad file). Printed as one line, exit code 2.</summary>
-public sealed class UserError(string message) : Exception(message);
+    /// <summary>A message on one line (the parser's and some libraries' messages span several).</summary>
+    static string OneLine(string message) =>
+        string.Join(' ', message.Split('\n', '\r', '\t').Where(s => s.Length > 0).Select(s => s.Trim()).Where(s => s.Length > 0));
+}

@@ -32,6 +32,7 @@ public static class ClassifierCommand
         run.AddTo(cmd);
         cmd.SetAction(parse =>
         {
+            parse = run.Resolve(parse);
             var training = run.Training(parse, defaultEpochs: 10);
             var device = DeviceOption.Open(parse.GetValue(run.Device)!);
             using var dataset = data.Open(parse);
@@ -41,19 +42,15 @@ public static class ClassifierCommand
                 NumClasses = dataset.ClassNames.Count, Width = parse.GetValue(width), BlocksPerStage = parse.GetValue(blocks),
                 StemStride = parse.GetValue(stem) ?? ClassifierConfig.DefaultStemStride(dataset.ImageSize),
             };
-            try { config.Validate(dataset.ImageSize); }
-            catch (ArgumentException e) { throw new UserError(e.Message); }
+            UserError.Check(() => config.Validate(dataset.ImageSize));
             var settings = new ClassifierSettings
             {
                 Model = config, BatchSize = parse.GetValue(run.BatchSize) ?? 32, LearningRate = parse.GetValue(run.Lr) ?? 2e-3f,
                 WeightDecay = parse.GetValue(run.WeightDecay), Seed = (ulong)parse.GetValue(data.Seed), ClassNames = dataset.ClassNames,
             };
             if (settings.BatchSize < 1 || !(settings.LearningRate > 0)) throw new UserError("--batch-size must be ≥ 1 and --lr > 0");
-            using var cts = VqVaeJob.CancelOnCtrlC();
-            var (result, _) = Run(device, dataset, new ClassifierJobOptions(training, settings, parse.GetValue(data.Data)!, data.TestSize(parse),
-                parse.GetValue(data.Seed), !parse.GetValue(noBalance)), cts.Token);
-            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with --resume (same options)" : $"done: {training.OutDir}");
-            return 0;
+            return CtrlCStop.Train("train classifier", training.OutDir, cancel => Run(device, dataset, new ClassifierJobOptions(training, settings, parse.GetValue(data.Data)!,
+                data.TestSize(parse), parse.GetValue(data.Seed), !parse.GetValue(noBalance)), cancel).Result);
         });
         return cmd;
     }

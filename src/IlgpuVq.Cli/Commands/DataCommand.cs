@@ -22,7 +22,7 @@ public static class DataCommand
     static Command CreateStats()
     {
         var data = new DataCliOptions();
-        var outDir = new Option<string>("--out") { Description = "folder for split.csv, class_distribution.png, augmented_grid.png and skipped.txt", Required = true };
+        var outDir = OutOption.Create("split.csv, class_distribution.png, augmented_grid.png and skipped.txt");
         var cmd = new Command("stats", "Print the class table of the train/test split and write class_distribution.png and augmented_grid.png") { outDir };
         data.AddTo(cmd);
         cmd.SetAction(parse =>
@@ -53,8 +53,8 @@ public static class DataCommand
     {
         var count = new Option<int>("--count") { Description = "number of images", DefaultValueFactory = _ => DataOptions.DefaultSyntheticCount };
         var size = new Option<int>("--image-size") { Description = "image height in pixels (width is 4/3 of it, like HAM10000's 600×450)", DefaultValueFactory = _ => DataOptions.DefaultSyntheticImageSize };
-        var outDir = new Option<string>("--out") { Description = "new or empty folder to write the HAM10000 layout into", Required = true };
-        var seed = new Option<int>("--seed") { Description = "generator seed", DefaultValueFactory = _ => 0 };
+        var outDir = OutOption.Create("the HAM10000 layout: HAM10000_images_part1/, HAM10000_images_part2/ and HAM10000_metadata.csv (new or empty)");
+        var seed = SeedOption.Create("the generator");
         var cmd = new Command("synth", "Write synthetic lesions to disk in the HAM10000 layout (JPEGs + HAM10000_metadata.csv)") { count, size, outDir, seed };
         cmd.SetAction(parse =>
         {
@@ -137,7 +137,7 @@ public sealed class DataCliOptions
     public Option<string> CacheDir { get; } = new("--cache-dir") { Description = "preprocessing cache folder", DefaultValueFactory = _ => DataOptions.DefaultCacheDir };
     public Option<string> TestSizeOption { get; } = new("--test-size")
         { Description = "test images: N, a fraction (0.1) or a percentage (10%); default 1000, at most 10 %", DefaultValueFactory = _ => "default" };
-    public Option<int> Seed { get; } = new("--seed") { Description = "seed of the split, augmentation and synthetic data", DefaultValueFactory = _ => 0 };
+    public Option<int> Seed { get; } = SeedOption.Create("the split, augmentation, training and synthetic data");
     public Option<bool> Strict { get; } = new("--strict") { Description = "fail on corrupt, missing or unlisted images instead of skipping them" };
     public Option<string?> Labels { get; } = new("--labels") { Description = "CSV of labels for the images of --data (any layout); needs --label-column" };
     public Option<string?> LabelColumn { get; } = new("--label-column")

@@ -58,9 +58,9 @@ public static class DemoCommand
 {
     public static Command Create()
     {
-        var outDir = new Option<string>("--out") { Description = "demo folder (must not exist yet)", DefaultValueFactory = _ => "runs/demo" };
+        var outDir = OutOption.Create("data/, vqvae/, prior/, classifier/, evaluation/, samples.png and summary.md (new or empty)", defaultFolder: "runs/demo");
         var device = DeviceOption.Create();
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
+        var seed = SeedOption.Create("the data, the split, training and the samples");
         var cmd = new Command("demo", "Run the whole pipeline on synthetic lesions: data figures, VQ-VAE, prior, samples, summary.md") { outDir, device, seed };
         cmd.SetAction(parse =>
         {
@@ -77,7 +77,7 @@ public static class DemoCommand
         var clock = Stopwatch.StartNew();
         var root = Path.GetFullPath(outDir);
         var spec = $"synthetic:{plan.Images}:{plan.ImageSize}";
-        using var cts = VqVaeJob.CancelOnCtrlC();
+        using var cts = new CtrlCStop();
         AnsiConsole.MarkupLine($"[bold]demo[/] on {device.Name}: {spec} → {Markup.Escape(root)}");
 
         using var dataset = DatasetLoader.Open(spec, new DataOptions { ImageSize = plan.ImageSize, Seed = seed, Downsample = plan.VqVae.Downsample });

@@ -27,15 +27,15 @@ public static class EvaluateCommand
         var classifier = new Option<string?>("--classifier") { Description = "classifier run folder or checkpoint (default: VQ-VAE encoder features, no class metrics)" };
         var count = new Option<int>("--count") { Description = "samples per class (class-conditional prior) or in all", DefaultValueFactory = _ => 32 };
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => 1f };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1UL };
-        var outDir = new Option<string>("--out") { Description = "folder for evaluation.json and nearest.png", Required = true };
+        var seed = SeedOption.Create("the samples and the real images they are compared with");
+        var outDir = OutOption.Create("evaluation.json and nearest.png");
         var cacheDir = new Option<string?>("--cache-dir") { Description = "preprocessing cache folder of the dataset" };
         var device = DeviceOption.Create();
         var cmd = new Command("evaluate", "Measure sample quality: Fréchet distance, KID, precision/recall, class consistency, memorisation, code statistics")
             { vqvae, prior, classifier, count, temperature, seed, outDir, cacheDir, device };
         cmd.SetAction(parse =>
         {
-            var options = new SampleEvaluationOptions { Count = parse.GetValue(count), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) };
+            var options = new SampleEvaluationOptions { Count = parse.GetValue(count), Temperature = parse.GetValue(temperature), Seed = SeedOption.Stream(parse.GetValue(seed)) };
             if (options.Count < 2) throw new UserError($"--count must be at least 2 (got {options.Count})");
             if (!(options.Temperature > 0)) throw new UserError($"--temperature must be > 0 (got {options.Temperature})");
             var result = Run(DeviceOption.Open(parse.GetValue(device)!),
@@ -66,13 +66,10 @@ public static class EvaluateCommand
         if (classifier != null) WarnOnLeakage(inputs.ClassifierPath!, split, dataset);
         IFeatureExtractor extractor = classifier != null ? new ClassifierFeatures(classifier.Model, classifier.ImageSize) : new EncoderFeatures(model.VqVae, model.ImageSize);
         Directory.CreateDirectory(outDir);
-        SampleEvaluation result;
-        try
-        {
-            result = SampleEvaluation.Run(model, extractor, DatasetBatches.ForEvaluation(dataset, split.Train, 64), DatasetBatches.ForEvaluation(dataset, split.Test, 64),
-                options, Path.Combine(outDir, "nearest.png"));
-        }
-        catch (ArgumentException e) { throw new UserError(e.Message); }
+        if (split.Train.Length < 2 || split.Test.Length < 2)
+            throw new UserError($"the VQ-VAE run's split has {split.Train.Length} train and {split.Test.Length} test images; evaluate needs at least 2 of each");
+        var result = SampleEvaluation.Run(model, extractor, DatasetBatches.ForEvaluation(dataset, split.Train, 64), DatasetBatches.ForEvaluation(dataset, split.Test, 64),
+            options, Path.Combine(outDir, "nearest.png"));
         result.Save(Path.Combine(outDir, "evaluation.json"));
         return result;
     }

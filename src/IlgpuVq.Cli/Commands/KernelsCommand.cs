@@ -12,7 +12,7 @@ public static class KernelsCommand
         var emit = new Option<string>("--emit") { Description = "what to generate", Required = true };
         emit.AcceptOnlyFromAmong("ptx", "opencl");
         var arch = new Option<string>("--arch") { Description = "CUDA architecture for PTX", DefaultValueFactory = _ => "sm_80" };
-        var outDir = new Option<string>("--out") { Description = "folder for the generated files", Required = true };
+        var outDir = OutOption.Create("<kernel>.ptx or <kernel>.cl for every kernel");
         var cmd = new Command("kernels", "Write the PTX or OpenCL C of every kernel and print its size, shared and local (spill) memory, and how the native cpu backend runs it") { emit, arch, outDir };
         cmd.SetAction(parse =>
         {
@@ -40,9 +40,5 @@ public static class KernelsCommand
     static string OnCpu(KernelMethod k) =>
         IlgpuVq.Engine.Native.NativeKernelTable.Find(k.Method) != null ? "native" : k.ImplicitlyGrouped ? "host" : "gpu only";
 
-    static ILGPU.Runtime.Cuda.CudaArchitecture ParseArch(string arch)
-    {
-        try { return KernelCodegen.ParseArchitecture(arch); }
-        catch (ArgumentException e) { throw new UserError(e.Message); }
-    }
+    static ILGPU.Runtime.Cuda.CudaArchitecture ParseArch(string arch) => UserError.Check(() => KernelCodegen.ParseArchitecture(arch), "--arch");
 }

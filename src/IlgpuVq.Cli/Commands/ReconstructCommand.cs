@@ -15,22 +15,25 @@ public static class ReconstructCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "VQ-VAE run folder or checkpoint", Required = true };
+        var vqvae = new Option<string>("--vqvae") { Description = "VQ-VAE run folder or checkpoint" };
+        var checkpoint = OldOptionName.Create(vqvae, "--checkpoint");
         var data = new DataCliOptions();
         var split = new Option<string>("--split") { Description = "which images to reconstruct", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "train", "all");
-        var outFile = new Option<string>("--out") { Description = "PNG grid of originals and reconstructions", Required = true };
+        var outFolder = OutOption.Create("reconstructions_<split>.png (originals and reconstructions) and reconstructions_<split>.json (MSE, PSNR, SSIM)");
         var device = DeviceOption.Create();
-        var cmd = new Command("reconstruct", "Reconstruct a split with a VQ-VAE: grid PNG plus MSE, PSNR and SSIM (also saved as JSON beside --out: FILE.png → FILE.json); " +
-                                             "data, image size and split default to the run's") { checkpoint, split, outFile, device };
+        var cmd = new Command("reconstruct", "Reconstruct a split with a VQ-VAE: a grid of originals and reconstructions plus MSE, PSNR and SSIM (as JSON beside it) in --out; " +
+                                             "data, image size and split default to the run's") { vqvae, checkpoint, split, outFolder, device };
+        OldOptionName.Require(cmd, vqvae, checkpoint);
         data.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var which = parse.GetValue(split)!;
-            using var vq = VqVaeCheckpoint.Load(DeviceOption.Open(parse.GetValue(device)!), parse.GetValue(checkpoint)!);
+            var vqvaePath = OldOptionName.Value(parse, vqvae, checkpoint)!;
+            using var vq = VqVaeCheckpoint.Load(DeviceOption.Open(parse.GetValue(device)!), vqvaePath);
             if (parse.GetValue(data.ImageSize) is { } given && given != vq.ImageSize)
                 throw new UserError($"the VQ-VAE was trained on {vq.ImageSize} px images; --image-size {given} does not match (omit it to use {vq.ImageSize})");
-            var runInfo = VqVaeRunInfo.Read(parse.GetValue(checkpoint)!);
+            var runInfo = VqVaeRunInfo.Read(vqvaePath);
             parse = runInfo != null ? runInfo.WithRunDefaults(parse)
                 : RunArguments.WithDefaults(parse, new Dictionary<string, string> { ["--image-size"] = $"{vq.ImageSize}" }, vq.ModelFile);
             using var dataset = data.Open(parse, vq.Model.Config.Downsample);
@@ -38,7 +41,7 @@ public static class ReconstructCommand
                 ? DataSplit.ReadCsv(runInfo.SplitCsv, dataset)
                 : DataSplit.Create(dataset, data.TestSize(parse), parse.GetValue(data.Seed));
             int[] indices = which switch { "test" => dataSplit.Test, "train" => dataSplit.Train, _ => [.. dataSplit.Train, .. dataSplit.Test] };
-            var path = parse.GetValue(outFile)!;
+            var path = OutOption.File(parse.GetValue(outFolder)!, $"reconstructions_{which}.png");
             var metrics = ReconstructionReport.Evaluate(vq.Model, DatasetBatches.ForEvaluation(dataset, indices, 32), path);
             metrics.Save(Path.ChangeExtension(Path.GetFullPath(path), ".json")); // never the run folder's test_metrics.json
             Console.WriteLine($"{which} split of {parse.GetValue(data.Data)} at {dataset.ImageSize} px, {metrics}; grid: {path}, metrics: {Path.ChangeExtension(path, ".json")}");

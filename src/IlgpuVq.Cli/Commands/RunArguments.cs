@@ -61,9 +61,10 @@ public static class RunArguments
     {
         var configPath = Path.Combine(runFolder, "config.json");
         if (!File.Exists(configPath)) throw new UserError($"--resume: '{runFolder}' has no config.json, so it is not a run folder to continue");
-        using var config = JsonDocument.Parse(File.ReadAllText(configPath));
-        if (!config.RootElement.TryGetProperty("options", out var options)) return parse;
-        var recorded = options.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
+        var (recorded, runEpochs) = RunConfigJson.Read(configPath, root => (
+            root.TryGetProperty("options", out var options) ? options.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!) : null,
+            root.TryGetProperty("epochs", out var e) ? e.GetInt32() : 0));
+        if (recorded == null) return parse;
         var command = parse.CommandResult.Command;
         var differences = new List<string>();
         foreach (var option in command.Options)
@@ -73,7 +74,6 @@ public static class RunArguments
             var own = recorded.GetValueOrDefault(option.Name);
             if (given != own) differences.Add($"{option.Name} {given ?? "(none)"} (the run has {own ?? "none"})");
         }
-        int runEpochs = config.RootElement.TryGetProperty("epochs", out var e) ? e.GetInt32() : 0;
         var epochsOption = command.Options.First(o => o.Name == "--epochs");
         var epochs = parse.GetResult(epochsOption)?.GetValueOrDefault<object?>() is int n ? n : runEpochs;
         if (epochs < runEpochs) differences.Add($"--epochs {epochs} (the run has {runEpochs}; --resume can only add epochs)");

@@ -21,11 +21,13 @@ public static class SampleBench
     public static Command Create()
     {
         var preset = new Option<string>("--preset") { Description = "prior preset: demo (the demo's prior), isic (the default 15-layer prior, K=128), ref", DefaultValueFactory = _ => "demo" };
+        preset.AcceptOnlyFromAmong(VqVaeConfig.PresetNames);
         var count = new Option<int>("--count") { Description = "samples drawn in one batch", DefaultValueFactory = _ => 64 };
         var grid = new Option<int?>("--grid") { Description = "code grid side H (H×H); default 16 for demo and ref, 32 for isic" };
         var sampler = new Option<string?>("--sampler") { Description = "naive or cached; default: both, with the speed-up" };
+        sampler.AcceptOnlyFromAmong(PriorSamplers.Names);
         var profile = new Option<bool>("--profile") { Description = "also print the cached sampler's per-kernel time table" };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1UL };
+        var seed = SeedOption.Create("the samples (the prior's weights are seeded apart)");
         var device = DeviceOption.Create();
         var cmd = new Command("sample", $"Time sampling of code maps: cached vs naive sampler on the same prior and seed (naive extrapolated past {NaiveBudgetSeconds:0} s)")
             { preset, count, grid, sampler, profile, seed, device };
@@ -34,14 +36,10 @@ public static class SampleBench
             string name = parse.GetValue(preset)!;
             int n = parse.GetValue(count);
             if (n < 1) throw new UserError($"--count must be at least 1 (got {n})");
-            VqVaeConfig vq;
-            try { vq = VqVaeConfig.Preset(name); }
-            catch (ArgumentException e) { throw new UserError(e.Message); }
+            var vq = VqVaeConfig.Preset(name);
             int side = parse.GetValue(grid) ?? (name.Equals("isic", StringComparison.OrdinalIgnoreCase) ? 32 : 16);
             if (side < 1) throw new UserError($"--grid must be at least 1 (got {side})");
-            PriorSampler[] samplers;
-            try { samplers = parse.GetValue(sampler) is { } s ? [PriorSamplers.Parse(s)] : [PriorSampler.Cached, PriorSampler.Naive]; }
-            catch (ArgumentException e) { throw new UserError(e.Message); }
+            PriorSampler[] samplers = parse.GetValue(sampler) is { } s ? [PriorSamplers.Parse(s)] : [PriorSampler.Cached, PriorSampler.Naive];
             var dev = DeviceOption.Open(parse.GetValue(device)!);
             var config = PriorStepHarness.PresetPrior(name, vq);
             using var prior = new GatedPixelCnn(dev, config, 1);
@@ -51,7 +49,7 @@ public static class SampleBench
             var results = new Dictionary<PriorSampler, (double Seconds, int[]? Codes, string Note)>();
             foreach (var kind in samplers)
             {
-                var run = Measure(prior, dev, classes, side, parse.GetValue(seed), kind, kind == PriorSampler.Cached && parse.GetValue(profile));
+                var run = Measure(prior, dev, classes, side, SeedOption.Stream(parse.GetValue(seed)), kind, kind == PriorSampler.Cached && parse.GetValue(profile));
                 results[kind] = run;
                 double positions = (double)n * side * side;
                 Console.WriteLine($"{kind.Name(),-6}: {run.Seconds:0.000} s = {positions / run.Seconds:0} positions/s = {n / run.Seconds:0.00} images/s" +

@@ -8,9 +8,9 @@ using IlgpuVq.Models.Training;
 namespace IlgpuVq.Cli.Commands;
 
 /// <summary>
-/// <c>ilgpuvq sample</c>: new lesions from a prior and its VQ-VAE, drawn <c>--batch</c> samples at a time (bounded memory), with
-/// a progress bar over the rows. <c>--out-dir</c> gets one PNG per sample at the model's image size, named
-/// <c>&lt;class&gt;_&lt;index&gt;.png</c>; <c>--out</c> a grid of the first batch. Sample i's image depends only on the seed, i and its
+/// <c>ilgpuvq sample</c>: new lesions from a prior and its VQ-VAE, drawn <c>--batch-size</c> samples at a time (bounded memory), with
+/// a progress bar over the rows. The <c>--out</c> folder gets samples.png, a grid of the first batch, and one PNG per sample at the
+/// model's image size, named <c>&lt;class&gt;_&lt;index&gt;.png</c>. Sample i's image depends only on the seed, i and its
 /// class (not on the batch size or the sampler).
 /// </summary>
 public static class SampleCommand
@@ -22,32 +22,31 @@ public static class SampleCommand
         var count = new Option<int>("--count") { DefaultValueFactory = _ => 64 };
         var cls = new Option<string?>("--class") { Description = "class to sample (class-conditional priors); default: a row per class" };
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => 1f };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL };
-        var outFile = new Option<string?>("--out") { Description = "PNG grid of the first batch (of all samples when --count ≤ --batch)" };
-        var outDir = new Option<string?>("--out-dir") { Description = "write each sample as its own PNG here (<class>_<index>.png, the model's image size)" };
-        var batch = new Option<int>("--batch") { Description = "samples drawn at once", DefaultValueFactory = _ => 64 };
+        var seed = SeedOption.Create("the samples");
+        var outFolder = OutOption.Create($"{GridName} (a grid of the first batch: all samples when --count ≤ --batch-size) and each sample as <class>_<index>.png at the model's image size");
+        var outDir = OldOptionName.Create(outFolder, "--out-dir");
+        var batch = new Option<int>("--batch-size") { Description = "samples drawn at once", DefaultValueFactory = _ => 64 };
+        var batchOld = OldOptionName.Create(batch, "--batch");
         var sampler = new Option<string>("--sampler") { Description = "cached (per-layer caches, default) or naive (a full prior forward per position: the reference)", DefaultValueFactory = _ => "cached" };
+        sampler.AcceptOnlyFromAmong(PriorSamplers.Names);
         var device = DeviceOption.Create();
         var cmd = new Command("sample", "Sample code maps with the prior (raster order, on the device) and decode them with the VQ-VAE")
-            { vqvae, prior, count, cls, temperature, seed, outFile, outDir, batch, sampler, device };
+            { vqvae, prior, count, cls, temperature, seed, outFolder, outDir, batch, batchOld, sampler, device };
+        OldOptionName.Require(cmd, outFolder, outDir);
         var quality = new QualityProbeOptions();
         quality.AddTo(cmd, everyEpochs: false);
         cmd.SetAction(parse =>
         {
-            int n = parse.GetValue(count), perBatch = parse.GetValue(batch);
+            int n = parse.GetValue(count), perBatch = OldOptionName.Value(parse, batch, batchOld);
             float t = parse.GetValue(temperature);
-            string? path = parse.GetValue(outFile), dir = parse.GetValue(outDir);
             if (n < 1) throw new UserError($"--count must be at least 1 (got {n})");
-            if (perBatch < 1) throw new UserError($"--batch must be at least 1 (got {perBatch})");
+            if (perBatch < 1) throw new UserError($"--batch-size must be at least 1 (got {perBatch})");
             if (!(t > 0)) throw new UserError($"--temperature must be > 0 (got {t})");
-            if (path == null && dir == null) throw new UserError("give --out (a PNG grid) or --out-dir (one PNG per sample), or both");
-            PriorSampler kind;
-            try { kind = PriorSamplers.Parse(parse.GetValue(sampler)!); }
-            catch (ArgumentException e) { throw new UserError($"--sampler: {e.Message}"); }
+            var kind = PriorSamplers.Parse(parse.GetValue(sampler)!);
             using var model = PixelCnnVqVae.Load(DeviceOption.Open(parse.GetValue(device)!), parse.GetValue(vqvae)!, parse.GetValue(prior)!);
             var (classes, columns, rowLabels) = Layout(model, parse.GetValue(cls), n);
+            var (path, dir) = Outputs(parse.GetValue(outFolder), parse.GetValue(outDir));
             int size = model.ImageSize, per = 3 * size * size, digits = Math.Max(4, (n - 1).ToString().Length);
-            if (dir != null) Directory.CreateDirectory(dir);
             var clock = Stopwatch.StartNew();
             float[]? grid = null;
             var probe = quality.Parse(parse);
@@ -59,7 +58,7 @@ public static class SampleCommand
                 for (int k = 0; k < batches; k++)
                 {
                     int start = k * perBatch, m = Math.Min(perBatch, n - start);
-                    var (images, codes) = model.Sample(m, classes[start..(start + m)], t, parse.GetValue(seed), kind, rows =>
+                    var (images, codes) = model.Sample(m, classes[start..(start + m)], t, SeedOption.Stream(parse.GetValue(seed)), kind, rows =>
                     {
                         model.VqVae.Device.Synchronize();
                         return progress(k, rows);
@@ -90,19 +89,29 @@ public static class SampleCommand
         return cmd;
     }
 
+    /// <summary>The grid's name in the <c>--out</c> folder.</summary>
+    const string GridName = "samples.png";
+
+    /// <summary>Where the grid and the single samples go (each null for none): <c>--out DIR</c> gets both; the old spellings
+    /// (kept for one release) <c>--out FILE.png</c> the grid and <c>--out-dir DIR</c> the single samples.</summary>
+    static (string? Grid, string? Each) Outputs(string? outFolder, string? oldOutDir)
+    {
+        var grid = outFolder == null ? null : OutOption.File(outFolder, GridName);
+        var each = outFolder == null || OutOption.IsOldFileSpelling(outFolder) ? oldOutDir : outFolder;
+        if (each != null) Directory.CreateDirectory(each);
+        return (grid, each);
+    }
+
     /// <summary>The class of every sample, and the grid's columns and row labels: a row per class unless <c>--class</c> is given.</summary>
     static (int[] Classes, int Columns, IReadOnlyList<string>? RowLabels) Layout(PixelCnnVqVae model, string? className, int n)
     {
-        try
+        if (className != null)
+            return (Enumerable.Repeat(UserError.Check(() => model.ClassIndex(className), "--class"), n).ToArray(), (int)Math.Ceiling(Math.Sqrt(n)), null);
+        if (model.Prior.Config.ClassConditional)
         {
-            if (className != null) return (Enumerable.Repeat(model.ClassIndex(className), n).ToArray(), (int)Math.Ceiling(Math.Sqrt(n)), null);
-            if (model.Prior.Config.ClassConditional)
-            {
-                int rows = model.ClassNames.Count, columns = (n + rows - 1) / rows;
-                return (Enumerable.Range(0, n).Select(i => Math.Min(rows - 1, i / columns)).ToArray(), columns, model.ClassNames);
-            }
-            return (new int[n], (int)Math.Ceiling(Math.Sqrt(n)), null);
+            int rows = model.ClassNames.Count, columns = (n + rows - 1) / rows;
+            return (Enumerable.Range(0, n).Select(i => Math.Min(rows - 1, i / columns)).ToArray(), columns, model.ClassNames);
         }
-        catch (ArgumentException e) { throw new UserError(e.Message); }
+        return (new int[n], (int)Math.Ceiling(Math.Sqrt(n)), null);
     }
 }

@@ -13,9 +13,8 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
         preset.AcceptOnlyFromAmong(Models.VqVae.VqVaeConfig.PresetNames);
         var model = new Option<string>("--model") { Description = "vqvae (the VQ-VAE step) or prior (the Gated PixelCNN step on that preset's code grid)", DefaultValueFactory = _ => "vqvae" };
         model.AcceptOnlyFromAmong("vqvae", "prior");
-        return new(DeviceOption.Create(), preset, model,
-            new Option<int>("--batch-size") { Description = "images (or code maps) per step", DefaultValueFactory = _ => 32 },
-            new Option<int>("--batch") { Hidden = true },
+        var batchSize = new Option<int>("--batch-size") { Description = "images (or code maps) per step", DefaultValueFactory = _ => 32 };
+        return new(DeviceOption.Create(), preset, model, batchSize, OldOptionName.Create(batchSize, "--batch"),
             new Option<int>("--image-size") { DefaultValueFactory = _ => 64 },
             new Option<int>("--steps") { Description = "measured steps (after warm-up)", DefaultValueFactory = _ => 10 });
     }
@@ -26,8 +25,7 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
     }
 
     /// <summary><c>--batch-size</c>, or the hidden <c>--batch</c> where only that is given.</summary>
-    int Batch(ParseResult parse) => parse.GetResult(BatchAlias) is { Implicit: false } && parse.GetResult(BatchSize) is not { Implicit: false }
-        ? parse.GetValue(BatchAlias) : parse.GetValue(BatchSize);
+    int Batch(ParseResult parse) => OldOptionName.Value(parse, BatchSize, BatchAlias);
 
     public IStepHarness Open(ParseResult parse)
     {

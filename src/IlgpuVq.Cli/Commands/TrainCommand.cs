@@ -20,7 +20,7 @@ public static class TrainCommand
     /// <summary>Run-folder options shared by both models.</summary>
     public sealed class RunOptions
     {
-        public Option<string> Out { get; } = new("--out") { Description = "run folder", Required = true };
+        public Option<string> Out { get; } = OutOption.Create("the run: config.json, split.csv, metrics.jsonl, plots, image grids, checkpoints/");
         public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs (default: the preset's)" };
         public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "batch size (default: the preset's)" };
         public Option<float?> Lr { get; } = new("--lr") { Description = "AdamW learning rate (default: the preset's)" };
@@ -66,6 +66,7 @@ public static class TrainCommand
         var data = new DataCliOptions();
         var run = new RunOptions();
         var preset = new Option<string>("--preset") { Description = "isic (K=128, D=512, the source report), ref (speed reference), demo (small)", DefaultValueFactory = _ => "isic" };
+        preset.AcceptOnlyFromAmong(VqVaeConfig.PresetNames);
         var codes = new Option<int?>("--num-codes") { Description = "codebook size K" };
         var dim = new Option<int?>("--embedding-dim") { Description = "code dimension D" };
         var down = new Option<int?>("--downsample") { Description = "4 or 8 (8 gives a 32x32 code grid at 256 px)" };
@@ -82,10 +83,8 @@ public static class TrainCommand
         cmd.SetAction(parse =>
         {
             parse = run.Resolve(parse);
-            var name = parse.GetValue(preset)!.ToLowerInvariant();
-            VqVaeConfig config;
-            try { config = VqVaeConfig.Preset(name); }
-            catch (ArgumentException e) { throw new UserError(e.Message); }
+            var name = parse.GetValue(preset)!;
+            var config = VqVaeConfig.Preset(name);
             config = config with
             {
                 NumCodes = parse.GetValue(codes) ?? config.NumCodes, EmbeddingDim = parse.GetValue(dim) ?? config.EmbeddingDim,
@@ -93,8 +92,7 @@ public static class TrainCommand
                 DeadCodeWindow = parse.GetValue(dead), KMeansInit = !parse.GetValue(noKMeans), LookupDim = parse.GetValue(lookupDim),
             };
             int? size = parse.GetValue(data.ImageSize);
-            try { config.Validate(size ?? (DatasetLoader.IsSynthetic(parse.GetValue(data.Data)!) ? DataOptions.DefaultSyntheticImageSize : DataOptions.DefaultRealImageSize)); }
-            catch (ArgumentException e) { throw new UserError(e.Message); }
+            UserError.Check(() => config.Validate(size ?? (DatasetLoader.IsSynthetic(parse.GetValue(data.Data)!) ? DataOptions.DefaultSyntheticImageSize : DataOptions.DefaultRealImageSize)));
             var (epochs, batch, lr) = Schedule(name);
             var training = run.Training(parse, epochs);
             var settings = new VqVaeSettings
@@ -105,11 +103,8 @@ public static class TrainCommand
             if (settings.BatchSize < 1 || !(settings.LearningRate > 0)) throw new UserError("--batch-size must be ≥ 1 and --lr > 0");
             var device = DeviceOption.Open(parse.GetValue(run.Device)!);
             using var dataset = data.Open(parse, config.Downsample);
-            using var cts = VqVaeJob.CancelOnCtrlC();
-            var (result, _) = VqVaeJob.Run(device, dataset, new VqVaeJobOptions(training, settings, parse.GetValue(data.Data)!, data.TestSize(parse), parse.GetValue(data.Seed),
-                !parse.GetValue(noAugment), parse.GetValue(data.Balance), parse.GetValue(data.MaxPixels)), cts.Token);
-            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with: ilgpuvq train vqvae --resume --out {training.OutDir}" : $"done: {training.OutDir}");
-            return 0;
+            return CtrlCStop.Train("train vqvae", training.OutDir, cancel => VqVaeJob.Run(device, dataset, new VqVaeJobOptions(training, settings, parse.GetValue(data.Data)!,
+                data.TestSize(parse), parse.GetValue(data.Seed), !parse.GetValue(noAugment), parse.GetValue(data.Balance), parse.GetValue(data.MaxPixels)), cancel).Result);
         });
         return cmd;
     }

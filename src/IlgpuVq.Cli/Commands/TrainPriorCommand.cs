@@ -36,13 +36,10 @@ public static class TrainPriorCommand
                 Model = new PixelCnnConfig { Layers = parse.GetValue(layers), Channels = parse.GetValue(channels), HeadChannels = parse.GetValue(head) },
                 BatchSize = parse.GetValue(run.BatchSize) ?? 32, LearningRate = parse.GetValue(run.Lr) ?? 2e-4f, WeightDecay = parse.GetValue(run.WeightDecay),
             };
-            try { settings.Model.Validate(); }
-            catch (ArgumentException e) { throw new UserError(e.Message); }
+            UserError.Check(settings.Model.Validate);
             var device = DeviceOption.Open(parse.GetValue(run.Device)!);
-            using var cts = VqVaeJob.CancelOnCtrlC();
-            var result = Run(device, new PriorJobOptions(training, settings, parse.GetValue(vqvae)!, parse.GetValue(conditional), parse.GetValue(cacheDir), quality.Parse(parse)), cts.Token);
-            Console.WriteLine(result.Interrupted ? $"stopped at step {result.Steps}; resume with: ilgpuvq train prior --resume --out {training.OutDir}" : $"done: {training.OutDir}");
-            return 0;
+            var job = new PriorJobOptions(training, settings, parse.GetValue(vqvae)!, parse.GetValue(conditional), parse.GetValue(cacheDir), quality.Parse(parse));
+            return CtrlCStop.Train("train prior", training.OutDir, cancel => Run(device, job, cancel));
         });
         return cmd;
     }

@@ -46,18 +46,4 @@ public static class VqVaeJob
     /// <summary>The label options the data was read with (config.json's <c>data.labels</c>, null without <c>--labels</c>).</summary>
     static Dictionary<string, object?>? Labels(LabelsSpec? labels) => labels is null ? null
         : new() { ["csv"] = labels.Csv, ["columns"] = labels.Columns, ["id_column"] = labels.IdColumn };
-
-    /// <summary>Ctrl+C requests a clean stop: the loop saves a checkpoint and returns.</summary>
-    public static CancellationTokenSource CancelOnCtrlC()
-    {
-        var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            if (cts.IsCancellationRequested) return; // a second Ctrl+C kills the process
-            e.Cancel = true;
-            Console.Error.WriteLine("stopping after this batch: saving a checkpoint…");
-            cts.Cancel();
-        };
-        return cts;
-    }
 }

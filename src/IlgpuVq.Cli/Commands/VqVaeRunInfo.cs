@@ -19,15 +19,17 @@ public sealed record VqVaeRunInfo(string DataSpec, int ImageSize, int Seed, stri
         var config = Path.Combine(vqvaePath, "config.json");
         var split = Path.Combine(vqvaePath, "split.csv");
         if (!File.Exists(config) || !File.Exists(split)) return null;
-        using var doc = JsonDocument.Parse(File.ReadAllText(config));
-        var data = doc.RootElement.GetProperty("data");
-        var options = doc.RootElement.TryGetProperty("options", out var o)
-            ? o.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!)
-            : new Dictionary<string, string>();
-        var seed = data.TryGetProperty("seed", out var s) ? s : data.GetProperty("split_seed"); // runs before "seed" have only split_seed
-        return new VqVaeRunInfo(data.GetProperty("spec").GetString()!, data.GetProperty("image_size").GetInt32(), seed.GetInt32(), split, options,
-            data.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object ? ReadLabels(l) : null,
-            data.TryGetProperty("max_pixels", out var m) ? m.GetInt64() : null);
+        return RunConfigJson.Read(config, root =>
+        {
+            var data = root.GetProperty("data");
+            var options = root.TryGetProperty("options", out var o)
+                ? o.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!)
+                : new Dictionary<string, string>();
+            var seed = data.TryGetProperty("seed", out var s) ? s : data.GetProperty("split_seed"); // runs before "seed" have only split_seed
+            return new VqVaeRunInfo(data.GetProperty("spec").GetString()!, data.GetProperty("image_size").GetInt32(), seed.GetInt32(), split, options,
+                data.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object ? ReadLabels(l) : null,
+                data.TryGetProperty("max_pixels", out var m) ? m.GetInt64() : null);
+        });
     }
 
     static LabelsSpec ReadLabels(JsonElement labels) => new(labels.GetProperty("csv").GetString()!,

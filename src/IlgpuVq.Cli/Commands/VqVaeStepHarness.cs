@@ -32,14 +32,10 @@ public sealed class VqVaeStepHarness : IStepHarness
     /// shared with <see cref="PriorStepHarness"/>, whose code grid it defines.</summary>
     internal static VqVaeConfig CheckedPreset(string preset, int batch, int imageSize)
     {
-        if (batch < 1) throw new UserError("--batch must be at least 1");
-        try
-        {
-            var config = VqVaeConfig.Preset(preset);
-            config.Validate(imageSize);
-            return config;
-        }
-        catch (ArgumentException e) { throw new UserError(e.Message); }
+        if (batch < 1) throw new UserError("--batch-size must be at least 1");
+        var config = UserError.Check(() => VqVaeConfig.Preset(preset));
+        UserError.Check(() => config.Validate(imageSize));
+        return config;
     }
 
     public ComputeDevice Device { get; }

@@ -9,7 +9,13 @@ public sealed class BadInputTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("ilgpuvq-bad-").FullName;
 
-    public BadInputTests() => File.WriteAllText(P("keep.txt"), "a folder that is not empty");
+    public BadInputTests()
+    {
+        File.WriteAllText(P("keep.txt"), "a folder that is not empty");
+        Directory.CreateDirectory(P("broken/checkpoints/epoch_0001")); // a run folder whose config.json was cut short
+        File.WriteAllText(P("broken/config.json"), "{ \"data\": ");
+        File.WriteAllText(P("broken/split.csv"), "");
+    }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
@@ -21,11 +27,28 @@ public sealed class BadInputTests : IDisposable
         ["data stats (missing data)", new[] { "data", "stats", "--data", "{dir}/none", "--out", "{dir}/stats" }],
         ["data synth (count 0)", new[] { "data", "synth", "--count", "0", "--out", "{dir}/synth" }],
         ["train vqvae (1 code)", new[] { "train", "vqvae", "--out", "{dir}/a", "--num-codes", "1", "--device", "cpu" }],
+        ["train vqvae (preset)", new[] { "train", "vqvae", "--out", "{dir}/a", "--preset", "tiny" }],
         ["train prior (missing VQ-VAE)", new[] { "train", "prior", "--vqvae", "{dir}/none", "--out", "{dir}/p", "--device", "cpu" }],
+        ["train prior (broken VQ-VAE run)", new[] { "train", "prior", "--vqvae", "{dir}/broken", "--out", "{dir}/p", "--device", "cpu" }],
+        ["train vqvae (resume a broken run)", new[] { "train", "vqvae", "--resume", "--out", "{dir}/broken", "--device", "cpu" }],
+        ["train classifier (0 epochs)", new[] { "train", "classifier", "--out", "{dir}/c", "--epochs", "0", "--device", "cpu" }],
+        ["train classifier (seed)", new[] { "train", "classifier", "--out", "{dir}/c", "--seed", "1.5" }],
+        ["evaluate (missing runs)", new[] { "evaluate", "--vqvae", "{dir}/none", "--prior", "{dir}/none", "--out", "{dir}/e", "--device", "cpu" }],
+        ["evaluate (count)", new[] { "evaluate", "--vqvae", "{dir}/none", "--prior", "{dir}/none", "--out", "{dir}/e", "--count", "1" }],
+        ["sample (sampler)", new[] { "sample", "--vqvae", "{dir}/none", "--prior", "{dir}/none", "--out", "{dir}/s", "--sampler", "fast" }],
+        ["sample (no --out)", new[] { "sample", "--vqvae", "{dir}/none", "--prior", "{dir}/none", "--device", "cpu" }],
+        ["reconstruct (no --vqvae)", new[] { "reconstruct", "--out", "{dir}/r" }],
+        ["data synth (--out is a file)", new[] { "data", "synth", "--count", "2", "--out", "{dir}/keep.txt" }],
+        ["kernels (--out below a file)", new[] { "kernels", "--emit", "opencl", "--out", "{dir}/keep.txt/k" }],
+        ["kernels (arch)", new[] { "kernels", "--emit", "ptx", "--arch", "sm_x", "--out", "{dir}/k" }],
+        ["bench sample (sampler)", new[] { "bench", "sample", "--sampler", "slow", "--device", "cpu" }],
+        ["gradcheck (device kind)", new[] { "gradcheck", "--device", "cud" }],
+        ["gradcheck (missing GPU)", new[] { "gradcheck", "--device", "cuda:9" }],
         ["sample (missing runs)", new[] { "sample", "--vqvae", "{dir}/none", "--prior", "{dir}/none", "--out", "{dir}/s", "--device", "cpu" }],
-        ["reconstruct (split)", new[] { "reconstruct", "--checkpoint", "{dir}/none", "--split", "val", "--out", "{dir}/r.png" }],
-        ["reconstruct (missing run)", new[] { "reconstruct", "--checkpoint", "{dir}/none", "--out", "{dir}/r.png", "--device", "cpu" }],
+        ["reconstruct (split)", new[] { "reconstruct", "--vqvae", "{dir}/none", "--split", "val", "--out", "{dir}/r" }],
+        ["reconstruct (missing run)", new[] { "reconstruct", "--vqvae", "{dir}/none", "--out", "{dir}/r", "--device", "cpu" }],
         ["devices (threads)", new[] { "devices", "--threads", "many" }],
+        ["devices (negative threads)", new[] { "devices", "--threads", "-1" }],
         ["gradcheck (op)", new[] { "gradcheck", "--op", "nosuch", "--device", "cpu" }],
         ["kernels (emit)", new[] { "kernels", "--emit", "cuda", "--out", "{dir}/k" }],
         ["bench step (model)", new[] { "bench", "step", "--model", "gan", "--device", "cpu" }],

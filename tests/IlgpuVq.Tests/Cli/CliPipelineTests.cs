@@ -30,14 +30,20 @@ public class CliPipelineTests : IDisposable
         foreach (var f in new[] { "config.json", "metrics.csv", "plots/losses.png", "codes.safetensors", "samples/epoch_0001.png", "checkpoints/best/model.safetensors" })
             Assert.True(File.Exists(Path.Combine(P("prior"), f)), $"train prior did not write {f}");
 
+        // --out is a folder: the grid samples.png and one PNG per sample.
+        Assert.Equal(0, CliApp.Run(["sample", "--vqvae", P("vq"), "--prior", P("prior"), "--count", "5", "--class", "mel", "--seed", "3", "--out", P("a"), "--device", "cpu"]));
+        Assert.Equal(5, Directory.GetFiles(P("a"), "mel_*.png").Length);
+        // The old spellings (one release): --out FILE.png is the grid alone, --out-dir the single samples.
         Assert.Equal(0, CliApp.Run(["sample", "--vqvae", P("vq"), "--prior", P("prior"), "--count", "5", "--class", "mel", "--seed", "3",
-            "--out", P("a.png"), "--out-dir", P("each"), "--device", "cpu"]));
-        Assert.Equal(0, CliApp.Run(["sample", "--vqvae", P("vq"), "--prior", P("prior"), "--count", "5", "--class", "mel", "--seed", "3", "--out", P("b.png"), "--device", "cpu"]));
-        Assert.Equal(File.ReadAllBytes(P("a.png")), File.ReadAllBytes(P("b.png")));
-        Assert.Equal(5, Directory.GetFiles(P("each"), "*.png").Length);
+            "--out", P("b.png"), "--out-dir", P("each"), "--device", "cpu"]));
+        Assert.Equal(File.ReadAllBytes(P("a/samples.png")), File.ReadAllBytes(P("b.png")));
+        Assert.Equal(Directory.GetFiles(P("a"), "mel_*.png").Order().Select(f => File.ReadAllBytes(f)), Directory.GetFiles(P("each"), "*.png").Order().Select(f => File.ReadAllBytes(f)));
 
+        Assert.Equal(0, CliApp.Run(["reconstruct", "--vqvae", P("vq"), "--data", "synthetic:40:16", "--test-size", "8", "--out", P("r"), "--device", "cpu"]));
+        Assert.True(File.Exists(P("r/reconstructions_test.png")) && File.Exists(P("r/reconstructions_test.json")));
+        // The old spelling: --checkpoint for --vqvae, --out FILE.png with FILE.json beside it.
         Assert.Equal(0, CliApp.Run(["reconstruct", "--checkpoint", P("vq"), "--data", "synthetic:40:16", "--test-size", "8", "--out", P("r/recon.png"), "--device", "cpu"]));
-        Assert.True(File.Exists(P("r/recon.png")) && File.Exists(P("r/recon.json")));
+        Assert.Equal(File.ReadAllText(P("r/reconstructions_test.json")), File.ReadAllText(P("r/recon.json")));
 
         // Bad input: clear errors (exit code 2) before any work.
         Assert.Equal(2, CliApp.Run(["sample", "--vqvae", P("vq"), "--prior", P("prior"), "--class", "melanoma", "--out", P("x.png"), "--device", "cpu"]));

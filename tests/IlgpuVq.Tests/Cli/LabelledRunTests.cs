@@ -72,8 +72,8 @@ public class LabelledRunTests : IDisposable
         Assert.Equal(1000000, info.MaxPixels);
 
         // No data options at all: the run's labelled folder, pixel limit and split (a reopened unlabelled folder would not match split.csv).
-        Assert.Equal(0, Run("reconstruct", "--checkpoint", P("vq"), "--out", P("r/recon.png"), "--device", "cpu").Code);
-        Assert.Equal(TestMse(P("vq/test_metrics.json")), TestMse(P("r/recon.json")));
+        Assert.Equal(0, Run("reconstruct", "--vqvae", P("vq"), "--out", P("r"), "--device", "cpu").Code);
+        Assert.Equal(TestMse(P("vq/test_metrics.json")), TestMse(P("r/reconstructions_test.json")));
 
         Assert.Equal(0, Run("train", "prior", "--vqvae", P("vq"), "--layers", "1", "--channels", "8", "--head-channels", "8", "--batch-size", "8",
             "--epochs", "1", "--out", P("prior"), "--device", "cpu").Code);
@@ -114,8 +114,8 @@ public class LabelledRunTests : IDisposable
         Assert.Equal(4, recorded.GetProperty("test").GetInt32());
         Assert.Equal(JsonValueKind.Null, recorded.GetProperty("labels").ValueKind);
 
-        Assert.Equal(0, Run("reconstruct", "--checkpoint", P("vq"), "--out", P("r/recon.png"), "--device", "cpu").Code);
-        Assert.Equal(TestMse(P("vq/test_metrics.json")), TestMse(P("r/recon.json")));
+        Assert.Equal(0, Run("reconstruct", "--vqvae", P("vq"), "--out", P("r"), "--device", "cpu").Code);
+        Assert.Equal(TestMse(P("vq/test_metrics.json")), TestMse(P("r/reconstructions_test.json")));
 
         // A resumed run reads its split from split.csv and still says it was given.
         Assert.Equal(0, Run("train", "vqvae", "--resume", "--out", P("vq"), "--epochs", "2").Code);

@@ -56,17 +56,17 @@ public class RunSettingsTests : IDisposable
     {
         Assert.Equal(0, Run(["train", "vqvae", .. TinyVqVae, "--epochs", "1", "--out", P("vq")]).Code);
         // No data options at all: the run's synthetic:40:16 at 16 px (not the 64 px default), seed 5 and split.csv.
-        Assert.Equal(0, Run("reconstruct", "--checkpoint", P("vq"), "--out", P("r/recon.png"), "--device", "cpu").Code);
-        Assert.Equal(TestMse(P("vq/test_metrics.json")), TestMse(P("r/recon.json")));
+        Assert.Equal(0, Run("reconstruct", "--vqvae", P("vq"), "--out", P("r"), "--device", "cpu").Code);
+        Assert.Equal(TestMse(P("vq/test_metrics.json")), TestMse(P("r/reconstructions_test.json")));
         // The same from the run's best checkpoint folder.
-        Assert.Equal(0, Run("reconstruct", "--checkpoint", P("vq/checkpoints/best"), "--out", P("r/best.png"), "--device", "cpu").Code);
-        Assert.Equal(TestMse(P("vq/test_metrics.json")), TestMse(P("r/best.json")));
+        Assert.Equal(0, Run("reconstruct", "--vqvae", P("vq/checkpoints/best"), "--out", P("best"), "--device", "cpu").Code);
+        Assert.Equal(TestMse(P("vq/test_metrics.json")), TestMse(P("best/reconstructions_test.json")));
 
-        var (code, error) = Run("reconstruct", "--checkpoint", P("vq"), "--image-size", "32", "--out", P("r/x.png"), "--device", "cpu");
+        var (code, error) = Run("reconstruct", "--vqvae", P("vq"), "--image-size", "32", "--out", P("x"), "--device", "cpu");
         Assert.Equal(2, code);
         Assert.Contains("trained on 16 px", error);
         Assert.Contains("--image-size 32", error);
-        Assert.False(File.Exists(P("r/x.png")));
+        Assert.False(Directory.Exists(P("x")));
     }
 
     [Fact]

@@ -15,10 +15,10 @@ public class PriorSampleCliTests : IDisposable
     string P(string name) => Path.Combine(dir, name);
 
     string[] Sample(string outDir, params string[] extra) =>
-        ["sample", "--vqvae", P("vq"), "--prior", P("prior"), "--count", "5", "--seed", "3", "--out-dir", P(outDir), "--device", "cpu", .. extra];
+        ["sample", "--vqvae", P("vq"), "--prior", P("prior"), "--count", "5", "--seed", "3", "--out", P(outDir), "--device", "cpu", .. extra];
 
     static Dictionary<string, byte[]> Files(string folder) =>
-        Directory.GetFiles(folder).ToDictionary(Path.GetFileName, File.ReadAllBytes)!;
+        Directory.GetFiles(folder, "*_*.png").ToDictionary(Path.GetFileName, File.ReadAllBytes)!; // the samples, not the grid samples.png
 
     [Fact]
     public void SampleStreamsOneImageFilePerSampleTheSameForAnyBatchAndSampler()
@@ -28,15 +28,15 @@ public class PriorSampleCliTests : IDisposable
         Assert.Equal(0, CliApp.Run(["train", "prior", "--vqvae", P("vq"), "--out", P("prior"), "--epochs", "1", "--layers", "2", "--channels", "8",
             "--head-channels", "8", "--batch-size", "8", "--device", "cpu"]));
 
-        Assert.Equal(0, CliApp.Run(Sample("one", "--batch", "5", "--out", P("grid.png"))));
-        Assert.Equal(0, CliApp.Run(Sample("batched", "--batch", "2")));
-        Assert.Equal(0, CliApp.Run(Sample("naive", "--batch", "3", "--sampler", "naive")));
+        Assert.Equal(0, CliApp.Run(Sample("one", "--batch-size", "5")));
+        Assert.Equal(0, CliApp.Run(Sample("batched", "--batch-size", "2")));
+        Assert.Equal(0, CliApp.Run(Sample("naive", "--batch", "3", "--sampler", "naive"))); // --batch: the old name of --batch-size
         var one = Files(P("one"));
         Assert.Equal(5, one.Count);
         Assert.Equal(one.Keys.Order(), Files(P("batched")).Keys.Order());
         foreach (var (name, bytes) in Files(P("batched"))) Assert.Equal(one[name], bytes);
         foreach (var (name, bytes) in Files(P("naive"))) Assert.Equal(one[name], bytes);
-        Assert.True(File.Exists(P("grid.png")));
+        Assert.True(File.Exists(P("one/samples.png")));
         foreach (var name in one.Keys)
         {
             Assert.Matches(@"^[a-z]+_\d{4}\.png$", name);
@@ -47,7 +47,7 @@ public class PriorSampleCliTests : IDisposable
 
         // Bad input: clear errors (exit code 2) before any work.
         Assert.Equal(2, CliApp.Run(Sample("bad", "--sampler", "fast")));
-        Assert.Equal(2, CliApp.Run(Sample("bad", "--batch", "0")));
+        Assert.Equal(2, CliApp.Run(Sample("bad", "--batch-size", "0")));
         Assert.Equal(2, CliApp.Run(["sample", "--vqvae", P("vq"), "--prior", P("prior"), "--device", "cpu"]));
         Assert.False(Directory.Exists(P("bad")));
     }
