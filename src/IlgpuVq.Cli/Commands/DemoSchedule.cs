@@ -30,9 +30,8 @@ public sealed class DemoSchedule
     {
         int batches = (trainImages + plan.BatchSize - 1) / plan.BatchSize, validation = (testImages + plan.BatchSize - 1) / plan.BatchSize;
         double vqStep, priorStep;
-        using (var vq = new VqVaeStepHarness(device, plan.VqVae, plan.BatchSize, plan.ImageSize)) vqStep = MedianStepSeconds(vq);
-        int grid = plan.ImageSize / plan.VqVae.Downsample;
-        using (var prior = new PriorStepHarness(device, plan.Prior with { NumCodes = plan.VqVae.NumCodes, NumClasses = 7 }, plan.BatchSize, grid))
+        using (var vq = VqVaeStepHarness.Create(device, plan.VqVae, plan.BatchSize, plan.ImageSize)) vqStep = MedianStepSeconds(vq);
+        using (var prior = PriorStepHarness.Create(device, plan.VqVae, plan.Prior with { NumCodes = plan.VqVae.NumCodes, NumClasses = 7 }, plan.BatchSize, plan.ImageSize))
             priorStep = MedianStepSeconds(prior);
         device.EmptyCache(); // the timing models' buffers are not the training runs' sizes
         double vqSeconds = plan.VqVaeEpochs * (batches + validation / 3.0) * vqStep;
@@ -46,7 +45,7 @@ public sealed class DemoSchedule
         ]);
     }
 
-    static double MedianStepSeconds(IStepHarness harness)
+    static double MedianStepSeconds(StepHarness harness)
     {
         for (int i = 0; i < 3; i++) harness.Step(); // first steps pay for JIT tiering and the pool's first allocations
         var times = new double[5];

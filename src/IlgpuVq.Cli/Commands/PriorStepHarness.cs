@@ -1,43 +1,39 @@
 using IlgpuVq.Engine.Devices;
-using IlgpuVq.Engine.Memory;
-using IlgpuVq.Engine.Ops;
-using IlgpuVq.Engine.Optim;
-using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Models.Prior;
 using IlgpuVq.Models.VqVae;
 
 namespace IlgpuVq.Cli.Commands;
 
 /// <summary>
-/// A Gated PixelCNN prior training step (class-conditional, 7 classes) on seeded random code maps of the grid the VQ-VAE
-/// <paramref name="preset"/> makes from <paramref name="imageSize"/> images: <c>ref</c> uses the default prior (64 channels,
-/// 15 gated layers, K = 512), <c>demo</c> the demo's prior, <c>isic</c> the default prior with the isic codebook size.
+/// The Gated PixelCNN prior training task's step (class-conditional, 7 classes) on seeded random code maps of the grid the
+/// VQ-VAE of a preset makes from <c>imageSize</c> images: <c>ref</c> uses the default prior (64 channels, 15 gated layers,
+/// K = 512), <c>demo</c> the demo's prior, <c>isic</c> the default prior with the isic codebook size.
 /// </summary>
-public sealed class PriorStepHarness : IStepHarness
+public static class PriorStepHarness
 {
-    readonly int[] codes, labels;
-    readonly GatedPixelCnn prior;
-    readonly AdamW optimizer;
-
     /// <summary>The prior step of <paramref name="preset"/> on the code grid its VQ-VAE makes from <paramref name="imageSize"/> images.</summary>
-    public static PriorStepHarness ForPreset(ComputeDevice device, string preset, int batch, int imageSize)
+    public static StepHarness ForPreset(ComputeDevice device, string preset, int batch, int imageSize)
     {
         var vq = VqVaeStepHarness.CheckedPreset(preset, batch, imageSize);
-        return new PriorStepHarness(device, PresetPrior(preset, vq), batch, imageSize / vq.Downsample);
+        return Create(device, vq, PresetPrior(preset, vq), batch, imageSize);
     }
 
-    /// <summary>The step of a given prior on a <paramref name="grid"/>×<paramref name="grid"/> code map (the demo times its own plan's prior this way).</summary>
-    public PriorStepHarness(ComputeDevice device, PixelCnnConfig config, int batch, int grid)
+    /// <summary>The step of a given prior on the code maps of <paramref name="vqvae"/> at <paramref name="imageSize"/> (the demo
+    /// times its own plan's prior this way). The VQ-VAE (seeded, untrained) is what the task decodes its figures with.</summary>
+    public static StepHarness Create(ComputeDevice device, VqVaeConfig vqvae, PixelCnnConfig config, int batch, int imageSize)
     {
-        Device = device;
-        Batch = batch;
-        Grid = grid;
+        int grid = imageSize / vqvae.Downsample;
         var rng = new Random(1);
-        codes = Enumerable.Range(0, batch * Grid * Grid).Select(_ => rng.Next(config.NumCodes)).ToArray();
-        labels = Enumerable.Range(0, batch).Select(_ => rng.Next(Math.Max(1, config.NumClasses))).ToArray();
-        prior = new GatedPixelCnn(device, config, 1);
-        optimizer = new AdamW(prior.Parameters());
-        Describe = $"PixelCNN prior ({config.Channels} ch, {config.Layers} layers, K={config.NumCodes}) batch {batch}x{Grid}x{Grid} codes";
+        var codes = Enumerable.Range(0, batch * grid * grid).Select(_ => rng.Next(config.NumCodes)).ToArray();
+        var labels = Enumerable.Range(0, batch).Select(_ => rng.Next(Math.Max(1, config.NumClasses))).ToArray();
+        var maps = new CodeMaps(codes, labels, grid, grid);
+        var vq = new LoadedVqVae(new VqVaeModel(device, vqvae, 1), imageSize, "", new Dictionary<string, string>());
+        var settings = new PriorSettings { Model = config, BatchSize = batch, Seed = 1, ClassNames = [.. Enumerable.Range(0, config.NumClasses).Select(c => $"class {c}")] };
+        var task = new PriorTrainingTask(device, settings, maps, maps, vq, "");
+        var fixedBatch = new CodeBatch(codes, labels, batch, grid, grid);
+        return StepHarness.For(device, task, fixedBatch,
+            $"PixelCNN prior ({config.Channels} ch, {config.Layers} layers, K={config.NumCodes}) batch {batch}x{grid}x{grid} codes", "code maps",
+            new Owned(task, vq));
     }
 
     /// <summary>The prior of a preset (7 classes): the demo's for <c>demo</c>, else the default prior with the preset's codebook size.</summary>
@@ -49,27 +45,8 @@ public sealed class PriorStepHarness : IStepHarness
             : new PixelCnnConfig { NumCodes = vq.NumCodes, NumClasses = 7 };
     }
 
-    public ComputeDevice Device { get; }
-    public int Batch { get; }
-    public int Grid { get; }
-    public string Describe { get; }
-
-    public void Step()
+    sealed class Owned(params IDisposable[] items) : IDisposable
     {
-        using (new TensorScope())
-        {
-            var c = Tensor.FromIntArray(Device, codes, Batch, Grid, Grid);
-            var l = Tensor.FromIntArray(Device, labels, Batch);
-            CrossEntropy.Mean(prior.Forward(c, l), c).Backward();
-            optimizer.Step();
-            optimizer.ZeroGrad();
-        }
-        Device.Synchronize();
-    }
-
-    public void Dispose()
-    {
-        optimizer.Dispose();
-        prior.Dispose();
+        public void Dispose() { foreach (var i in items) i.Dispose(); }
     }
 }

@@ -29,7 +29,7 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
     int Batch(ParseResult parse) => parse.GetResult(BatchAlias) is { Implicit: false } && parse.GetResult(BatchSize) is not { Implicit: false }
         ? parse.GetValue(BatchAlias) : parse.GetValue(BatchSize);
 
-    public IStepHarness Open(ParseResult parse)
+    public StepHarness Open(ParseResult parse)
     {
         if (parse.GetValue(Steps) < 1) throw new UserError("--steps must be at least 1");
         var device = DeviceOption.Open(parse.GetValue(Device)!);
@@ -39,6 +39,6 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
         string preset = parse.GetValue(Preset)!;
         return parse.GetValue(Model) == "prior"
             ? PriorStepHarness.ForPreset(device, preset, Batch(parse), parse.GetValue(ImageSize))
-            : new VqVaeStepHarness(device, preset, Batch(parse), parse.GetValue(ImageSize));
+            : VqVaeStepHarness.ForPreset(device, preset, Batch(parse), parse.GetValue(ImageSize));
     }
 }
