@@ -72,10 +72,10 @@ public static class ClassifierCommand
                 ["augment"] = "flips", ["balance"] = o.Balance, ["classes"] = dataset.ClassNames,
             },
         };
-        var train = DatasetBatches.ForTraining(dataset, split.Train, settings.BatchSize, o.DataSeed, Augment, o.Balance);
-        var test = DatasetBatches.ForEvaluation(dataset, split.Test, 64);
+        using var train = DatasetBatches.ForTraining(dataset, split.Train, settings.BatchSize, o.DataSeed, Augment, o.Balance);
+        using var test = DatasetBatches.ForEvaluation(dataset, split.Test, 64);
         using var task = new ClassifierTrainingTask(device, settings, train, test);
-        var result = TrainingConsole.Run(reporter => new TrainingLoop<ImageBatch>(device, task, o.Training, reporter).Run(cancel));
+        var result = TrainingConsole.Run(reporter => new TrainingLoop<Batch>(device, task, o.Training, reporter).Run(cancel));
         if (result.Interrupted) return (result, null);
         using var best = ClassifierCheckpoint.Load(device, run.Root);
         var p = ClassifierPredictions.Run(best.Model, test);

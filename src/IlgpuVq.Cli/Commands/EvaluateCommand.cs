@@ -67,9 +67,11 @@ public static class EvaluateCommand
         IFeatureExtractor extractor = classifier != null ? new ClassifierFeatures(classifier.Model, classifier.ImageSize) : new EncoderFeatures(model.VqVae, model.ImageSize);
         Directory.CreateDirectory(outDir);
         SampleEvaluation result;
+        using var trainImages = DatasetBatches.ForEvaluation(dataset, split.Train, 64);
+        using var testImages = DatasetBatches.ForEvaluation(dataset, split.Test, 64);
         try
         {
-            result = SampleEvaluation.Run(model, extractor, DatasetBatches.ForEvaluation(dataset, split.Train, 64), DatasetBatches.ForEvaluation(dataset, split.Test, 64),
+            result = SampleEvaluation.Run(model, extractor, trainImages, testImages,
                 options, Path.Combine(outDir, "nearest.png"));
         }
         catch (ArgumentException e) { throw new UserError(e.Message); }

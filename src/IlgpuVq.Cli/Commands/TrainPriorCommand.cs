@@ -65,8 +65,9 @@ public static class TrainPriorCommand
         var run = new RunFolder(o.Training.OutDir);
         run.Create();
         var hash = CodeDataset.Hash(vq.ModelFile);
-        var (trainMaps, testMaps, cached) = CodeDataset.LoadOrEncode(run.Root, hash, vq.Model,
-            DatasetBatches.ForEvaluation(dataset, split.Train, 32), DatasetBatches.ForEvaluation(dataset, split.Test, 32));
+        using var trainImages = DatasetBatches.ForEvaluation(dataset, split.Train, 32);
+        using var testImages = DatasetBatches.ForEvaluation(dataset, split.Test, 32);
+        var (trainMaps, testMaps, cached) = CodeDataset.LoadOrEncode(run.Root, hash, vq.Model, trainImages, testImages);
         Console.WriteLine($"code maps: {trainMaps.Count} train, {testMaps.Count} test, {trainMaps.Height}x{trainMaps.Width} codes each ({(cached ? "cached" : "encoded")}, VQ-VAE sha256 {hash[..12]}…)");
         using var task = new PriorTrainingTask(device, settings, trainMaps, testMaps, vq, hash);
         using var probe = o.Quality?.Open(device, dataset, split);

@@ -32,10 +32,10 @@ public static class VqVaeJob
                 ["labels"] = Labels(dataset.Report.Labels), ["max_pixels"] = o.MaxPixels, ["augment"] = o.Augment, ["balance"] = o.Balance, ["classes"] = dataset.ClassNames,
             },
         };
-        var train = DatasetBatches.ForTraining(dataset, split.Train, settings.BatchSize, o.DataSeed, o.Augment ? AugmentOptions.Default : null, o.Balance);
-        var test = DatasetBatches.ForEvaluation(dataset, split.Test, settings.BatchSize);
+        using var train = DatasetBatches.ForTraining(dataset, split.Train, settings.BatchSize, o.DataSeed, o.Augment ? AugmentOptions.Default : null, o.Balance);
+        using var test = DatasetBatches.ForEvaluation(dataset, split.Test, settings.BatchSize);
         using var task = new VqVaeTrainingTask(device, settings, train, test, test.First(8));
-        var result = TrainingConsole.Run(reporter => new TrainingLoop<ImageBatch>(device, task, o.Training, reporter).Run(cancel));
+        var result = TrainingConsole.Run(reporter => new TrainingLoop<Batch>(device, task, o.Training, reporter).Run(cancel));
         if (result.Interrupted) return (result, null);
         var metrics = ReconstructionReport.Evaluate(task.VqVae, test, Path.Combine(run.Root, "test_reconstructions.png"));
         metrics.Save(run.TestMetrics);

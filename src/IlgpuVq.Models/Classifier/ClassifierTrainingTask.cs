@@ -1,3 +1,4 @@
+using IlgpuVq.Data;
 using System.Globalization;
 using System.Text.Json;
 using IlgpuVq.Engine.Devices;
@@ -27,7 +28,7 @@ public sealed record ClassifierSettings
 /// test split adds val_ce_loss, val_accuracy and val_balanced_accuracy, and the best checkpoint is the one with the
 /// highest balanced accuracy (so a classifier that only learns the majority class never wins).
 /// </summary>
-public sealed class ClassifierTrainingTask : ITrainingTask<ImageBatch>, IDisposable
+public sealed class ClassifierTrainingTask : ITrainingTask<Batch>, IDisposable
 {
     public const string Format = "classifier";
     readonly ComputeDevice device;
@@ -53,10 +54,10 @@ public sealed class ClassifierTrainingTask : ITrainingTask<ImageBatch>, IDisposa
     public AdamW Optimizer { get; }
     public IReadOnlyList<string> LossNames { get; } = ["ce_loss"];
     public int BatchesPerEpoch => train.BatchesPerEpoch;
-    public IEnumerable<ImageBatch> Batches(int epoch, int startBatch) => train.Epoch(epoch, startBatch);
-    public int Count(ImageBatch batch) => batch.Count;
+    public IEnumerable<Batch> Batches(int epoch, int startBatch) => train.Epoch(epoch, startBatch);
+    public int Count(Batch batch) => batch.Count;
 
-    public (Tensor[] Terms, Tensor Total) Forward(ImageBatch batch)
+    public (Tensor[] Terms, Tensor Total) Forward(Batch batch)
     {
         var x = Tensor.FromArray(device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
         var loss = CrossEntropy.Mean(Classifier.Forward(x).Logits, Tensor.FromIntArray(device, batch.Labels, batch.Count));

@@ -46,9 +46,8 @@ public sealed class PriorTrainingTask : ITrainingTask<CodeBatch>, IDisposable
         this.vqvaeHash = vqvaeHash;
         Height = trainMaps.Height;
         Width = trainMaps.Width;
-        train = new CodeBatches(trainMaps, settings.BatchSize, settings.Seed, shuffle: true);
-        test = new CodeBatches(testMaps, settings.BatchSize, 0, shuffle: false);
-        if (train.BatchesPerEpoch == 0) throw new IlgpuVq.Data.DataError($"batch size {settings.BatchSize} is larger than the {trainMaps.Count} training code maps; use a smaller --batch-size");
+        train = new CodeBatches(trainMaps, settings.BatchSize, settings.Seed, shuffle: true, "training code maps");
+        test = new CodeBatches(testMaps, settings.BatchSize, 0, shuffle: false, "test code maps");
         Prior = new GatedPixelCnn(device, settings.Model, settings.Seed);
         Optimizer = new AdamW(Prior.Parameters(), settings.LearningRate, weightDecay: settings.WeightDecay);
     }

@@ -1,3 +1,4 @@
+using IlgpuVq.Data;
 using System.Globalization;
 using System.Text.Json;
 using IlgpuVq.Engine.Autograd;
@@ -29,12 +30,12 @@ public sealed record VqVaeSettings
 /// validation adds perplexity, the number of codes used and unused (dead_codes) and restarts; figures are reconstruction
 /// grids of fixed images. With <see cref="VqVaeConfig.KMeansInit"/> the codebook is initialised from the first batch.
 /// </summary>
-public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
+public sealed class VqVaeTrainingTask : ITrainingTask<Batch>, IDisposable
 {
     readonly ComputeDevice device;
     readonly VqVaeSettings settings;
     readonly IImageBatchSource train, validation;
-    readonly ImageBatch gridImages;
+    readonly Batch gridImages;
     readonly VqVaeModel model;
     VqVaeOutput? last;
     bool warned;
@@ -42,7 +43,7 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
     /// <summary>The share of codes in use below which <see cref="EpochWarning"/> warns.</summary>
     public const double CollapseShare = 0.1;
 
-    public VqVaeTrainingTask(ComputeDevice device, VqVaeSettings settings, IImageBatchSource train, IImageBatchSource validation, ImageBatch gridImages)
+    public VqVaeTrainingTask(ComputeDevice device, VqVaeSettings settings, IImageBatchSource train, IImageBatchSource validation, Batch gridImages)
     {
         settings.Model.Validate(train.ImageSize);
         this.device = device;
@@ -60,10 +61,10 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
     public AdamW Optimizer { get; }
     public IReadOnlyList<string> LossNames { get; } = ["recon_loss", "quant_loss"];
     public int BatchesPerEpoch => train.BatchesPerEpoch;
-    public IEnumerable<ImageBatch> Batches(int epoch, int startBatch) => train.Epoch(epoch, startBatch);
-    public int Count(ImageBatch batch) => batch.Count;
+    public IEnumerable<Batch> Batches(int epoch, int startBatch) => train.Epoch(epoch, startBatch);
+    public int Count(Batch batch) => batch.Count;
 
-    public (Tensor[] Terms, Tensor Total) Forward(ImageBatch batch)
+    public (Tensor[] Terms, Tensor Total) Forward(Batch batch)
     {
         var output = model.Forward(Images(batch));
         last = output; // lives until the loop's step scope ends; used by AfterStep and ProgressDetail
@@ -72,14 +73,14 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
 
     /// <summary>At global step 0 (with <see cref="VqVaeConfig.KMeansInit"/>): the codebook becomes the k-means codes of
     /// this batch's encoder outputs. Its result is in every checkpoint; resuming at step 0 repeats it from the same batch.</summary>
-    public void BeforeStep(ImageBatch batch, long step)
+    public void BeforeStep(Batch batch, long step)
     {
         if (step != 0 || !settings.Model.KMeansInit) return;
         using (GradMode.NoGrad())
             model.Quantizer.Initialize(model.Encoder.Forward(Images(batch)), settings.Seed);
     }
 
-    Tensor Images(ImageBatch batch) => Tensor.FromArray(device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
+    Tensor Images(Batch batch) => Tensor.FromArray(device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
 
     /// <summary>Fewer than <see cref="CollapseShare"/> of the codes used on the validation split: once per run.</summary>
     public string? EpochWarning(IReadOnlyDictionary<string, double> row)
