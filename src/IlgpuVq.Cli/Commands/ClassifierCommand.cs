@@ -23,8 +23,9 @@ public static class ClassifierCommand
     {
         var data = new DataCliOptions();
         var run = new TrainCommand.RunOptions();
-        var width = new Option<int>("--width") { Description = "channels of the first stage (stages: W, 2W, 4W; 4W features)", DefaultValueFactory = _ => 16 };
-        var blocks = new Option<int>("--blocks") { Description = "residual blocks per stage", DefaultValueFactory = _ => 1 };
+        var preset = ModelPreset.Default; // the defaults of the sizes and of the schedule
+        var width = new Option<int>("--width") { Description = "channels of the first stage (stages: W, 2W, 4W; 4W features)", DefaultValueFactory = _ => preset.Classifier.Width };
+        var blocks = new Option<int>("--blocks") { Description = "residual blocks per stage", DefaultValueFactory = _ => preset.Classifier.BlocksPerStage };
         var stem = new Option<int?>("--stem-stride") { Description = "stride of the stem convolution (default: image size / 16, 1 to 8)" };
         var noBalance = new Option<bool>("--no-balance") { Description = "sample training images as they come instead of classes uniformly" };
         var cmd = new Command("classifier", "Train the evaluator classifier (residual CNN) whose features and predictions `evaluate` uses") { width, blocks, stem, noBalance };
@@ -32,20 +33,19 @@ public static class ClassifierCommand
         run.AddTo(cmd);
         cmd.SetAction(parse =>
         {
-            var training = run.Training(parse, defaultEpochs: 10);
+            var training = run.Training(parse, defaultEpochs: preset.ClassifierSchedule.Epochs);
             var device = DeviceOption.Open(parse.GetValue(run.Device)!);
             using var dataset = data.Open(parse);
             DatasetRequirements.RequireLabels(dataset, "train classifier");
-            var config = new ClassifierConfig
+            var config = preset.ClassifierFor(dataset.ClassNames.Count, dataset.ImageSize, parse.GetValue(stem)) with
             {
-                NumClasses = dataset.ClassNames.Count, Width = parse.GetValue(width), BlocksPerStage = parse.GetValue(blocks),
-                StemStride = parse.GetValue(stem) ?? ClassifierConfig.DefaultStemStride(dataset.ImageSize),
+                Width = parse.GetValue(width), BlocksPerStage = parse.GetValue(blocks),
             };
             try { config.Validate(dataset.ImageSize); }
             catch (ArgumentException e) { throw new UserError(e.Message); }
             var settings = new ClassifierSettings
             {
-                Model = config, BatchSize = parse.GetValue(run.BatchSize) ?? 32, LearningRate = parse.GetValue(run.Lr) ?? 2e-3f,
+                Model = config, BatchSize = parse.GetValue(run.BatchSize) ?? preset.ClassifierSchedule.BatchSize, LearningRate = parse.GetValue(run.Lr) ?? preset.ClassifierSchedule.LearningRate,
                 WeightDecay = parse.GetValue(run.WeightDecay), Seed = (ulong)parse.GetValue(data.Seed), ClassNames = dataset.ClassNames,
             };
             if (settings.BatchSize < 1 || !(settings.LearningRate > 0)) throw new UserError("--batch-size must be ≥ 1 and --lr > 0");

@@ -1,34 +1,32 @@
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Models.Prior;
+using IlgpuVq.Models.Training;
 using IlgpuVq.Models.VqVae;
 
 namespace IlgpuVq.Cli.Commands;
 
 /// <summary>
-/// The Gated PixelCNN prior training task's step (class-conditional, 7 classes) on seeded random code maps of the grid the
-/// VQ-VAE of a preset makes from <c>imageSize</c> images: <c>ref</c> uses the default prior (64 channels, 15 gated layers,
-/// K = 512), <c>demo</c> the demo's prior, <c>isic</c> the default prior with the isic codebook size.
+/// The Gated PixelCNN prior training task's step (class-conditional, 7 classes) of a preset (<see cref="ModelPreset.Prior"/>)
+/// on seeded random code maps of the grid the preset's VQ-VAE makes from <c>imageSize</c> images.
 /// </summary>
 public static class PriorStepHarness
 {
     /// <summary>The prior step of <paramref name="preset"/> on the code grid its VQ-VAE makes from <paramref name="imageSize"/> images.</summary>
-    public static StepHarness ForPreset(ComputeDevice device, string preset, int batch, int imageSize)
-    {
-        var vq = VqVaeStepHarness.CheckedPreset(preset, batch, imageSize);
-        return Create(device, vq, PresetPrior(preset, vq), batch, imageSize);
-    }
+    public static StepHarness ForPreset(ComputeDevice device, string preset, int batch, int imageSize) =>
+        Create(device, VqVaeStepHarness.CheckedPreset(preset, batch, imageSize), batch, imageSize);
 
-    /// <summary>The step of a given prior on the code maps of <paramref name="vqvae"/> at <paramref name="imageSize"/> (the demo
-    /// times its own plan's prior this way). The VQ-VAE (seeded, untrained) is what the task decodes its figures with.</summary>
-    public static StepHarness Create(ComputeDevice device, VqVaeConfig vqvae, PixelCnnConfig config, int batch, int imageSize)
+    /// <summary>The step of a preset's prior on the code maps of its VQ-VAE at <paramref name="imageSize"/> (the demo times its own
+    /// preset this way). The VQ-VAE (seeded, untrained) is what the task would decode its figures with.</summary>
+    public static StepHarness Create(ComputeDevice device, ModelPreset preset, int batch, int imageSize)
     {
-        int grid = imageSize / vqvae.Downsample;
+        var config = PresetPrior(preset);
+        int grid = imageSize / preset.VqVae.Downsample;
         var rng = new Random(1);
         var codes = Enumerable.Range(0, batch * grid * grid).Select(_ => rng.Next(config.NumCodes)).ToArray();
         var labels = Enumerable.Range(0, batch).Select(_ => rng.Next(Math.Max(1, config.NumClasses))).ToArray();
         var maps = new CodeMaps(codes, labels, grid, grid);
-        var vq = new LoadedVqVae(new VqVaeModel(device, vqvae, 1), imageSize, "", new Dictionary<string, string>());
-        var settings = new PriorSettings { Model = config, BatchSize = batch, Seed = 1, ClassNames = [.. Enumerable.Range(0, config.NumClasses).Select(c => $"class {c}")] };
+        var vq = new LoadedVqVae(new VqVaeModel(device, preset.VqVae, 1), imageSize, "", new Dictionary<string, string>());
+        var settings = new PriorSettings { Model = config, BatchSize = batch, LearningRate = preset.PriorSchedule.LearningRate, Seed = 1, ClassNames = [.. Enumerable.Range(0, config.NumClasses).Select(c => $"class {c}")] };
         var task = new PriorTrainingTask(device, settings, maps, maps, vq, "");
         var fixedBatch = new CodeBatch(codes, labels, batch, grid, grid);
         return StepHarness.For(device, task, fixedBatch,
@@ -36,14 +34,8 @@ public static class PriorStepHarness
             new Owned(task, vq));
     }
 
-    /// <summary>The prior of a preset (7 classes): the demo's for <c>demo</c>, else the default prior with the preset's codebook size.</summary>
-    internal static PixelCnnConfig PresetPrior(string preset, VqVaeConfig vq)
-    {
-        var demo = new DemoPlan();
-        return preset.ToLowerInvariant() == "demo"
-            ? demo.Prior with { NumCodes = demo.VqVae.NumCodes, NumClasses = 7 }
-            : new PixelCnnConfig { NumCodes = vq.NumCodes, NumClasses = 7 };
-    }
+    /// <summary>The prior of a preset, class-conditional on the 7 HAM10000 classes.</summary>
+    internal static PixelCnnConfig PresetPrior(ModelPreset preset) => preset.Prior with { NumCodes = preset.VqVae.NumCodes, NumClasses = 7 };
 
     sealed class Owned(params IDisposable[] items) : IDisposable
     {

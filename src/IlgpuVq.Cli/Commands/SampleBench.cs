@@ -3,7 +3,7 @@ using System.Diagnostics;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Memory;
 using IlgpuVq.Models.Prior;
-using IlgpuVq.Models.VqVae;
+using IlgpuVq.Models.Training;
 
 namespace IlgpuVq.Cli.Commands;
 
@@ -34,8 +34,8 @@ public static class SampleBench
             string name = parse.GetValue(preset)!;
             int n = parse.GetValue(count);
             if (n < 1) throw new UserError($"--count must be at least 1 (got {n})");
-            VqVaeConfig vq;
-            try { vq = VqVaeConfig.Preset(name); }
+            ModelPreset named;
+            try { named = ModelPreset.Named(name); }
             catch (ArgumentException e) { throw new UserError(e.Message); }
             int side = parse.GetValue(grid) ?? (name.Equals("isic", StringComparison.OrdinalIgnoreCase) ? 32 : 16);
             if (side < 1) throw new UserError($"--grid must be at least 1 (got {side})");
@@ -43,7 +43,7 @@ public static class SampleBench
             try { samplers = parse.GetValue(sampler) is { } s ? [PriorSamplers.Parse(s)] : [PriorSampler.Cached, PriorSampler.Naive]; }
             catch (ArgumentException e) { throw new UserError(e.Message); }
             var dev = DeviceOption.Open(parse.GetValue(device)!);
-            var config = PriorStepHarness.PresetPrior(name, vq);
+            var config = PriorStepHarness.PresetPrior(named);
             using var prior = new GatedPixelCnn(dev, config, 1);
             var classes = Enumerable.Range(0, n).Select(i => i % config.NumClasses).ToArray();
             Console.WriteLine($"{name} prior ({config.Channels} ch, {config.Layers + 1} gated layers, head {config.HeadChannels}, K={config.NumCodes}): " +

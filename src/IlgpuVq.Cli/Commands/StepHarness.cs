@@ -25,9 +25,15 @@ public sealed class StepHarness : IDisposable
         this.owned = owned;
     }
 
-    /// <summary>A harness running <paramref name="task"/>'s step on <paramref name="batch"/>; <paramref name="owned"/> is disposed with it.</summary>
-    public static StepHarness For<TBatch>(ComputeDevice device, ITrainingTask<TBatch> task, TBatch batch, string describe, string unit, IDisposable owned) =>
-        new(device, task.Count(batch), describe, unit, s => TrainingStep.Run(task, batch, s), owned);
+    /// <summary>A harness running <paramref name="task"/>'s step on <paramref name="batch"/>; <paramref name="owned"/> is disposed with it.
+    /// Step 0, which does the task's one-off work (the VQ-VAE's k-means codebook initialisation), runs here: it is not a
+    /// steady-state step, and the temporaries it leaves in the pool would shift the first timed steps' allocations.</summary>
+    public static StepHarness For<TBatch>(ComputeDevice device, ITrainingTask<TBatch> task, TBatch batch, string describe, string unit, IDisposable owned)
+    {
+        var harness = new StepHarness(device, task.Count(batch), describe, unit, s => TrainingStep.Run(task, batch, s), owned);
+        harness.Step();
+        return harness;
+    }
 
     public ComputeDevice Device { get; }
     /// <summary>Items (images or code maps) per step.</summary>
@@ -37,7 +43,7 @@ public sealed class StepHarness : IDisposable
     /// <summary>What an item is: <c>images</c> or <c>code maps</c>.</summary>
     public string Unit { get; }
 
-    /// <summary>The next global step (the first is step 0, with the task's step-0 work such as k-means initialisation); waits for the device at the end.</summary>
+    /// <summary>The next global step (1, 2, …; step 0 ran when the harness was built); waits for the device at the end.</summary>
     public void Step()
     {
         using (new TensorScope()) step(steps++);

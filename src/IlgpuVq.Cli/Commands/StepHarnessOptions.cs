@@ -10,7 +10,7 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
     public static StepHarnessOptions Create()
     {
         var preset = new Option<string>("--preset") { Description = "model preset", DefaultValueFactory = _ => "ref" };
-        preset.AcceptOnlyFromAmong(Models.VqVae.VqVaeConfig.PresetNames);
+        preset.AcceptOnlyFromAmong(Models.Training.ModelPreset.Names);
         var model = new Option<string>("--model") { Description = "vqvae (the VQ-VAE step) or prior (the Gated PixelCNN step on that preset's code grid)", DefaultValueFactory = _ => "vqvae" };
         model.AcceptOnlyFromAmong("vqvae", "prior");
         return new(DeviceOption.Create(), preset, model,

@@ -16,10 +16,11 @@ public static class TrainPriorCommand
     public static Command Create()
     {
         var run = new TrainCommand.RunOptions();
+        var preset = ModelPreset.Default; // the defaults of every size and of the schedule
         var vqvae = new Option<string>("--vqvae") { Description = "the VQ-VAE run folder (its data, split and best checkpoint are used); required unless --resume" };
-        var layers = new Option<int>("--layers") { Description = "gated 3x3 mask-B layers after the 7x7 mask-A layer", DefaultValueFactory = _ => 15 };
-        var channels = new Option<int>("--channels") { Description = "channels of both stacks", DefaultValueFactory = _ => 64 };
-        var head = new Option<int>("--head-channels") { DefaultValueFactory = _ => 256 };
+        var layers = new Option<int>("--layers") { Description = "gated 3x3 mask-B layers after the 7x7 mask-A layer", DefaultValueFactory = _ => preset.Prior.Layers };
+        var channels = new Option<int>("--channels") { Description = "channels of both stacks", DefaultValueFactory = _ => preset.Prior.Channels };
+        var head = new Option<int>("--head-channels") { DefaultValueFactory = _ => preset.Prior.HeadChannels };
         var conditional = new Option<bool?>("--class-conditional") { Description = "per-class gate bias (default: on when the data has labels)" };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "preprocessing cache folder of the dataset" };
         var cmd = new Command("prior", "Train a Gated PixelCNN prior on a VQ-VAE's code maps (encoded once, cached by checkpoint hash)") { vqvae, layers, channels, head, conditional, cacheDir };
@@ -30,11 +31,11 @@ public static class TrainPriorCommand
         {
             parse = run.Resolve(parse);
             if (parse.GetValue(vqvae) == null) throw new UserError("--vqvae is required: the VQ-VAE run folder whose code maps the prior learns");
-            var training = run.Training(parse, defaultEpochs: 500);
+            var training = run.Training(parse, defaultEpochs: preset.PriorSchedule.Epochs);
             var settings = new PriorSettings
             {
                 Model = new PixelCnnConfig { Layers = parse.GetValue(layers), Channels = parse.GetValue(channels), HeadChannels = parse.GetValue(head) },
-                BatchSize = parse.GetValue(run.BatchSize) ?? 32, LearningRate = parse.GetValue(run.Lr) ?? 2e-4f, WeightDecay = parse.GetValue(run.WeightDecay),
+                BatchSize = parse.GetValue(run.BatchSize) ?? preset.PriorSchedule.BatchSize, LearningRate = parse.GetValue(run.Lr) ?? preset.PriorSchedule.LearningRate, WeightDecay = parse.GetValue(run.WeightDecay),
             };
             try { settings.Model.Validate(); }
             catch (ArgumentException e) { throw new UserError(e.Message); }

@@ -11,13 +11,11 @@ using IlgpuVq.Models.Training;
 namespace IlgpuVq.Models.Classifier;
 
 /// <summary>Model and optimizer settings of a classifier run.</summary>
-public sealed record ClassifierSettings
+public sealed record ClassifierSettings : TrainingSettings
 {
+    public ClassifierSettings() => LearningRate = 2e-3f;
+
     public ClassifierConfig Model { get; init; } = new();
-    public int BatchSize { get; init; } = 32;
-    public float LearningRate { get; init; } = 2e-3f;
-    public float WeightDecay { get; init; } = 1e-4f;
-    public ulong Seed { get; init; } = 1;
     public IReadOnlyList<string> ClassNames { get; init; } = [];
     /// <summary>Data settings (spec, image size, split, augmentation, balance) recorded in config.json.</summary>
     public IReadOnlyDictionary<string, object?> Data { get; init; } = new Dictionary<string, object?>();
@@ -45,7 +43,7 @@ public sealed class ClassifierTrainingTask : ITrainingTask<Batch>, IDisposable
         this.train = train;
         this.validation = validation;
         Classifier = new ResidualClassifier(device, settings.Model, settings.Seed);
-        Optimizer = new AdamW(Classifier.Parameters(), settings.LearningRate, weightDecay: settings.WeightDecay);
+        Optimizer = settings.Optimizer(Classifier);
     }
 
     public ResidualClassifier Classifier { get; }
@@ -78,10 +76,9 @@ public sealed class ClassifierTrainingTask : ITrainingTask<Batch>, IDisposable
 
     public void Figures(string runFolder, int epoch) { }
 
-    public IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>
+    public IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>(settings.ConfigEntries(settings.Model))
     {
-        ["architecture"] = settings.Model, ["batch_size"] = settings.BatchSize, ["learning_rate"] = settings.LearningRate,
-        ["weight_decay"] = settings.WeightDecay, ["seed"] = settings.Seed, ["classes"] = settings.ClassNames,
+        ["classes"] = settings.ClassNames,
         ["train_images"] = train.Count, ["validation_images"] = validation.Count, ["image_size"] = train.ImageSize, ["data"] = settings.Data,
     };
 

@@ -13,14 +13,10 @@ using IlgpuVq.Models.Training;
 namespace IlgpuVq.Models.VqVae;
 
 /// <summary>Model and optimizer settings of a VQ-VAE run.</summary>
-public sealed record VqVaeSettings
+public sealed record VqVaeSettings : TrainingSettings
 {
-    public string Preset { get; init; } = "demo";
-    public VqVaeConfig Model { get; init; } = VqVaeConfig.Preset("demo");
-    public int BatchSize { get; init; } = 32;
-    public float LearningRate { get; init; } = 2e-4f;
-    public float WeightDecay { get; init; } = 1e-4f;
-    public ulong Seed { get; init; } = 1;
+    public string Preset { get; init; } = ModelPreset.Demo.Name;
+    public VqVaeConfig Model { get; init; } = ModelPreset.Demo.VqVae;
     /// <summary>Data settings (spec, image size, split, augmentation) recorded in config.json.</summary>
     public IReadOnlyDictionary<string, object?> Data { get; init; } = new Dictionary<string, object?>();
 }
@@ -52,7 +48,7 @@ public sealed class VqVaeTrainingTask : ITrainingTask<Batch>, IDisposable
         this.validation = validation;
         this.gridImages = gridImages;
         model = new VqVaeModel(device, settings.Model, settings.Seed);
-        Optimizer = new AdamW(model.Parameters(), settings.LearningRate, weightDecay: settings.WeightDecay);
+        Optimizer = settings.Optimizer(model);
     }
 
     public string Kind => "vqvae";
@@ -115,11 +111,9 @@ public sealed class VqVaeTrainingTask : ITrainingTask<Batch>, IDisposable
     public void Figures(string runFolder, int epoch) =>
         TrainingFigures.ReconstructionGrid(new RunFolder(runFolder).Grid("recon", epoch), model, gridImages);
 
-    public IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>
+    public IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>(settings.ConfigEntries(settings.Model))
     {
-        ["preset"] = settings.Preset, ["architecture"] = settings.Model, ["batch_size"] = settings.BatchSize,
-        ["learning_rate"] = settings.LearningRate, ["weight_decay"] = settings.WeightDecay, ["seed"] = settings.Seed,
-        ["train_images"] = train.Count, ["validation_images"] = validation.Count, ["image_size"] = train.ImageSize, ["data"] = settings.Data,
+        ["preset"] = settings.Preset, ["train_images"] = train.Count, ["validation_images"] = validation.Count, ["image_size"] = train.ImageSize, ["data"] = settings.Data,
     };
 
     public IReadOnlyDictionary<string, string> CheckpointInfo => new Dictionary<string, string>
