@@ -60,28 +60,16 @@ public static class ClassifierCommand
 
     public static (TrainResult Result, ClassificationReport? Test) Run(ComputeDevice device, ILesionDataset dataset, ClassifierJobOptions o, CancellationToken cancel)
     {
-        var run = new RunFolder(o.Training.OutDir);
-        run.Create();
-        var split = RunSplit.LoadOrCreate(run, dataset, o.TestSize, o.DataSeed, o.Training.Resume);
-        var settings = o.Settings with
-        {
-            Data = new Dictionary<string, object?>
-            {
-                ["spec"] = o.DataSpec, ["source"] = dataset.Report.Source, ["image_size"] = dataset.ImageSize, ["images"] = dataset.Count,
-                ["train"] = split.Train.Length, ["test"] = split.Test.Length, ["split_seed"] = o.DataSeed, ["split_csv"] = run.Split,
-                ["augment"] = "flips", ["balance"] = o.Balance, ["classes"] = dataset.ClassNames,
-            },
-        };
-        using var train = DatasetBatches.ForTraining(dataset, split.Train, settings.BatchSize, o.DataSeed, Augment, o.Balance);
-        using var test = DatasetBatches.ForEvaluation(dataset, split.Test, 64);
-        using var task = new ClassifierTrainingTask(device, settings, train, test);
-        var result = TrainingConsole.Run(reporter => new TrainingLoop<Batch>(device, task, o.Training, reporter).Run(cancel));
+        using var run = ImageRun.Open(dataset, o.Training, o.TestSize, o.DataSeed, o.Settings.BatchSize, 64, Augment, o.Balance);
+        var data = new Dictionary<string, object?>(run.Data(dataset, o.DataSpec, "flips", o.Balance)) { ["split_seed"] = o.DataSeed };
+        using var task = new ClassifierTrainingTask(device, o.Settings with { Data = data }, run.TrainImages, run.TestImages);
+        var result = ImageRun.Train(device, task, o.Training, cancel);
         if (result.Interrupted) return (result, null);
-        using var best = ClassifierCheckpoint.Load(device, run.Root);
-        var p = ClassifierPredictions.Run(best.Model, test);
+        using var best = ClassifierCheckpoint.Load(device, run.Folder.Root);
+        var p = ClassifierPredictions.Run(best.Model, run.TestImages);
         var report = ClassificationReport.From(dataset.ClassNames, p.Labels, p.Predicted);
-        report.Save(run.TestMetrics);
-        report.SaveFigure(Path.Combine(run.Root, "confusion_matrix.png"), "Classifier on the test split (best checkpoint)");
+        report.Save(run.Folder.TestMetrics);
+        report.SaveFigure(Path.Combine(run.Folder.Root, "confusion_matrix.png"), "Classifier on the test split (best checkpoint)");
         Console.WriteLine($"test split (best checkpoint): {report}");
         return (result, report);
     }
