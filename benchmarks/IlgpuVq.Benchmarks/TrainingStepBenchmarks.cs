@@ -5,7 +5,7 @@ using IlgpuVq.Engine.Devices;
 namespace IlgpuVq.Benchmarks;
 
 /// <summary>
-/// Whole training steps (forward, backward, AdamW; the same harnesses as <c>ilgpuvq bench step</c>): the <c>ref</c> VQ-VAE
+/// Whole training steps (forward, backward, AdamW, the after-step codebook work; the same harnesses as <c>ilgpuvq bench step</c>): the <c>ref</c> VQ-VAE
 /// at batch 32, 64 px (compare libtorch's ~280 ms on this 2-core machine) and the <c>ref</c> PixelCNN prior on its 16×16
 /// code grid. Native backend only: a <c>ref</c> step takes 24–50 s on the simulator, far too long for repeated invocations
 /// (<c>ilgpuvq bench step --device cpu-sim</c> times it once).
@@ -18,13 +18,13 @@ public class TrainingStepBenchmarks
     [Params("vqvae", "prior")]
     public string Model { get; set; } = "vqvae";
 
-    IStepHarness harness = null!;
+    StepHarness harness = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         var device = DeviceCatalog.Open(Device);
-        harness = Model == "vqvae" ? new VqVaeStepHarness(device, "ref", 32, 64) : PriorStepHarness.ForPreset(device, "ref", 32, 64);
+        harness = Model == "vqvae" ? VqVaeStepHarness.ForPreset(device, "ref", 32, 64) : PriorStepHarness.ForPreset(device, "ref", 32, 64);
         harness.Step();
     }
 

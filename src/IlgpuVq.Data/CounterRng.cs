@@ -7,34 +7,17 @@ namespace IlgpuVq.Data;
 /// </summary>
 public struct CounterRng
 {
-    const ulong Golden = 0x9E3779B97F4A7C15UL;
     ulong _state;
 
     /// <summary>A generator keyed by a stream name, a seed and up to three integers (e.g. epoch, image index).</summary>
     public CounterRng(ulong stream, long seed, long a = 0, long b = 0, long c = 0) => _state = Key(stream, seed, a, b, c);
 
-    /// <summary>One SplitMix64 finalisation step: a strong 64-bit mix.</summary>
-    public static ulong Mix(ulong x)
-    {
-        x += Golden;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        return x ^ (x >> 31);
-    }
-
     /// <summary>A 64-bit hash of a stream name, a seed and three integers.</summary>
     public static ulong Key(ulong stream, long seed, long a = 0, long b = 0, long c = 0) =>
-        Mix(Mix(Mix(Mix(Mix(stream) ^ (ulong)seed) ^ (ulong)a) ^ (ulong)b) ^ (ulong)c);
+        SplitMix64.Mix(SplitMix64.Mix(SplitMix64.Mix(SplitMix64.Mix(SplitMix64.Mix(stream) ^ (ulong)seed) ^ (ulong)a) ^ (ulong)b) ^ (ulong)c);
 
     /// <summary>Next 64 random bits.</summary>
-    public ulong NextULong()
-    {
-        _state += Golden;
-        var z = _state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public ulong NextULong() => SplitMix64.Next(ref _state);
 
     /// <summary>Uniform in [0, 1).</summary>
     public double NextDouble() => (NextULong() >> 11) * (1.0 / (1UL << 53));

@@ -38,16 +38,7 @@ public static class CodebookMaintenanceReference
     }
 
     /// <summary>SplitMix64 step: (x + 0x9E3779B97F4A7C15) through the SplitMix64 finalizer.</summary>
-    public static ulong SplitMix(ulong x)
-    {
-        unchecked
-        {
-            x += 0x9E3779B97F4A7C15UL;
-            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-            return x ^ (x >> 31);
-        }
-    }
+    public static ulong SplitMix(ulong x) => SplitMix64.Mix(x);
 
     /// <summary>The batch row a dead code k restarts from: SplitMix(SplitMix(seed ^ SplitMix(step)) ^ k) mod rows.</summary>
     public static int SourceRow(ulong seed, long step, int k, int rows) =>

@@ -27,9 +27,8 @@ public static class BenchCommand
             }
             times.Sort();
             double median = times[times.Count / 2];
-            string unit = harness is PriorStepHarness ? "code maps" : "images";
             Console.WriteLine($"{parse.GetValue(options.Preset)} {harness.Describe} on {harness.Device.Name} ({harness.Device.Backend.Name}): " +
-                              $"median {median:0.0} ms/step = {harness.Batch * 1000 / median:0.0} {unit}/s (min {times[0]:0.0}, max {times[^1]:0.0} ms, {n} steps); " +
+                              $"median {median:0.0} ms/step = {harness.Batch * 1000 / median:0.0} {harness.Unit}/s (min {times[0]:0.0}, max {times[^1]:0.0} ms, {n} steps); " +
                               $"{harness.Device.Pool.DeviceAllocations - allocations} device allocations after warm-up; working set {Environment.WorkingSet / (1 << 20)} MiB, " +
                               $"{Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB peak (process)");
             return 0;

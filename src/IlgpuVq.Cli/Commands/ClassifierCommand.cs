@@ -23,8 +23,9 @@ public static class ClassifierCommand
     {
         var data = new DataCliOptions();
         var run = new TrainCommand.RunOptions();
-        var width = new Option<int>("--width") { Description = "channels of the first stage (stages: W, 2W, 4W; 4W features)", DefaultValueFactory = _ => 16 };
-        var blocks = new Option<int>("--blocks") { Description = "residual blocks per stage", DefaultValueFactory = _ => 1 };
+        var preset = ModelPreset.Default; // the defaults of the sizes and of the schedule
+        var width = new Option<int>("--width") { Description = "channels of the first stage (stages: W, 2W, 4W; 4W features)", DefaultValueFactory = _ => preset.Classifier.Width };
+        var blocks = new Option<int>("--blocks") { Description = "residual blocks per stage", DefaultValueFactory = _ => preset.Classifier.BlocksPerStage };
         var stem = new Option<int?>("--stem-stride") { Description = "stride of the stem convolution (default: image size / 16, 1 to 8)" };
         var noBalance = new Option<bool>("--no-balance") { Description = "sample training images as they come instead of classes uniformly" };
         var cmd = new Command("classifier", "Train the evaluator classifier (residual CNN) whose features and predictions `evaluate` uses") { width, blocks, stem, noBalance };
@@ -33,19 +34,18 @@ public static class ClassifierCommand
         cmd.SetAction(parse =>
         {
             parse = run.Resolve(parse);
-            var training = run.Training(parse, defaultEpochs: 10);
+            var training = run.Training(parse, defaultEpochs: preset.ClassifierSchedule.Epochs);
             var device = DeviceOption.Open(parse.GetValue(run.Device)!);
             using var dataset = data.Open(parse);
             DatasetRequirements.RequireLabels(dataset, "train classifier");
-            var config = new ClassifierConfig
+            var config = preset.ClassifierFor(dataset.ClassNames.Count, dataset.ImageSize, parse.GetValue(stem)) with
             {
-                NumClasses = dataset.ClassNames.Count, Width = parse.GetValue(width), BlocksPerStage = parse.GetValue(blocks),
-                StemStride = parse.GetValue(stem) ?? ClassifierConfig.DefaultStemStride(dataset.ImageSize),
+                Width = parse.GetValue(width), BlocksPerStage = parse.GetValue(blocks),
             };
             UserError.Check(() => config.Validate(dataset.ImageSize));
             var settings = new ClassifierSettings
             {
-                Model = config, BatchSize = parse.GetValue(run.BatchSize) ?? 32, LearningRate = parse.GetValue(run.Lr) ?? 2e-3f,
+                Model = config, BatchSize = parse.GetValue(run.BatchSize) ?? preset.ClassifierSchedule.BatchSize, LearningRate = parse.GetValue(run.Lr) ?? preset.ClassifierSchedule.LearningRate,
                 WeightDecay = parse.GetValue(run.WeightDecay), Seed = (ulong)parse.GetValue(data.Seed), ClassNames = dataset.ClassNames,
             };
             if (settings.BatchSize < 1 || !(settings.LearningRate > 0)) throw new UserError("--batch-size must be ≥ 1 and --lr > 0");
@@ -57,28 +57,16 @@ public static class ClassifierCommand
 
     public static (TrainResult Result, ClassificationReport? Test) Run(ComputeDevice device, ILesionDataset dataset, ClassifierJobOptions o, CancellationToken cancel)
     {
-        var run = new RunFolder(o.Training.OutDir);
-        run.Create();
-        var split = RunSplit.LoadOrCreate(run, dataset, o.TestSize, o.DataSeed, o.Training.Resume);
-        var settings = o.Settings with
-        {
-            Data = new Dictionary<string, object?>
-            {
-                ["spec"] = o.DataSpec, ["source"] = dataset.Report.Source, ["image_size"] = dataset.ImageSize, ["images"] = dataset.Count,
-                ["train"] = split.Train.Length, ["test"] = split.Test.Length, ["split_seed"] = o.DataSeed, ["split_csv"] = run.Split,
-                ["augment"] = "flips", ["balance"] = o.Balance, ["classes"] = dataset.ClassNames,
-            },
-        };
-        var train = DatasetBatches.ForTraining(dataset, split.Train, settings.BatchSize, o.DataSeed, Augment, o.Balance);
-        var test = DatasetBatches.ForEvaluation(dataset, split.Test, 64);
-        using var task = new ClassifierTrainingTask(device, settings, train, test);
-        var result = TrainingConsole.Run(reporter => new TrainingLoop<ImageBatch>(device, task, o.Training, reporter).Run(cancel));
+        using var run = ImageRun.Open(dataset, o.Training, o.TestSize, o.DataSeed, o.Settings.BatchSize, 64, Augment, o.Balance);
+        var data = new Dictionary<string, object?>(run.Data(dataset, o.DataSpec, "flips", o.Balance)) { ["split_seed"] = o.DataSeed };
+        using var task = new ClassifierTrainingTask(device, o.Settings with { Data = data }, run.TrainImages, run.TestImages);
+        var result = ImageRun.Train(device, task, o.Training, cancel);
         if (result.Interrupted) return (result, null);
-        using var best = ClassifierCheckpoint.Load(device, run.Root);
-        var p = ClassifierPredictions.Run(best.Model, test);
+        using var best = ClassifierCheckpoint.Load(device, run.Folder.Root);
+        var p = ClassifierPredictions.Run(best.Model, run.TestImages);
         var report = ClassificationReport.From(dataset.ClassNames, p.Labels, p.Predicted);
-        report.Save(run.TestMetrics);
-        report.SaveFigure(Path.Combine(run.Root, "confusion_matrix.png"), "Classifier on the test split (best checkpoint)");
+        report.Save(run.Folder.TestMetrics);
+        report.SaveFigure(Path.Combine(run.Folder.Root, "confusion_matrix.png"), "Classifier on the test split (best checkpoint)");
         Console.WriteLine($"test split (best checkpoint): {report}");
         return (result, report);
     }

@@ -13,38 +13,29 @@ using Spectre.Console;
 
 namespace IlgpuVq.Cli.Commands;
 
-/// <summary>The sizes of the demo pipeline, chosen to finish inside 5 minutes on a 2-core AVX-512 CPU: 32 px images (an 8×8 code
-/// grid: the prior's step is a quarter of the 64 px plan's), 16 VQ-VAE epochs, 5 prior epochs (its validation NLL is lowest at
-/// epoch 4–5 on these 3600 code maps and rises after).</summary>
+/// <summary>The demo pipeline: the <c>demo</c> preset's models and schedules (<see cref="ModelPreset.Demo"/>) on 4000 synthetic
+/// 32 px images (an 8×8 code grid), and how many samples it draws and evaluates.</summary>
 public sealed record DemoPlan
 {
     public int Images { get; init; } = 4000;
     public int ImageSize { get; init; } = 32;
-    public VqVaeConfig VqVae { get; init; } = VqVaeConfig.Preset("demo") with
-    {
-        Hidden = 64, ResidualHidden = 32, ResidualBlocks = 2, NumCodes = 128, EmbeddingDim = 32, Ema = true, DeadCodeWindow = 50,
-    };
-    public int VqVaeEpochs { get; init; } = 16;
-    public float VqVaeLr { get; init; } = 2e-3f;
-    public PixelCnnConfig Prior { get; init; } = new() { Channels = 64, Layers = 10, HeadChannels = 128 };
-    public int PriorEpochs { get; init; } = 5;
-    public float PriorLr { get; init; } = 2e-3f;
-    public int BatchSize { get; init; } = 32;
+    public ModelPreset Preset { get; init; } = ModelPreset.Named("demo");
     public int Samples { get; init; } = 70;
-    /// <summary>The evaluator classifier: 16-32-64 channels on a 16×16 map after a stride-4 patch stem (about 25 s on 2 cores).</summary>
-    public ClassifierConfig Classifier { get; init; } = new() { Width = 16, BlocksPerStage = 1, StemStride = 2 };
-    public int ClassifierEpochs { get; init; } = 8;
-    public float ClassifierLr { get; init; } = 2e-3f;
     /// <summary>Samples per class that <c>evaluate</c> measures; samples.png shows the first <see cref="Samples"/> / classes of each.</summary>
     public int EvaluationSamplesPerClass { get; init; } = 20;
 
     /// <summary>A plan small enough for a test (seconds, not minutes).</summary>
     public static DemoPlan Tiny => new()
     {
-        Images = 48, ImageSize = 16, VqVaeEpochs = 1, PriorEpochs = 1, BatchSize = 8, Samples = 7,
-        VqVae = new VqVaeConfig { Hidden = 8, ResidualHidden = 4, ResidualBlocks = 1, EmbeddingDim = 4, NumCodes = 8, Ema = true, DeadCodeWindow = 5 },
-        Prior = new PixelCnnConfig { Channels = 8, Layers = 1, HeadChannels = 8 },
-        Classifier = new ClassifierConfig { Width = 4, BlocksPerStage = 1, StemStride = 1 }, ClassifierEpochs = 1, EvaluationSamplesPerClass = 3,
+        Images = 48, ImageSize = 16, Samples = 7, EvaluationSamplesPerClass = 3,
+        Preset = new ModelPreset
+        {
+            Name = "tiny",
+            VqVae = new VqVaeConfig { Hidden = 8, ResidualHidden = 4, ResidualBlocks = 1, EmbeddingDim = 4, NumCodes = 8, Ema = true, DeadCodeWindow = 5 },
+            VqVaeSchedule = new(1, 8, 2e-3f),
+            Prior = new PixelCnnConfig { Channels = 8, Layers = 1, HeadChannels = 8 }, PriorSchedule = new(1, 8, 2e-3f),
+            Classifier = new ClassifierConfig { Width = 4, BlocksPerStage = 1 }, ClassifierSchedule = new(1, 8, 2e-3f),
+        },
     };
 }
 
@@ -80,7 +71,8 @@ public static class DemoCommand
         using var cts = new CtrlCStop();
         AnsiConsole.MarkupLine($"[bold]demo[/] on {device.Name}: {spec} → {Markup.Escape(root)}");
 
-        using var dataset = DatasetLoader.Open(spec, new DataOptions { ImageSize = plan.ImageSize, Seed = seed, Downsample = plan.VqVae.Downsample });
+        var preset = plan.Preset;
+        using var dataset = DatasetLoader.Open(spec, new DataOptions { ImageSize = plan.ImageSize, Seed = seed, Downsample = preset.VqVae.Downsample });
         var dataDir = Path.Combine(root, "data");
         Directory.CreateDirectory(dataDir);
         var split = DataSplit.Create(dataset, TestSize.Default, seed);
@@ -92,9 +84,13 @@ public static class DemoCommand
 
         schedule.Begin(0);
         var vqDir = Path.Combine(root, "vqvae");
-        var vqSettings = new VqVaeSettings { Preset = "demo", Model = plan.VqVae, BatchSize = plan.BatchSize, LearningRate = plan.VqVaeLr, WeightDecay = 1e-4f, Seed = (ulong)seed };
+        var vqSettings = new VqVaeSettings
+        {
+            Preset = preset.Name, Model = preset.VqVae, BatchSize = preset.VqVaeSchedule.BatchSize, LearningRate = preset.VqVaeSchedule.LearningRate,
+            WeightDecay = preset.VqVaeSchedule.WeightDecay, Seed = (ulong)seed,
+        };
         var (vqResult, recon) = VqVaeJob.Run(device, dataset, new VqVaeJobOptions(
-            new TrainingOptions { OutDir = vqDir, Epochs = plan.VqVaeEpochs, GridEvery = 1 }, vqSettings, spec, TestSize.Default, seed, true, false), cts.Token);
+            new TrainingOptions { OutDir = vqDir, Epochs = preset.VqVaeSchedule.Epochs, GridEvery = 1 }, vqSettings, spec, TestSize.Default, seed, true, false), cts.Token);
         if (vqResult.Interrupted) return;
         var vqSeconds = clock.Elapsed.TotalSeconds;
         device.EmptyCache(); // the VQ-VAE phase's pooled buffers are not the prior's sizes
@@ -102,8 +98,11 @@ public static class DemoCommand
         schedule.Begin(1);
         var priorDir = Path.Combine(root, "prior");
         var priorResult = TrainPriorCommand.Run(device, new PriorJobOptions(
-            new TrainingOptions { OutDir = priorDir, Epochs = plan.PriorEpochs, GridEvery = Math.Max(1, plan.PriorEpochs / 3) },
-            new PriorSettings { Model = plan.Prior, BatchSize = plan.BatchSize, LearningRate = plan.PriorLr }, vqDir, null, null), cts.Token);
+            new TrainingOptions { OutDir = priorDir, Epochs = preset.PriorSchedule.Epochs, GridEvery = Math.Max(1, preset.PriorSchedule.Epochs / 3) },
+            new PriorSettings
+            {
+                Model = preset.Prior, BatchSize = preset.PriorSchedule.BatchSize, LearningRate = preset.PriorSchedule.LearningRate, WeightDecay = preset.PriorSchedule.WeightDecay,
+            }, vqDir, null, null), cts.Token);
         if (priorResult.Interrupted) return;
         var priorSeconds = clock.Elapsed.TotalSeconds - vqSeconds;
         device.EmptyCache();
@@ -111,11 +110,11 @@ public static class DemoCommand
         schedule.Begin(2);
         var classifierDir = Path.Combine(root, "classifier");
         var (classifierResult, classifierReport) = ClassifierCommand.Run(device, dataset, new ClassifierJobOptions(
-            new TrainingOptions { OutDir = classifierDir, Epochs = plan.ClassifierEpochs },
+            new TrainingOptions { OutDir = classifierDir, Epochs = preset.ClassifierSchedule.Epochs },
             new ClassifierSettings
             {
-                Model = plan.Classifier with { NumClasses = dataset.ClassNames.Count }, BatchSize = plan.BatchSize, LearningRate = plan.ClassifierLr,
-                Seed = (ulong)seed, ClassNames = dataset.ClassNames,
+                Model = preset.ClassifierFor(dataset.ClassNames.Count, plan.ImageSize), BatchSize = preset.ClassifierSchedule.BatchSize,
+                LearningRate = preset.ClassifierSchedule.LearningRate, WeightDecay = preset.ClassifierSchedule.WeightDecay, Seed = (ulong)seed, ClassNames = dataset.ClassNames,
             }, spec, TestSize.Default, seed, Balance: true), cts.Token);
         if (classifierResult.Interrupted) return;
         var classifierSeconds = clock.Elapsed.TotalSeconds - vqSeconds - priorSeconds;
@@ -161,11 +160,11 @@ public static class DemoCommand
         s.AppendLine("| what | value |").AppendLine("|---|---|");
         s.AppendLine($"| VQ-VAE epochs / steps | {vq.EpochsCompleted} / {vq.Steps} |");
         s.AppendLine($"| VQ-VAE val reconstruction loss (MSE in [-1,1]) | {F(lastVq["val_recon_loss"])} |");
-        s.AppendLine($"| codebook perplexity / codes used (of {plan.VqVae.NumCodes}) | {F(lastVq["perplexity"], "0.0")} / {lastVq["codes_used"]} |");
+        s.AppendLine($"| codebook perplexity / codes used (of {plan.Preset.VqVae.NumCodes}) | {F(lastVq["perplexity"], "0.0")} / {lastVq["codes_used"]} |");
         s.AppendLine($"| test reconstructions: MSE / PSNR / SSIM | {F(recon.Mse, "0.00000")} / {F(recon.Psnr, "0.00")} dB / {F(recon.Ssim)} |");
         s.AppendLine($"| prior epochs / steps | {prior.EpochsCompleted} / {prior.Steps} |");
         s.AppendLine($"| prior val NLL (nats per code) / bits per dim | {F(lastPrior["val_nll"])} / {F(lastPrior["val_bits_per_dim"])} |");
-        s.AppendLine($"| uniform prior NLL for comparison (ln K) | {F(Math.Log(plan.VqVae.NumCodes))} |").AppendLine();
+        s.AppendLine($"| uniform prior NLL for comparison (ln K) | {F(Math.Log(plan.Preset.VqVae.NumCodes))} |").AppendLine();
         SampleQualitySummary.Append(s, classifier, quality);
         s.AppendLine("## Artifacts").AppendLine();
         foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))

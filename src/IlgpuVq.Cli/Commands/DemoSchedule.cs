@@ -9,8 +9,8 @@ public sealed record DemoStage(string Name, string Work, double EstimatedSeconds
 
 /// <summary>
 /// The demo's plan with an estimated time per stage, printed before anything starts, and an ETA line at the start of each
-/// stage. The two training stages are estimated from steps of the plan's own VQ-VAE and prior timed on this device
-/// (<see cref="VqVaeStepHarness"/>, <see cref="PriorStepHarness"/>: three warm-up steps, then the median of five) times
+/// stage. The two training stages are estimated from steps of the plan's preset's VQ-VAE and prior timed on this device
+/// (<see cref="VqVaeStepHarness"/>, <see cref="PriorStepHarness"/>, the training tasks' own steps: three warm-up steps, then the median of five) times
 /// their step counts, plus the validation passes (about a third of a training step per validation batch); the
 /// classifier and the evaluation, which took under a tenth of the demo on the development machine, are estimated as
 /// fixed shares of the VQ-VAE stage.
@@ -28,25 +28,24 @@ public sealed class DemoSchedule
     /// <summary>Times the plan's two models on <paramref name="device"/> and builds the stage list.</summary>
     public static DemoSchedule Estimate(ComputeDevice device, DemoPlan plan, int trainImages, int testImages)
     {
-        int batches = (trainImages + plan.BatchSize - 1) / plan.BatchSize, validation = (testImages + plan.BatchSize - 1) / plan.BatchSize;
+        var (preset, vq, prior) = (plan.Preset, plan.Preset.VqVaeSchedule, plan.Preset.PriorSchedule);
+        int Batches(int images, int batchSize) => (images + batchSize - 1) / batchSize;
         double vqStep, priorStep;
-        using (var vq = new VqVaeStepHarness(device, plan.VqVae, plan.BatchSize, plan.ImageSize)) vqStep = MedianStepSeconds(vq);
-        int grid = plan.ImageSize / plan.VqVae.Downsample;
-        using (var prior = new PriorStepHarness(device, plan.Prior with { NumCodes = plan.VqVae.NumCodes, NumClasses = 7 }, plan.BatchSize, grid))
-            priorStep = MedianStepSeconds(prior);
+        using (var harness = VqVaeStepHarness.Create(device, preset, vq.BatchSize, plan.ImageSize)) vqStep = MedianStepSeconds(harness);
+        using (var harness = PriorStepHarness.Create(device, preset, prior.BatchSize, plan.ImageSize)) priorStep = MedianStepSeconds(harness);
         device.EmptyCache(); // the timing models' buffers are not the training runs' sizes
-        double vqSeconds = plan.VqVaeEpochs * (batches + validation / 3.0) * vqStep;
-        double priorSeconds = plan.PriorEpochs * (batches + validation / 3.0) * priorStep;
+        double vqSeconds = vq.Epochs * (Batches(trainImages, vq.BatchSize) + Batches(testImages, vq.BatchSize) / 3.0) * vqStep;
+        double priorSeconds = prior.Epochs * (Batches(trainImages, prior.BatchSize) + Batches(testImages, prior.BatchSize) / 3.0) * priorStep;
         return new DemoSchedule(
         [
-            new("VQ-VAE", $"{plan.VqVaeEpochs} epochs × {batches} steps ({vqStep * 1000:0} ms/step measured)", vqSeconds),
-            new("prior", $"{plan.PriorEpochs} epochs × {batches} steps ({priorStep * 1000:0} ms/step measured)", priorSeconds),
-            new("classifier", $"{plan.ClassifierEpochs} epochs", 0.05 * vqSeconds),
+            new("VQ-VAE", $"{vq.Epochs} epochs × {Batches(trainImages, vq.BatchSize)} steps ({vqStep * 1000:0} ms/step measured)", vqSeconds),
+            new("prior", $"{prior.Epochs} epochs × {Batches(trainImages, prior.BatchSize)} steps ({priorStep * 1000:0} ms/step measured)", priorSeconds),
+            new("classifier", $"{preset.ClassifierSchedule.Epochs} epochs", 0.05 * vqSeconds),
             new("evaluation", $"{plan.EvaluationSamplesPerClass} samples per class, cached sampler", 0.03 * vqSeconds),
         ]);
     }
 
-    static double MedianStepSeconds(IStepHarness harness)
+    static double MedianStepSeconds(StepHarness harness)
     {
         for (int i = 0; i < 3; i++) harness.Step(); // first steps pay for JIT tiering and the pool's first allocations
         var times = new double[5];

@@ -68,8 +68,9 @@ public static class EvaluateCommand
         Directory.CreateDirectory(outDir);
         if (split.Train.Length < 2 || split.Test.Length < 2)
             throw new UserError($"the VQ-VAE run's split has {split.Train.Length} train and {split.Test.Length} test images; evaluate needs at least 2 of each");
-        var result = SampleEvaluation.Run(model, extractor, DatasetBatches.ForEvaluation(dataset, split.Train, 64), DatasetBatches.ForEvaluation(dataset, split.Test, 64),
-            options, Path.Combine(outDir, "nearest.png"));
+        using var trainImages = DatasetBatches.ForEvaluation(dataset, split.Train, 64);
+        using var testImages = DatasetBatches.ForEvaluation(dataset, split.Test, 64);
+        var result = SampleEvaluation.Run(model, extractor, trainImages, testImages, options, Path.Combine(outDir, "nearest.png"));
         result.Save(Path.Combine(outDir, "evaluation.json"));
         return result;
     }

@@ -58,7 +58,8 @@ public sealed record QualityProbeSettings(string ClassifierPath, int Every)
             classifier.Dispose();
             throw new UserError($"the classifier was trained on {classifier.ImageSize} px images but the VQ-VAE works on {dataset.ImageSize} px");
         }
-        var probe = new QualityProbe(new ClassifierFeatures(classifier.Model, classifier.ImageSize), DatasetBatches.ForEvaluation(dataset, split.Test, 64));
+        using var test = DatasetBatches.ForEvaluation(dataset, split.Test, 64);
+        var probe = new QualityProbe(new ClassifierFeatures(classifier.Model, classifier.ImageSize), test);
         return new OpenQualityProbe(classifier, probe, Every);
     }
 }

@@ -42,7 +42,8 @@ public static class ReconstructCommand
                 : DataSplit.Create(dataset, data.TestSize(parse), parse.GetValue(data.Seed));
             int[] indices = which switch { "test" => dataSplit.Test, "train" => dataSplit.Train, _ => [.. dataSplit.Train, .. dataSplit.Test] };
             var path = OutOption.File(parse.GetValue(outFolder)!, $"reconstructions_{which}.png");
-            var metrics = ReconstructionReport.Evaluate(vq.Model, DatasetBatches.ForEvaluation(dataset, indices, 32), path);
+            using var images = DatasetBatches.ForEvaluation(dataset, indices, 32);
+            var metrics = ReconstructionReport.Evaluate(vq.Model, images, path);
             metrics.Save(Path.ChangeExtension(Path.GetFullPath(path), ".json")); // never the run folder's test_metrics.json
             Console.WriteLine($"{which} split of {parse.GetValue(data.Data)} at {dataset.ImageSize} px, {metrics}; grid: {path}, metrics: {Path.ChangeExtension(path, ".json")}");
             return 0;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Memory;
 using IlgpuVq.Models.Prior;
-using IlgpuVq.Models.VqVae;
+using IlgpuVq.Models.Training;
 
 namespace IlgpuVq.Cli.Commands;
 
@@ -21,7 +21,7 @@ public static class SampleBench
     public static Command Create()
     {
         var preset = new Option<string>("--preset") { Description = "prior preset: demo (the demo's prior), isic (the default 15-layer prior, K=128), ref", DefaultValueFactory = _ => "demo" };
-        preset.AcceptOnlyFromAmong(VqVaeConfig.PresetNames);
+        preset.AcceptOnlyFromAmong(ModelPreset.Names);
         var count = new Option<int>("--count") { Description = "samples drawn in one batch", DefaultValueFactory = _ => 64 };
         var grid = new Option<int?>("--grid") { Description = "code grid side H (H×H); default 16 for demo and ref, 32 for isic" };
         var sampler = new Option<string?>("--sampler") { Description = "naive or cached; default: both, with the speed-up" };
@@ -36,12 +36,12 @@ public static class SampleBench
             string name = parse.GetValue(preset)!;
             int n = parse.GetValue(count);
             if (n < 1) throw new UserError($"--count must be at least 1 (got {n})");
-            var vq = VqVaeConfig.Preset(name);
+            var named = UserError.Check(() => ModelPreset.Named(name));
             int side = parse.GetValue(grid) ?? (name.Equals("isic", StringComparison.OrdinalIgnoreCase) ? 32 : 16);
             if (side < 1) throw new UserError($"--grid must be at least 1 (got {side})");
             PriorSampler[] samplers = parse.GetValue(sampler) is { } s ? [PriorSamplers.Parse(s)] : [PriorSampler.Cached, PriorSampler.Naive];
             var dev = DeviceOption.Open(parse.GetValue(device)!);
-            var config = PriorStepHarness.PresetPrior(name, vq);
+            var config = PriorStepHarness.PresetPrior(named);
             using var prior = new GatedPixelCnn(dev, config, 1);
             var classes = Enumerable.Range(0, n).Select(i => i % config.NumClasses).ToArray();
             Console.WriteLine($"{name} prior ({config.Channels} ch, {config.Layers + 1} gated layers, head {config.HeadChannels}, K={config.NumCodes}): " +

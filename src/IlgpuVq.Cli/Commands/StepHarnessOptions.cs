@@ -10,7 +10,7 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
     public static StepHarnessOptions Create()
     {
         var preset = new Option<string>("--preset") { Description = "model preset", DefaultValueFactory = _ => "ref" };
-        preset.AcceptOnlyFromAmong(Models.VqVae.VqVaeConfig.PresetNames);
+        preset.AcceptOnlyFromAmong(Models.Training.ModelPreset.Names);
         var model = new Option<string>("--model") { Description = "vqvae (the VQ-VAE step) or prior (the Gated PixelCNN step on that preset's code grid)", DefaultValueFactory = _ => "vqvae" };
         model.AcceptOnlyFromAmong("vqvae", "prior");
         var batchSize = new Option<int>("--batch-size") { Description = "images (or code maps) per step", DefaultValueFactory = _ => 32 };
@@ -27,7 +27,7 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
     /// <summary><c>--batch-size</c>, or the hidden <c>--batch</c> where only that is given.</summary>
     int Batch(ParseResult parse) => OldOptionName.Value(parse, BatchSize, BatchAlias);
 
-    public IStepHarness Open(ParseResult parse)
+    public StepHarness Open(ParseResult parse)
     {
         if (parse.GetValue(Steps) < 1) throw new UserError("--steps must be at least 1");
         var device = DeviceOption.Open(parse.GetValue(Device)!);
@@ -37,6 +37,6 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
         string preset = parse.GetValue(Preset)!;
         return parse.GetValue(Model) == "prior"
             ? PriorStepHarness.ForPreset(device, preset, Batch(parse), parse.GetValue(ImageSize))
-            : new VqVaeStepHarness(device, preset, Batch(parse), parse.GetValue(ImageSize));
+            : VqVaeStepHarness.ForPreset(device, preset, Batch(parse), parse.GetValue(ImageSize));
     }
 }

@@ -53,20 +53,12 @@ public static class TrainCommand
         }
     }
 
-    /// <summary>Per-preset defaults of the training schedule.</summary>
-    static (int Epochs, int Batch, float Lr) Schedule(string preset) => preset switch
-    {
-        "demo" => (6, 32, 2e-3f),
-        "ref" => (100, 32, 2e-4f),
-        _ => (300, 32, 2e-4f), // isic: the source report's settings
-    };
-
     static Command CreateVqVae()
     {
         var data = new DataCliOptions();
         var run = new RunOptions();
-        var preset = new Option<string>("--preset") { Description = "isic (K=128, D=512, the source report), ref (speed reference), demo (small)", DefaultValueFactory = _ => "isic" };
-        preset.AcceptOnlyFromAmong(VqVaeConfig.PresetNames);
+        var preset = new Option<string>("--preset") { Description = "isic (K=128, D=512, the source report), ref (speed reference), demo (the demo's models)", DefaultValueFactory = _ => ModelPreset.Default.Name };
+        preset.AcceptOnlyFromAmong(ModelPreset.Names);
         var codes = new Option<int?>("--num-codes") { Description = "codebook size K" };
         var dim = new Option<int?>("--embedding-dim") { Description = "code dimension D" };
         var down = new Option<int?>("--downsample") { Description = "4 or 8 (8 gives a 32x32 code grid at 256 px)" };
@@ -83,21 +75,20 @@ public static class TrainCommand
         cmd.SetAction(parse =>
         {
             parse = run.Resolve(parse);
-            var name = parse.GetValue(preset)!;
-            var config = VqVaeConfig.Preset(name);
-            config = config with
+            var named = UserError.Check(() => ModelPreset.Named(parse.GetValue(preset)!));
+            var config = named.VqVae with
             {
-                NumCodes = parse.GetValue(codes) ?? config.NumCodes, EmbeddingDim = parse.GetValue(dim) ?? config.EmbeddingDim,
-                Downsample = parse.GetValue(down) ?? config.Downsample, Beta = parse.GetValue(beta), Ema = !parse.GetValue(noEma),
+                NumCodes = parse.GetValue(codes) ?? named.VqVae.NumCodes, EmbeddingDim = parse.GetValue(dim) ?? named.VqVae.EmbeddingDim,
+                Downsample = parse.GetValue(down) ?? named.VqVae.Downsample, Beta = parse.GetValue(beta), Ema = !parse.GetValue(noEma),
                 DeadCodeWindow = parse.GetValue(dead), KMeansInit = !parse.GetValue(noKMeans), LookupDim = parse.GetValue(lookupDim),
             };
             int? size = parse.GetValue(data.ImageSize);
             UserError.Check(() => config.Validate(size ?? (DatasetLoader.IsSynthetic(parse.GetValue(data.Data)!) ? DataOptions.DefaultSyntheticImageSize : DataOptions.DefaultRealImageSize)));
-            var (epochs, batch, lr) = Schedule(name);
-            var training = run.Training(parse, epochs);
+            var schedule = named.VqVaeSchedule;
+            var training = run.Training(parse, schedule.Epochs);
             var settings = new VqVaeSettings
             {
-                Preset = name, Model = config, BatchSize = parse.GetValue(run.BatchSize) ?? batch, LearningRate = parse.GetValue(run.Lr) ?? lr,
+                Preset = named.Name, Model = config, BatchSize = parse.GetValue(run.BatchSize) ?? schedule.BatchSize, LearningRate = parse.GetValue(run.Lr) ?? schedule.LearningRate,
                 WeightDecay = parse.GetValue(run.WeightDecay), Seed = (ulong)parse.GetValue(data.Seed),
             };
             if (settings.BatchSize < 1 || !(settings.LearningRate > 0)) throw new UserError("--batch-size must be ≥ 1 and --lr > 0");

@@ -16,10 +16,11 @@ public static class TrainPriorCommand
     public static Command Create()
     {
         var run = new TrainCommand.RunOptions();
+        var preset = ModelPreset.Default; // the defaults of every size and of the schedule
         var vqvae = new Option<string>("--vqvae") { Description = "the VQ-VAE run folder (its data, split and best checkpoint are used); required unless --resume" };
-        var layers = new Option<int>("--layers") { Description = "gated 3x3 mask-B layers after the 7x7 mask-A layer", DefaultValueFactory = _ => 15 };
-        var channels = new Option<int>("--channels") { Description = "channels of both stacks", DefaultValueFactory = _ => 64 };
-        var head = new Option<int>("--head-channels") { DefaultValueFactory = _ => 256 };
+        var layers = new Option<int>("--layers") { Description = "gated 3x3 mask-B layers after the 7x7 mask-A layer", DefaultValueFactory = _ => preset.Prior.Layers };
+        var channels = new Option<int>("--channels") { Description = "channels of both stacks", DefaultValueFactory = _ => preset.Prior.Channels };
+        var head = new Option<int>("--head-channels") { DefaultValueFactory = _ => preset.Prior.HeadChannels };
         var conditional = new Option<bool?>("--class-conditional") { Description = "per-class gate bias (default: on when the data has labels)" };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "preprocessing cache folder of the dataset" };
         var cmd = new Command("prior", "Train a Gated PixelCNN prior on a VQ-VAE's code maps (encoded once, cached by checkpoint hash)") { vqvae, layers, channels, head, conditional, cacheDir };
@@ -30,11 +31,11 @@ public static class TrainPriorCommand
         {
             parse = run.Resolve(parse);
             if (parse.GetValue(vqvae) == null) throw new UserError("--vqvae is required: the VQ-VAE run folder whose code maps the prior learns");
-            var training = run.Training(parse, defaultEpochs: 500);
+            var training = run.Training(parse, defaultEpochs: preset.PriorSchedule.Epochs);
             var settings = new PriorSettings
             {
                 Model = new PixelCnnConfig { Layers = parse.GetValue(layers), Channels = parse.GetValue(channels), HeadChannels = parse.GetValue(head) },
-                BatchSize = parse.GetValue(run.BatchSize) ?? 32, LearningRate = parse.GetValue(run.Lr) ?? 2e-4f, WeightDecay = parse.GetValue(run.WeightDecay),
+                BatchSize = parse.GetValue(run.BatchSize) ?? preset.PriorSchedule.BatchSize, LearningRate = parse.GetValue(run.Lr) ?? preset.PriorSchedule.LearningRate, WeightDecay = parse.GetValue(run.WeightDecay),
             };
             UserError.Check(settings.Model.Validate);
             var device = DeviceOption.Open(parse.GetValue(run.Device)!);
@@ -62,8 +63,9 @@ public static class TrainPriorCommand
         var run = new RunFolder(o.Training.OutDir);
         run.Create();
         var hash = CodeDataset.Hash(vq.ModelFile);
-        var (trainMaps, testMaps, cached) = CodeDataset.LoadOrEncode(run.Root, hash, vq.Model,
-            DatasetBatches.ForEvaluation(dataset, split.Train, 32), DatasetBatches.ForEvaluation(dataset, split.Test, 32));
+        using var trainImages = DatasetBatches.ForEvaluation(dataset, split.Train, 32);
+        using var testImages = DatasetBatches.ForEvaluation(dataset, split.Test, 32);
+        var (trainMaps, testMaps, cached) = CodeDataset.LoadOrEncode(run.Root, hash, vq.Model, trainImages, testImages);
         Console.WriteLine($"code maps: {trainMaps.Count} train, {testMaps.Count} test, {trainMaps.Height}x{trainMaps.Width} codes each ({(cached ? "cached" : "encoded")}, VQ-VAE sha256 {hash[..12]}…)");
         using var task = new PriorTrainingTask(device, settings, trainMaps, testMaps, vq, hash);
         using var probe = o.Quality?.Open(device, dataset, split);

@@ -19,26 +19,17 @@ public static class VqVaeJob
 {
     public static (TrainResult Result, ReconstructionMetrics? Test) Run(ComputeDevice device, ILesionDataset dataset, VqVaeJobOptions o, CancellationToken cancel)
     {
-        var run = new RunFolder(o.Training.OutDir);
-        run.Create();
-        var split = RunSplit.LoadOrCreate(run, dataset, o.TestSize, o.DataSeed, o.Training.Resume);
-        var settings = o.Settings with
+        using var run = ImageRun.Open(dataset, o.Training, o.TestSize, o.DataSeed, o.Settings.BatchSize, o.Settings.BatchSize, o.Augment ? AugmentOptions.Default : null, o.Balance);
+        var data = new Dictionary<string, object?>(run.Data(dataset, o.DataSpec, o.Augment, o.Balance))
         {
-            Data = new Dictionary<string, object?>
-            {
-                ["spec"] = o.DataSpec, ["source"] = dataset.Report.Source, ["layout"] = dataset.Report.Layout.ToString(), ["image_size"] = dataset.ImageSize,
-                ["images"] = dataset.Count, ["train"] = split.Train.Length, ["test"] = split.Test.Length, ["seed"] = o.DataSeed,
-                ["split_source"] = split.Source, ["split_seed"] = split.IsGiven ? null : o.DataSeed, ["split_csv"] = run.Split,
-                ["labels"] = Labels(dataset.Report.Labels), ["max_pixels"] = o.MaxPixels, ["augment"] = o.Augment, ["balance"] = o.Balance, ["classes"] = dataset.ClassNames,
-            },
+            ["layout"] = dataset.Report.Layout.ToString(), ["seed"] = o.DataSeed, ["split_source"] = run.Split.Source,
+            ["split_seed"] = run.Split.IsGiven ? null : o.DataSeed, ["labels"] = Labels(dataset.Report.Labels), ["max_pixels"] = o.MaxPixels,
         };
-        var train = DatasetBatches.ForTraining(dataset, split.Train, settings.BatchSize, o.DataSeed, o.Augment ? AugmentOptions.Default : null, o.Balance);
-        var test = DatasetBatches.ForEvaluation(dataset, split.Test, settings.BatchSize);
-        using var task = new VqVaeTrainingTask(device, settings, train, test, test.First(8));
-        var result = TrainingConsole.Run(reporter => new TrainingLoop<ImageBatch>(device, task, o.Training, reporter).Run(cancel));
+        using var task = new VqVaeTrainingTask(device, o.Settings with { Data = data }, run.TrainImages, run.TestImages, run.TestImages.First(8));
+        var result = ImageRun.Train(device, task, o.Training, cancel);
         if (result.Interrupted) return (result, null);
-        var metrics = ReconstructionReport.Evaluate(task.VqVae, test, Path.Combine(run.Root, "test_reconstructions.png"));
-        metrics.Save(run.TestMetrics);
+        var metrics = ReconstructionReport.Evaluate(task.VqVae, run.TestImages, Path.Combine(run.Folder.Root, "test_reconstructions.png"));
+        metrics.Save(run.Folder.TestMetrics);
         Console.WriteLine($"test reconstructions: {metrics}");
         return (result, metrics);
     }

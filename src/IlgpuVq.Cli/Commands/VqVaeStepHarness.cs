@@ -1,64 +1,35 @@
 using IlgpuVq.Engine.Devices;
-using IlgpuVq.Engine.Memory;
-using IlgpuVq.Engine.Optim;
-using IlgpuVq.Engine.Tensors;
+using IlgpuVq.Models.Training;
 using IlgpuVq.Models.VqVae;
 
 namespace IlgpuVq.Cli.Commands;
 
-/// <summary>A VQ-VAE training step on seeded random images, shared by <c>bench step</c> and <c>profile</c>.</summary>
-public sealed class VqVaeStepHarness : IStepHarness
+/// <summary>The VQ-VAE training task's step on seeded random images, shared by <c>bench step</c>, <c>profile</c> and the demo's estimate.</summary>
+public static class VqVaeStepHarness
 {
-    readonly float[] images;
-    readonly VqVaeModel model;
-    readonly AdamW optimizer;
+    /// <summary>The step of the VQ-VAE of <paramref name="preset"/> at its schedule's learning rate.</summary>
+    public static StepHarness ForPreset(ComputeDevice device, string preset, int batch, int imageSize) =>
+        Create(device, CheckedPreset(preset, batch, imageSize), batch, imageSize);
 
-    public VqVaeStepHarness(ComputeDevice device, string preset, int batch, int imageSize)
-        : this(device, CheckedPreset(preset, batch, imageSize), batch, imageSize) { }
-
-    /// <summary>The step of a given architecture (the demo times its own plan's models this way).</summary>
-    public VqVaeStepHarness(ComputeDevice device, VqVaeConfig config, int batch, int imageSize)
+    /// <summary>The step of a preset's VQ-VAE (the demo times its own preset this way).</summary>
+    public static StepHarness Create(ComputeDevice device, ModelPreset preset, int batch, int imageSize)
     {
-        Device = device;
-        Batch = batch;
-        ImageSize = imageSize;
         var rng = new Random(1);
-        images = Enumerable.Range(0, batch * 3 * imageSize * imageSize).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-        model = new VqVaeModel(device, config, 1);
-        optimizer = new AdamW(model.Parameters());
+        var images = Enumerable.Range(0, batch * 3 * imageSize * imageSize).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var source = new InMemoryBatches(images, new int[batch], imageSize, batch);
+        var fixedBatch = source.Epoch(0, 0).First();
+        var settings = new VqVaeSettings { Preset = preset.Name, Model = preset.VqVae, BatchSize = batch, LearningRate = preset.VqVaeSchedule.LearningRate, Seed = 1 };
+        var task = new VqVaeTrainingTask(device, settings, source, source, fixedBatch);
+        return StepHarness.For(device, task, fixedBatch, $"VQ-VAE batch {batch}x3x{imageSize}x{imageSize}", "images", task);
     }
 
-    /// <summary>The VQ-VAE of <paramref name="preset"/>, checked against the image size and the batch (user errors otherwise);
-    /// shared with <see cref="PriorStepHarness"/>, whose code grid it defines.</summary>
-    internal static VqVaeConfig CheckedPreset(string preset, int batch, int imageSize)
+    /// <summary>The preset called <paramref name="preset"/>, its VQ-VAE checked against the image size and the batch (user errors
+    /// otherwise); shared with <see cref="PriorStepHarness"/>, whose code grid that VQ-VAE defines.</summary>
+    internal static ModelPreset CheckedPreset(string preset, int batch, int imageSize)
     {
         if (batch < 1) throw new UserError("--batch-size must be at least 1");
-        var config = UserError.Check(() => VqVaeConfig.Preset(preset));
-        UserError.Check(() => config.Validate(imageSize));
-        return config;
-    }
-
-    public ComputeDevice Device { get; }
-    public int Batch { get; }
-    public int ImageSize { get; }
-    public string Describe => $"VQ-VAE batch {Batch}x3x{ImageSize}x{ImageSize}";
-
-    /// <summary>Forward, backward and AdamW on one batch; waits for the device at the end.</summary>
-    public void Step()
-    {
-        using (new TensorScope())
-        {
-            var x = Tensor.FromArray(Device, images, Batch, 3, ImageSize, ImageSize);
-            model.Forward(x).Loss.Backward();
-            optimizer.Step();
-            optimizer.ZeroGrad();
-        }
-        Device.Synchronize();
-    }
-
-    public void Dispose()
-    {
-        optimizer.Dispose();
-        model.Dispose();
+        var named = UserError.Check(() => ModelPreset.Named(preset));
+        UserError.Check(() => named.VqVae.Validate(imageSize));
+        return named;
     }
 }

@@ -1,8 +1,9 @@
 namespace IlgpuVq.Data;
 
 /// <summary>
-/// A batch of images ready for the accelerator: <see cref="Images"/> is NCHW <c>[Count, 3, ImageSize, ImageSize]</c>
-/// in [−1, 1]; <see cref="Labels"/> are class labels (-1 when unlabeled); <see cref="Indices"/> are dataset indices.
+/// A batch of images on the host, ready for the accelerator — the one image batch type, made by <see cref="BatchLoader"/> and by
+/// in-memory sources: <see cref="Images"/> is NCHW <c>[Count, 3, ImageSize, ImageSize]</c> in [−1, 1]; <see cref="Labels"/> are
+/// class labels (−1 when unlabeled); <see cref="Indices"/> are the images' indices in their dataset (or in-memory set).
 /// </summary>
 public sealed class Batch
 {
@@ -12,10 +13,10 @@ public sealed class Batch
     public required int ImageSize { get; init; }
 
     /// <summary>Epoch this batch belongs to.</summary>
-    public required int Epoch { get; init; }
+    public int Epoch { get; init; }
 
     /// <summary>Position of this batch within its epoch (0-based).</summary>
-    public required int BatchInEpoch { get; init; }
+    public int BatchInEpoch { get; init; }
 
     /// <summary>Number of images (the last evaluation batch may be smaller than the batch size).</summary>
     public int Count => Indices.Length;

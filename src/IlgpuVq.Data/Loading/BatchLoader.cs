@@ -20,6 +20,7 @@ public sealed class BatchLoader : IEnumerable<Batch>, IDisposable
     readonly int _seed;
     readonly AugmentOptions? _augment;
     readonly bool _balance;
+    readonly int _startEpoch, _startBatch;
     readonly BatchLoaderOptions _options;
     readonly BlockingCollection<Batch> _queue;
     readonly CancellationTokenSource _cts;
@@ -39,8 +40,7 @@ public sealed class BatchLoader : IEnumerable<Batch>, IDisposable
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(indices);
         _options = options ?? new BatchLoaderOptions();
-        if (batchSize <= 0) throw new DataError($"batch size must be positive, not {batchSize}");
-        if (indices.Count == 0) throw new DataError("no images to load (the index list is empty)");
+        BatchesPerEpoch = BatchCount.PerEpoch(indices.Count, batchSize, _options.DropLast, "images available");
         foreach (var i in indices)
             if ((uint)i >= (uint)dataset.Count) throw new ArgumentOutOfRangeException(nameof(indices), $"index {i} outside the dataset of {dataset.Count}");
         if (balance) DatasetRequirements.RequireLabels(dataset, "--balance");
@@ -51,14 +51,11 @@ public sealed class BatchLoader : IEnumerable<Batch>, IDisposable
         _seed = seed;
         _augment = augment;
         _balance = balance;
-        BatchesPerEpoch = _options.DropLast ? _indices.Length / batchSize : (_indices.Length + batchSize - 1) / batchSize;
-        if (BatchesPerEpoch == 0)
-            throw new DataError($"batch size {batchSize} is larger than the {_indices.Length} images available; use a smaller --batch-size");
         if (startEpoch < 0) throw new ArgumentOutOfRangeException(nameof(startEpoch));
         if (startBatch < 0 || startBatch >= BatchesPerEpoch)
             throw new ArgumentOutOfRangeException(nameof(startBatch), $"start batch {startBatch} outside 0..{BatchesPerEpoch - 1}");
-        StartEpoch = startEpoch;
-        StartBatch = startBatch;
+        _startEpoch = startEpoch;
+        _startBatch = startBatch;
         _queue = new BlockingCollection<Batch>(Math.Max(1, _options.Prefetch));
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _worker = new Thread(Produce) { IsBackground = true, Name = "ilgpuvq-batch-loader" };
@@ -73,12 +70,6 @@ public sealed class BatchLoader : IEnumerable<Batch>, IDisposable
 
     /// <summary>Batches in one epoch.</summary>
     public int BatchesPerEpoch { get; }
-
-    /// <summary>Epoch of the first batch.</summary>
-    public int StartEpoch { get; }
-
-    /// <summary>Position within <see cref="StartEpoch"/> of the first batch.</summary>
-    public int StartBatch { get; }
 
     /// <summary>
     /// The next batch, waiting for the worker if needed; null when the stream has ended (<see cref="BatchLoaderOptions.EndEpoch"/>).
@@ -135,10 +126,10 @@ public sealed class BatchLoader : IEnumerable<Batch>, IDisposable
         var scratch = new[] { new byte[_dataset.ImageBytes()] };
         try
         {
-            for (var epoch = StartEpoch; _options.EndEpoch is not { } end || epoch < end; epoch++)
+            for (var epoch = _startEpoch; _options.EndEpoch is not { } end || epoch < end; epoch++)
             {
                 var order = BatchOrder.ForEpoch(_indices, _seed, epoch, _options.Shuffle, _balance, _dataset.Label);
-                for (var b = epoch == StartEpoch ? StartBatch : 0; b < BatchesPerEpoch; b++)
+                for (var b = epoch == _startEpoch ? _startBatch : 0; b < BatchesPerEpoch; b++)
                 {
                     token.ThrowIfCancellationRequested();
                     _queue.Add(Build(order, epoch, b, scratch), token);

@@ -8,7 +8,7 @@ public static class BatchOrder
     /// seeded permutation of them; with balancing <c>indices.Count</c> draws with replacement where each slot picks a
     /// class uniformly (among classes present) and then one of its images uniformly, countering the NV skew.
     /// </summary>
-    public static int[] ForEpoch(IReadOnlyList<int> indices, int seed, int epoch, bool shuffle, bool balance, Func<int, int> label)
+    public static int[] ForEpoch(IReadOnlyList<int> indices, long seed, int epoch, bool shuffle, bool balance, Func<int, int> label)
     {
         if (balance)
         {

@@ -11,11 +11,5 @@ public sealed class SeedSequence(ulong seed)
     public ulong Next() => Mix(seed, counter++);
 
     /// <summary>SplitMix64 of (seed, index): a well-mixed 64-bit value.</summary>
-    public static ulong Mix(ulong seed, ulong index)
-    {
-        ulong z = seed + 0x9E3779B97F4A7C15UL * (index + 1);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public static ulong Mix(ulong seed, ulong index) => SplitMix64.Mix(unchecked(seed + SplitMix64.Golden * index));
 }

@@ -1,3 +1,4 @@
+using IlgpuVq.Data;
 using System.Globalization;
 using System.Text.Json;
 using IlgpuVq.Engine.Devices;
@@ -10,13 +11,11 @@ using IlgpuVq.Models.Training;
 namespace IlgpuVq.Models.Classifier;
 
 /// <summary>Model and optimizer settings of a classifier run.</summary>
-public sealed record ClassifierSettings
+public sealed record ClassifierSettings : TrainingSettings
 {
+    public ClassifierSettings() => LearningRate = 2e-3f;
+
     public ClassifierConfig Model { get; init; } = new();
-    public int BatchSize { get; init; } = 32;
-    public float LearningRate { get; init; } = 2e-3f;
-    public float WeightDecay { get; init; } = 1e-4f;
-    public ulong Seed { get; init; } = 1;
     public IReadOnlyList<string> ClassNames { get; init; } = [];
     /// <summary>Data settings (spec, image size, split, augmentation, balance) recorded in config.json.</summary>
     public IReadOnlyDictionary<string, object?> Data { get; init; } = new Dictionary<string, object?>();
@@ -27,7 +26,7 @@ public sealed record ClassifierSettings
 /// test split adds val_ce_loss, val_accuracy and val_balanced_accuracy, and the best checkpoint is the one with the
 /// highest balanced accuracy (so a classifier that only learns the majority class never wins).
 /// </summary>
-public sealed class ClassifierTrainingTask : ITrainingTask<ImageBatch>, IDisposable
+public sealed class ClassifierTrainingTask : ITrainingTask<Batch>, IDisposable
 {
     public const string Format = "classifier";
     readonly ComputeDevice device;
@@ -44,7 +43,7 @@ public sealed class ClassifierTrainingTask : ITrainingTask<ImageBatch>, IDisposa
         this.train = train;
         this.validation = validation;
         Classifier = new ResidualClassifier(device, settings.Model, settings.Seed);
-        Optimizer = new AdamW(Classifier.Parameters(), settings.LearningRate, weightDecay: settings.WeightDecay);
+        Optimizer = settings.Optimizer(Classifier);
     }
 
     public ResidualClassifier Classifier { get; }
@@ -53,10 +52,10 @@ public sealed class ClassifierTrainingTask : ITrainingTask<ImageBatch>, IDisposa
     public AdamW Optimizer { get; }
     public IReadOnlyList<string> LossNames { get; } = ["ce_loss"];
     public int BatchesPerEpoch => train.BatchesPerEpoch;
-    public IEnumerable<ImageBatch> Batches(int epoch, int startBatch) => train.Epoch(epoch, startBatch);
-    public int Count(ImageBatch batch) => batch.Count;
+    public IEnumerable<Batch> Batches(int epoch, int startBatch) => train.Epoch(epoch, startBatch);
+    public int Count(Batch batch) => batch.Count;
 
-    public (Tensor[] Terms, Tensor Total) Forward(ImageBatch batch)
+    public (Tensor[] Terms, Tensor Total) Forward(Batch batch)
     {
         var x = Tensor.FromArray(device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
         var loss = CrossEntropy.Mean(Classifier.Forward(x).Logits, Tensor.FromIntArray(device, batch.Labels, batch.Count));
@@ -77,10 +76,9 @@ public sealed class ClassifierTrainingTask : ITrainingTask<ImageBatch>, IDisposa
 
     public void Figures(string runFolder, int epoch) { }
 
-    public IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>
+    public IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>(settings.ConfigEntries(settings.Model))
     {
-        ["architecture"] = settings.Model, ["batch_size"] = settings.BatchSize, ["learning_rate"] = settings.LearningRate,
-        ["weight_decay"] = settings.WeightDecay, ["seed"] = settings.Seed, ["classes"] = settings.ClassNames,
+        ["classes"] = settings.ClassNames,
         ["train_images"] = train.Count, ["validation_images"] = validation.Count, ["image_size"] = train.ImageSize, ["data"] = settings.Data,
     };
 

@@ -1,28 +1,36 @@
-using IlgpuVq.Engine.NN;
+using IlgpuVq.Data;
 
 namespace IlgpuVq.Models.Prior;
 
 /// <summary>A batch of code maps [B,h,w] and labels [B].</summary>
 public sealed record CodeBatch(int[] Codes, int[] Labels, int Count, int Height, int Width);
 
-/// <summary>Batches of code maps: shuffled per epoch by a pure function of (seed, epoch), or in order for evaluation.</summary>
-public sealed class CodeBatches(CodeMaps maps, int batchSize, ulong seed, bool shuffle)
+/// <summary>Batches of code maps: shuffled per epoch by <see cref="BatchOrder"/> (the image batches' shuffle, a pure function of
+/// (seed, epoch)) with full batches only, or in order with the last partial batch for evaluation.</summary>
+public sealed class CodeBatches
 {
-    public int BatchesPerEpoch => shuffle ? maps.Count / batchSize : (maps.Count + batchSize - 1) / batchSize;
+    readonly CodeMaps maps;
+    readonly int batchSize;
+    readonly long seed;
+    readonly bool shuffle;
+    readonly int[] all;
+
+    public CodeBatches(CodeMaps maps, int batchSize, ulong seed, bool shuffle, string what)
+    {
+        this.maps = maps;
+        this.batchSize = batchSize;
+        this.seed = unchecked((long)seed);
+        this.shuffle = shuffle;
+        all = [.. Enumerable.Range(0, maps.Count)];
+        BatchesPerEpoch = BatchCount.PerEpoch(maps.Count, batchSize, dropLast: shuffle, what);
+    }
+
+    public int BatchesPerEpoch { get; }
     public int Count => maps.Count;
 
     public IEnumerable<CodeBatch> Epoch(int epoch, int startBatch)
     {
-        var order = Enumerable.Range(0, maps.Count).ToArray();
-        if (shuffle)
-        {
-            // Fisher–Yates with a counter-based generator keyed by (seed, epoch).
-            for (int i = order.Length - 1; i > 0; i--)
-            {
-                int j = (int)(SeedSequence.Mix(seed ^ ((ulong)epoch << 32), (ulong)i) % (ulong)(i + 1));
-                (order[i], order[j]) = (order[j], order[i]);
-            }
-        }
+        var order = BatchOrder.ForEpoch(all, seed, epoch, shuffle, balance: false, label: i => maps.Labels[i]);
         for (int b = startBatch; b < BatchesPerEpoch; b++)
         {
             int n = Math.Min(batchSize, maps.Count - b * batchSize);

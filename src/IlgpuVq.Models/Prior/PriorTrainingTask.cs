@@ -13,13 +13,9 @@ using IlgpuVq.Models.VqVae;
 namespace IlgpuVq.Models.Prior;
 
 /// <summary>Settings of a prior run.</summary>
-public sealed record PriorSettings
+public sealed record PriorSettings : TrainingSettings
 {
     public PixelCnnConfig Model { get; init; } = new();
-    public int BatchSize { get; init; } = 32;
-    public float LearningRate { get; init; } = 2e-4f;
-    public float WeightDecay { get; init; } = 1e-4f;
-    public ulong Seed { get; init; } = 1;
     /// <summary>Samples per class in each epoch's sample grid.</summary>
     public int SamplesPerClass { get; init; } = 4;
     public IReadOnlyList<string> ClassNames { get; init; } = [];
@@ -46,11 +42,10 @@ public sealed class PriorTrainingTask : ITrainingTask<CodeBatch>, IDisposable
         this.vqvaeHash = vqvaeHash;
         Height = trainMaps.Height;
         Width = trainMaps.Width;
-        train = new CodeBatches(trainMaps, settings.BatchSize, settings.Seed, shuffle: true);
-        test = new CodeBatches(testMaps, settings.BatchSize, 0, shuffle: false);
-        if (train.BatchesPerEpoch == 0) throw new IlgpuVq.Data.DataError($"batch size {settings.BatchSize} is larger than the {trainMaps.Count} training code maps; use a smaller --batch-size");
+        train = new CodeBatches(trainMaps, settings.BatchSize, settings.Seed, shuffle: true, "training code maps");
+        test = new CodeBatches(testMaps, settings.BatchSize, 0, shuffle: false, "test code maps");
         Prior = new GatedPixelCnn(device, settings.Model, settings.Seed);
-        Optimizer = new AdamW(Prior.Parameters(), settings.LearningRate, weightDecay: settings.WeightDecay);
+        Optimizer = settings.Optimizer(Prior);
     }
 
     public int Height { get; }
@@ -109,10 +104,9 @@ public sealed class PriorTrainingTask : ITrainingTask<CodeBatch>, IDisposable
         grid.Save(new RunFolder(runFolder).Grid("samples", epoch));
     }
 
-    public IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>
+    public IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>(settings.ConfigEntries(settings.Model))
     {
-        ["architecture"] = settings.Model, ["batch_size"] = settings.BatchSize, ["learning_rate"] = settings.LearningRate,
-        ["weight_decay"] = settings.WeightDecay, ["seed"] = settings.Seed, ["vqvae"] = vqvae.ModelFile, ["vqvae_sha256"] = vqvaeHash,
+        ["vqvae"] = vqvae.ModelFile, ["vqvae_sha256"] = vqvaeHash,
         ["grid"] = $"{Height}x{Width}", ["classes"] = settings.ClassNames, ["train_maps"] = train.Count, ["test_maps"] = test.Count,
     };
 

@@ -22,7 +22,7 @@ public static class TrainingFigures
     public static int GridScale(int imageSize) => Math.Max(1, 96 / imageSize);
 
     /// <summary>Rows of originals above their reconstructions, for a fixed set of images.</summary>
-    public static void ReconstructionGrid(string path, VqVaeModel model, ImageBatch images)
+    public static void ReconstructionGrid(string path, VqVaeModel model, Batch images)
     {
         float[] recon;
         using (GradMode.NoGrad())

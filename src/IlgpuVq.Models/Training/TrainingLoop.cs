@@ -123,12 +123,7 @@ public sealed class TrainingLoop<TBatch>
     (float? Loss, string? Detail) Step(TBatch batch, Tensor[] sums, long step, bool readLoss)
     {
         using var scope = new TensorScope();
-        task.BeforeStep(batch, step);
-        var (terms, total) = task.Forward(batch);
-        total.Backward();
-        task.Optimizer.Step();
-        task.Optimizer.ZeroGrad();
-        task.AfterStep(step);
+        var (terms, total) = TrainingStep.Run(task, batch, step);
         for (int i = 0; i < sums.Length; i++) Elementwise.AddInPlace(sums[i], terms[i]);
         return readLoss ? (total.Item(), task.ProgressDetail()) : (null, null);
     }

@@ -56,18 +56,4 @@ public sealed record VqVaeConfig
         if (imageSize < Downsample || imageSize % Downsample != 0)
             throw new ArgumentException($"image size {imageSize} is not a positive multiple of the downsampling factor {Downsample}");
     }
-
-    /// <summary>
-    /// Named presets: <c>isic</c> (the source report: K=128, D=512), <c>ref</c> (the speed reference model:
-    /// 3→64→128 encoder, 2 residual blocks of 32, D=64, K=512) and <c>demo</c> (small and fast on a CPU).
-    /// </summary>
-    public static VqVaeConfig Preset(string name) => name.ToLowerInvariant() switch
-    {
-        "isic" => new VqVaeConfig { Hidden = 128, ResidualHidden = 32, ResidualBlocks = 2, EmbeddingDim = 512, NumCodes = 128, Downsample = 8 },
-        "ref" => new VqVaeConfig { Hidden = 128, ResidualHidden = 32, ResidualBlocks = 2, EmbeddingDim = 64, NumCodes = 512, Downsample = 4 },
-        "demo" => new VqVaeConfig { Hidden = 32, ResidualHidden = 16, ResidualBlocks = 1, EmbeddingDim = 16, NumCodes = 32, Downsample = 4 },
-        _ => throw new ArgumentException($"unknown preset '{name}'; presets: isic, ref, demo"),
-    };
-
-    public static readonly string[] PresetNames = ["isic", "ref", "demo"];
 }

@@ -1,3 +1,4 @@
+using IlgpuVq.Data;
 using System.Globalization;
 using System.Text.Json;
 using IlgpuVq.Engine.Autograd;
@@ -12,14 +13,10 @@ using IlgpuVq.Models.Training;
 namespace IlgpuVq.Models.VqVae;
 
 /// <summary>Model and optimizer settings of a VQ-VAE run.</summary>
-public sealed record VqVaeSettings
+public sealed record VqVaeSettings : TrainingSettings
 {
-    public string Preset { get; init; } = "demo";
-    public VqVaeConfig Model { get; init; } = VqVaeConfig.Preset("demo");
-    public int BatchSize { get; init; } = 32;
-    public float LearningRate { get; init; } = 2e-4f;
-    public float WeightDecay { get; init; } = 1e-4f;
-    public ulong Seed { get; init; } = 1;
+    public string Preset { get; init; } = ModelPreset.Demo.Name;
+    public VqVaeConfig Model { get; init; } = ModelPreset.Demo.VqVae;
     /// <summary>Data settings (spec, image size, split, augmentation) recorded in config.json.</summary>
     public IReadOnlyDictionary<string, object?> Data { get; init; } = new Dictionary<string, object?>();
 }
@@ -29,12 +26,12 @@ public sealed record VqVaeSettings
 /// validation adds perplexity, the number of codes used and unused (dead_codes) and restarts; figures are reconstruction
 /// grids of fixed images. With <see cref="VqVaeConfig.KMeansInit"/> the codebook is initialised from the first batch.
 /// </summary>
-public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
+public sealed class VqVaeTrainingTask : ITrainingTask<Batch>, IDisposable
 {
     readonly ComputeDevice device;
     readonly VqVaeSettings settings;
     readonly IImageBatchSource train, validation;
-    readonly ImageBatch gridImages;
+    readonly Batch gridImages;
     readonly VqVaeModel model;
     VqVaeOutput? last;
     bool warned;
@@ -42,7 +39,7 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
     /// <summary>The share of codes in use below which <see cref="EpochWarning"/> warns.</summary>
     public const double CollapseShare = 0.1;
 
-    public VqVaeTrainingTask(ComputeDevice device, VqVaeSettings settings, IImageBatchSource train, IImageBatchSource validation, ImageBatch gridImages)
+    public VqVaeTrainingTask(ComputeDevice device, VqVaeSettings settings, IImageBatchSource train, IImageBatchSource validation, Batch gridImages)
     {
         settings.Model.Validate(train.ImageSize);
         this.device = device;
@@ -51,7 +48,7 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
         this.validation = validation;
         this.gridImages = gridImages;
         model = new VqVaeModel(device, settings.Model, settings.Seed);
-        Optimizer = new AdamW(model.Parameters(), settings.LearningRate, weightDecay: settings.WeightDecay);
+        Optimizer = settings.Optimizer(model);
     }
 
     public string Kind => "vqvae";
@@ -60,10 +57,10 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
     public AdamW Optimizer { get; }
     public IReadOnlyList<string> LossNames { get; } = ["recon_loss", "quant_loss"];
     public int BatchesPerEpoch => train.BatchesPerEpoch;
-    public IEnumerable<ImageBatch> Batches(int epoch, int startBatch) => train.Epoch(epoch, startBatch);
-    public int Count(ImageBatch batch) => batch.Count;
+    public IEnumerable<Batch> Batches(int epoch, int startBatch) => train.Epoch(epoch, startBatch);
+    public int Count(Batch batch) => batch.Count;
 
-    public (Tensor[] Terms, Tensor Total) Forward(ImageBatch batch)
+    public (Tensor[] Terms, Tensor Total) Forward(Batch batch)
     {
         var output = model.Forward(Images(batch));
         last = output; // lives until the loop's step scope ends; used by AfterStep and ProgressDetail
@@ -72,14 +69,14 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
 
     /// <summary>At global step 0 (with <see cref="VqVaeConfig.KMeansInit"/>): the codebook becomes the k-means codes of
     /// this batch's encoder outputs. Its result is in every checkpoint; resuming at step 0 repeats it from the same batch.</summary>
-    public void BeforeStep(ImageBatch batch, long step)
+    public void BeforeStep(Batch batch, long step)
     {
         if (step != 0 || !settings.Model.KMeansInit) return;
         using (GradMode.NoGrad())
             model.Quantizer.Initialize(model.Encoder.Forward(Images(batch)), settings.Seed);
     }
 
-    Tensor Images(ImageBatch batch) => Tensor.FromArray(device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
+    Tensor Images(Batch batch) => Tensor.FromArray(device, batch.Images, batch.Count, 3, batch.ImageSize, batch.ImageSize);
 
     /// <summary>Fewer than <see cref="CollapseShare"/> of the codes used on the validation split: once per run.</summary>
     public string? EpochWarning(IReadOnlyDictionary<string, double> row)
@@ -114,11 +111,9 @@ public sealed class VqVaeTrainingTask : ITrainingTask<ImageBatch>, IDisposable
     public void Figures(string runFolder, int epoch) =>
         TrainingFigures.ReconstructionGrid(new RunFolder(runFolder).Grid("recon", epoch), model, gridImages);
 
-    public IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>
+    public IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>(settings.ConfigEntries(settings.Model))
     {
-        ["preset"] = settings.Preset, ["architecture"] = settings.Model, ["batch_size"] = settings.BatchSize,
-        ["learning_rate"] = settings.LearningRate, ["weight_decay"] = settings.WeightDecay, ["seed"] = settings.Seed,
-        ["train_images"] = train.Count, ["validation_images"] = validation.Count, ["image_size"] = train.ImageSize, ["data"] = settings.Data,
+        ["preset"] = settings.Preset, ["train_images"] = train.Count, ["validation_images"] = validation.Count, ["image_size"] = train.ImageSize, ["data"] = settings.Data,
     };
 
     public IReadOnlyDictionary<string, string> CheckpointInfo => new Dictionary<string, string>

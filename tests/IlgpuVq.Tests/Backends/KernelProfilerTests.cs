@@ -61,7 +61,7 @@ public class KernelProfilerTests
     }
 
     /// <summary>The profile table has one row per kernel, with at least one call; the kernels each model's step must run are
-    /// among them (the forward and backward of its layers, its loss, AdamW); kernel time is positive and the steady-state
+    /// among them (the forward and backward of its layers, its loss, AdamW, and for the VQ-VAE the after-step EMA update and dead-code restarts); kernel time is positive and the steady-state
     /// step allocates nothing on the device, in <c>profile</c> and in <c>bench step</c>.</summary>
     [Theory]
     [InlineData("vqvae", "cpu")]
@@ -75,7 +75,7 @@ public class KernelProfilerTests
         var rows = System.Text.RegularExpressions.Regex.Matches(profile, @"│ (\w+Kernels\.\w+) +│ (\w+) +│ ([\d.]+) +│ ([\d.]+) +│")
             .ToDictionary(m => m.Groups[1].Value, m => (Impl: m.Groups[2].Value, Calls: double.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)));
         string[] expected = model == "vqvae"
-            ? ["Conv2dKernels.Forward", "Conv2dKernels.InputGrad", "Conv2dKernels.WeightGrad", "ConvTranspose2dKernels.Forward", "CodebookKernels.NearestCode", "LossKernels.MseBackward", "AdamWKernels.Step"]
+            ? ["Conv2dKernels.Forward", "Conv2dKernels.InputGrad", "Conv2dKernels.WeightGrad", "ConvTranspose2dKernels.Forward", "CodebookKernels.NearestCode", "LossKernels.MseBackward", "AdamWKernels.Step", "CodebookMaintenanceKernels.EmaAccumulate", "CodebookMaintenanceKernels.RestartCodes"]
             : ["Conv2dKernels.Forward", "Conv2dKernels.WeightGrad", "ShiftKernels.ShiftRows", "ElementwiseKernels.GatedActivation", "CrossEntropyKernels.Nll", "CrossEntropyKernels.SoftmaxBackward", "AdamWKernels.Step"];
         foreach (var kernel in expected) Assert.True(rows.ContainsKey(kernel), $"no row for {kernel} in\n{profile}");
         Assert.All(rows.Values, r => Assert.True(r.Calls >= 1, profile));

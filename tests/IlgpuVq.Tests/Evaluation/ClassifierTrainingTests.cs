@@ -17,10 +17,10 @@ public class ClassifierTrainingTests : IDisposable
     {
         var device = TestDevices.Get("cpu");
         var settings = new ClassifierSettings { Model = Tiny with { NumClasses = data.ClassNames.Count }, BatchSize = 16, LearningRate = 3e-3f, Seed = 5, ClassNames = data.ClassNames };
-        var train = DatasetBatches.ForTraining(data, split.Train, settings.BatchSize, 0, null, balance);
-        var test = DatasetBatches.ForEvaluation(data, split.Test, 64);
+        using var train = DatasetBatches.ForTraining(data, split.Train, settings.BatchSize, 0, null, balance);
+        using var test = DatasetBatches.ForEvaluation(data, split.Test, 64);
         using var task = new ClassifierTrainingTask(device, settings, train, test);
-        var result = new TrainingLoop<ImageBatch>(device, task, options).Run();
+        var result = new TrainingLoop<Batch>(device, task, options).Run();
         var p = ClassifierPredictions.Run(task.Classifier, test);
         return (result, ClassificationReport.From(data.ClassNames, p.Labels, p.Predicted));
     }
@@ -64,7 +64,7 @@ public class ClassifierTrainingTests : IDisposable
         var settings = new ClassifierSettings { Model = Tiny with { NumClasses = 3 }, BatchSize = 16, LearningRate = 3e-3f, Seed = 5, ClassNames = names };
         var test = new InMemoryBatches(testImages, testLabels, 16, 64);
         using var task = new ClassifierTrainingTask(device, settings, new InMemoryBatches(trainImages, trainLabels, 16, 16), test);
-        var result = new TrainingLoop<ImageBatch>(device, task, new TrainingOptions { OutDir = Path.Combine(dir, "a"), Epochs = 8 }).Run();
+        var result = new TrainingLoop<Batch>(device, task, new TrainingOptions { OutDir = Path.Combine(dir, "a"), Epochs = 8 }).Run();
         var p = ClassifierPredictions.Run(task.Classifier, test);
         var report = ClassificationReport.From(names, p.Labels, p.Predicted);
         Assert.True(report.Accuracy > report.MajorityShare + 0.1, report.ToString());

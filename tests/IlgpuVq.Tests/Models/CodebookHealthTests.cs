@@ -1,3 +1,4 @@
+using IlgpuVq.Data;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Models.Training;
 using IlgpuVq.Models.VqVae;
@@ -37,7 +38,7 @@ public class CodebookHealthTests : IDisposable
         var settings = new VqVaeSettings { Model = config, BatchSize = 8, LearningRate = 1e-3f, Seed = 3 };
         using var task = new VqVaeTrainingTask(device, settings, train, train, TinyImages.Make(4, 16, 2));
         var warnings = new Warnings();
-        var result = new TrainingLoop<ImageBatch>(device, task, new TrainingOptions { OutDir = Path.Combine(dir, name), Epochs = 12, LogEvery = 100 }, warnings).Run();
+        var result = new TrainingLoop<Batch>(device, task, new TrainingOptions { OutDir = Path.Combine(dir, name), Epochs = 12, LogEvery = 100 }, warnings).Run();
         Assert.Equal(48, result.Steps);
         var last = result.Metrics[^1];
         Assert.Equal(config.NumCodes - last["codes_used"], last["dead_codes"]);

@@ -1,3 +1,4 @@
+using IlgpuVq.Data;
 using IlgpuVq.Models.Training;
 
 namespace IlgpuVq.Tests.Models;
@@ -5,7 +6,7 @@ namespace IlgpuVq.Tests.Models;
 /// <summary>Small deterministic lesion-like test images (a dark disc on a skin-coloured background), NCHW in [−1, 1].</summary>
 public static class TinyImages
 {
-    public static ImageBatch Make(int count, int size, int seed)
+    public static Batch Make(int count, int size, int seed)
     {
         var rng = new Random(seed);
         var images = new float[count * 3 * size * size];
@@ -23,6 +24,6 @@ public static class TinyImages
                         images[((n * 3 + c) * size + y) * size + x] = (float)(skin[c] * (1 - t) + lesion[c] * t);
                     }
         }
-        return new ImageBatch(images, Enumerable.Range(0, count).Select(i => i % 3).ToArray(), count, size);
+        return new Batch { Images = images, Labels = [.. Enumerable.Range(0, count).Select(i => i % 3)], Indices = [.. Enumerable.Range(0, count)], ImageSize = size };
     }
 }

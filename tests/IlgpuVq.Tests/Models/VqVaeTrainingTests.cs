@@ -1,3 +1,4 @@
+using IlgpuVq.Data;
 using IlgpuVq.Engine.Memory;
 using IlgpuVq.Engine.Optim;
 using IlgpuVq.Engine.Serialization;
@@ -40,11 +41,11 @@ public class VqVaeTrainingTests : IDisposable
 
     static TrainingOptions Options(string outDir) => new() { OutDir = outDir, Epochs = 2, LogEvery = 1 };
 
-    static TrainResult Train(TrainingOptions options, IImageBatchSource train, IImageBatchSource val, ImageBatch grid, VqVaeConfig? config = null)
+    static TrainResult Train(TrainingOptions options, IImageBatchSource train, IImageBatchSource val, Batch grid, VqVaeConfig? config = null)
     {
         var settings = new VqVaeSettings { Model = config ?? Tiny, BatchSize = 4, LearningRate = 1e-3f, Seed = 7 };
         using var task = new VqVaeTrainingTask(TestDevices.Get("cpu"), settings, train, val, grid);
-        return new TrainingLoop<ImageBatch>(TestDevices.Get("cpu"), task, options).Run();
+        return new TrainingLoop<Batch>(TestDevices.Get("cpu"), task, options).Run();
     }
 
     [Theory]
@@ -121,7 +122,7 @@ public class VqVaeTrainingTests : IDisposable
         var settings = new VqVaeSettings { Model = Tiny, BatchSize = 4, LearningRate = 1e-3f, Seed = 7 };
         TrainResult stopped;
         using (var task = new VqVaeTrainingTask(TestDevices.Get("cpu"), settings, train, val, images))
-            stopped = new TrainingLoop<ImageBatch>(TestDevices.Get("cpu"), task, Options(Path.Combine(dir, "b")), new StopAfter(cts, 2, 1)).Run(cts.Token);
+            stopped = new TrainingLoop<Batch>(TestDevices.Get("cpu"), task, Options(Path.Combine(dir, "b")), new StopAfter(cts, 2, 1)).Run(cts.Token);
         Assert.True(stopped.Interrupted);
         Assert.Equal(3, stopped.Steps);
         var resumed = Train(Options(Path.Combine(dir, "b")) with { Resume = true }, train, val, images);
@@ -130,18 +131,18 @@ public class VqVaeTrainingTests : IDisposable
     }
 
     /// <summary>Clean images in epoch 1, a NaN pixel from epoch 2 on.</summary>
-    sealed class PoisonedFromEpochTwo(ImageBatch images) : IImageBatchSource
+    sealed class PoisonedFromEpochTwo(Batch images) : IImageBatchSource
     {
         public int BatchesPerEpoch => 2;
         public int ImageSize => images.ImageSize;
         public int Count => images.Count;
-        public IEnumerable<ImageBatch> Epoch(int epoch, int startBatch)
+        public IEnumerable<Batch> Epoch(int epoch, int startBatch)
         {
             for (int b = startBatch; b < 2; b++)
             {
                 var x = (float[])images.Images.Clone();
                 if (epoch >= 2) x[5] = float.NaN;
-                yield return images with { Images = x };
+                yield return new Batch { Images = x, Labels = images.Labels, Indices = images.Indices, ImageSize = images.ImageSize, Epoch = epoch, BatchInEpoch = b };
             }
         }
     }

@@ -1,0 +1,75 @@
+using IlgpuVq.Models.Classifier;
+using IlgpuVq.Models.Prior;
+using IlgpuVq.Models.VqVae;
+
+namespace IlgpuVq.Models.Training;
+
+/// <summary>How one model is trained by default: epochs, batch size, AdamW learning rate and weight decay.</summary>
+public sealed record TrainingSchedule(int Epochs, int BatchSize, float LearningRate, float WeightDecay = 1e-4f);
+
+/// <summary>
+/// A named preset, the one place that says what a preset is: the architecture and training schedule of the VQ-VAE, of the
+/// PixelCNN prior on its codes, and of the evaluator classifier. <c>train vqvae --preset</c>, <c>bench step</c>,
+/// <c>profile</c>, <c>bench sample</c> and <c>demo</c> all read it, so <c>--preset demo</c> is the model the demo trains.
+/// The prior's <see cref="PixelCnnConfig.NumCodes"/> is the VQ-VAE's; its classes and the classifier's come from the data.
+/// </summary>
+public sealed record ModelPreset
+{
+    public required string Name { get; init; }
+    public required VqVaeConfig VqVae { get; init; }
+    public required TrainingSchedule VqVaeSchedule { get; init; }
+    public required PixelCnnConfig Prior { get; init; }
+    public required TrainingSchedule PriorSchedule { get; init; }
+    /// <summary>The evaluator classifier; its stem stride is chosen per image size (<see cref="ClassifierConfig.DefaultStemStride"/>) unless given.</summary>
+    public ClassifierConfig Classifier { get; init; } = new();
+    public TrainingSchedule ClassifierSchedule { get; init; } = new(10, 32, 2e-3f);
+
+    /// <summary>The default prior (64 channels, 15 gated layers, head 256) and its schedule, shared by <c>isic</c> and <c>ref</c>.</summary>
+    static readonly PixelCnnConfig DefaultPrior = new();
+    static readonly TrainingSchedule DefaultPriorSchedule = new(500, 32, 2e-4f);
+
+    /// <summary><c>isic</c>: the source report's VQ-VAE (K=128, D=512, /8; 300 epochs of batch 32 at AdamW 2e-4).</summary>
+    public static ModelPreset Isic { get; } = new()
+    {
+        Name = "isic",
+        VqVae = new VqVaeConfig { Hidden = 128, ResidualHidden = 32, ResidualBlocks = 2, EmbeddingDim = 512, NumCodes = 128, Downsample = 8 },
+        VqVaeSchedule = new(300, 32, 2e-4f),
+        Prior = DefaultPrior with { NumCodes = 128 }, PriorSchedule = DefaultPriorSchedule,
+    };
+
+    /// <summary><c>ref</c>: the speed reference VQ-VAE (3→64→128 encoder, 2 residual blocks of 32, D=64, K=512, /4).</summary>
+    public static ModelPreset Ref { get; } = new()
+    {
+        Name = "ref",
+        VqVae = new VqVaeConfig { Hidden = 128, ResidualHidden = 32, ResidualBlocks = 2, EmbeddingDim = 64, NumCodes = 512, Downsample = 4 },
+        VqVaeSchedule = new(100, 32, 2e-4f),
+        Prior = DefaultPrior with { NumCodes = 512 }, PriorSchedule = DefaultPriorSchedule,
+    };
+
+    /// <summary><c>demo</c>: the models and schedule of <c>ilgpuvq demo</c>, chosen to finish inside 5 minutes on a 2-core AVX-512 CPU
+    /// at 32 px (an 8×8 code grid): a VQ-VAE of 64 channels, 2 residual blocks of 32, D=32, K=128 for 16 epochs; a prior of
+    /// 64 channels, 10 gated layers, head 128 for 5 epochs (its validation NLL is lowest at epoch 4–5 on the demo's 3600 code
+    /// maps and rises after); the classifier for 8 epochs; AdamW 2e-3 for all three.</summary>
+    public static ModelPreset Demo { get; } = new()
+    {
+        Name = "demo",
+        VqVae = new VqVaeConfig { Hidden = 64, ResidualHidden = 32, ResidualBlocks = 2, EmbeddingDim = 32, NumCodes = 128, Downsample = 4 },
+        VqVaeSchedule = new(16, 32, 2e-3f),
+        Prior = new PixelCnnConfig { Channels = 64, Layers = 10, HeadChannels = 128, NumCodes = 128 }, PriorSchedule = new(5, 32, 2e-3f),
+        ClassifierSchedule = new(8, 32, 2e-3f),
+    };
+
+    public static IReadOnlyList<ModelPreset> All { get; } = [Isic, Ref, Demo];
+    /// <summary>The preset of <c>train vqvae</c> without <c>--preset</c>, and the defaults of <c>train prior</c> and <c>train classifier</c>.</summary>
+    public static ModelPreset Default => Isic;
+    public static readonly string[] Names = [.. All.Select(p => p.Name)];
+
+    /// <summary>The preset called <paramref name="name"/> (any case); an <see cref="ArgumentException"/> naming the presets otherwise.</summary>
+    public static ModelPreset Named(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"unknown preset '{name}'; presets: {string.Join(", ", Names)}");
+
+    /// <summary>The classifier of this preset for <paramref name="classes"/> classes of <paramref name="imageSize"/> px images.</summary>
+    public ClassifierConfig ClassifierFor(int classes, int imageSize, int? stemStride = null) =>
+        Classifier with { NumClasses = classes, StemStride = stemStride ?? ClassifierConfig.DefaultStemStride(imageSize) };
+}
