@@ -16,6 +16,7 @@ public sealed class KernelSlot<T> where T : Delegate
     public KernelSlot(T gridStrideKernel)
     {
         Kernel = gridStrideKernel.Method;
+        Body = gridStrideKernel;
         IsGridStride = true;
         loadIlgpu = a => GridStrideKernel.LoadAny(a, gridStrideKernel);
     }
@@ -30,6 +31,9 @@ public sealed class KernelSlot<T> where T : Delegate
 
     /// <summary>The kernel method in <c>kernels/</c>.</summary>
     public MethodInfo Kernel { get; }
+    /// <summary>The kernel method as a .NET delegate, for a grid-stride kernel (run on host threads by the native backend's
+    /// <c>HostGrid</c> and called directly by the native tests); null for an explicitly grouped one.</summary>
+    internal T? Body { get; }
     /// <summary>True for implicitly grouped grid-stride kernels (launcher signature = kernel signature).</summary>
     public bool IsGridStride { get; }
     /// <summary><c>Family.Method</c>, e.g. <c>Conv2dKernels.Forward</c>.</summary>

@@ -1,12 +1,7 @@
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
-using ForwardDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
-    ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int>;
-using GradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
-    IlgpuVq.Kernels.Conv2dGeometry>;
-using WeightGradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
-    IlgpuVq.Kernels.Conv2dGeometry, int>;
 
 namespace IlgpuVq.Engine.Native;
 
@@ -18,9 +13,9 @@ public static class ConvTranspose2dNative
 {
     internal static void Register(NativeRegistry r)
     {
-        r.GridStride<ForwardDelegate>(ConvTranspose2dKernels.Forward, Forward);
-        r.GridStride<GradDelegate>(ConvTranspose2dKernels.InputGrad, InputGrad);
-        r.GridStride<WeightGradDelegate>(ConvTranspose2dKernels.WeightGrad, WeightGrad);
+        r.Add(ConvTranspose2d.ForwardKernel, Forward);
+        r.Add(ConvTranspose2d.InputGradKernel, InputGrad);
+        r.Add(ConvTranspose2d.WeightGradKernel, WeightGrad);
     }
 
     /// <summary>y = conv_transpose(x, w) (+ bias): the equivalent convolution's input gradient.</summary>

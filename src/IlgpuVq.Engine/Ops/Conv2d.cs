@@ -37,7 +37,7 @@ public static class Conv2d
     internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(Conv2dKernels.InputGrad);
     internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(Conv2dKernels.WeightGrad);
     internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(Conv2dKernels.BiasGrad);
-    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(Conv2dKernels.SumChunks);
+    internal static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(Conv2dKernels.SumChunks);
     // The shared-memory block-tile variants (GPUs; see SharedTiling), shared with conv_transpose2d and masked_conv2d.
     internal static readonly KernelSlot<SharedTileDelegate> SharedForwardKernel = new(a =>
         a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.Forward),

@@ -20,9 +20,9 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class ConvTranspose2d
 {
-    static readonly KernelSlot<ForwardDelegate> ForwardKernel = new(ConvTranspose2dKernels.Forward);
-    static readonly KernelSlot<GradDelegate> InputGradKernel = new(ConvTranspose2dKernels.InputGrad);
-    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>> WeightGradKernel = new(ConvTranspose2dKernels.WeightGrad);
+    internal static readonly KernelSlot<ForwardDelegate> ForwardKernel = new(ConvTranspose2dKernels.Forward);
+    internal static readonly KernelSlot<GradDelegate> InputGradKernel = new(ConvTranspose2dKernels.InputGrad);
+    internal static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>> WeightGradKernel = new(ConvTranspose2dKernels.WeightGrad);
 
     /// <summary>Transposed convolution with the same stride, padding and output padding on both axes.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0, int outputPadding = 0) =>

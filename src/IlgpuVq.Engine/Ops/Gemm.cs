@@ -19,10 +19,13 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Gemm
 {
-    static readonly KernelSlot<TiledDelegate> TiledKernel = new(GemmKernels.Tiled);
-    static readonly KernelSlot<SharedDelegate> SharedKernel = new(a =>
+    internal static readonly KernelSlot<TiledDelegate> TiledKernel = new(GemmKernels.Tiled);
+    internal static readonly KernelSlot<SharedDelegate> SharedKernel = new(a =>
         a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int, int>(GemmKernels.SharedTiled),
         GemmKernels.SharedTiled);
+    /// <summary>The one-output-per-thread baseline, launched by <c>IlgpuVq.Checks.Variants.NaiveGemm</c> (tests, benchmarks, gradcheck).</summary>
+    public static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>> NaiveKernel =
+        new(GemmKernels.Naive);
 
     /// <summary>op(A)·op(B) with the device's kernel: shared-memory block tiles on GPUs, register tiles elsewhere (<see cref="SharedTiling"/>).</summary>
     /// <remarks>The one-output-per-thread baseline that tests and benchmarks compare with is <c>IlgpuVq.Checks.Variants.NaiveGemm</c>.</remarks>
