@@ -19,7 +19,6 @@ public static class KernelCost
         switch (kernel)
         {
             case "Conv2dKernels.Forward" or "Conv2dKernels.InputGrad" or "Conv2dKernels.WeightGrad"
-                or "ConvTranspose2dKernels.Forward" or "ConvTranspose2dKernels.InputGrad" or "ConvTranspose2dKernels.WeightGrad"
                 or "Conv2dSharedKernels.Forward" or "Conv2dSharedKernels.InputGrad" or "Conv2dSharedKernels.WeightGrad":
                 var g = args.OfType<Conv2dGeometry>().First();
                 return 2.0 * g.N * g.Cout * g.OH * g.OW * g.Cin * g.KH * g.KW;

@@ -23,6 +23,27 @@ public sealed class KernelProfiler
     readonly List<(string Name, string Impl, KernelMark Start, KernelMark End, double Flops, double Bytes)> pending = new();
     readonly Dictionary<string, (string Impl, long Calls, double Ms, double Flops, double Bytes)> totals = new();
     readonly object gate = new();
+    string? op;
+
+    /// <summary>Attributes launches to an op while open (<see cref="ComputeDevice.ProfileAs"/>); restores the previous op when disposed.</summary>
+    public readonly struct OpScope : IDisposable
+    {
+        readonly KernelProfiler? profiler;
+        readonly string? previous;
+
+        internal OpScope(KernelProfiler? profiler, string op)
+        {
+            this.profiler = profiler;
+            if (profiler == null) return;
+            previous = profiler.op;
+            profiler.op = op;
+        }
+
+        public void Dispose()
+        {
+            if (profiler != null) profiler.op = previous;
+        }
+    }
 
     public void Reset()
     {
@@ -73,6 +94,7 @@ public sealed class KernelProfiler
     void Record(string name, string implementation, KernelMark start, KernelMark end, object[] args)
     {
         double flops = KernelCost.Flops(name, args), bytes = KernelCost.Bytes(args);
+        if (op != null) name = $"{name} ({op})";
         lock (gate) pending.Add((name, implementation, start, end, flops, bytes));
     }
 }

@@ -27,7 +27,6 @@ public static class NativeKernelTable
         ChannelNative.Register(r);
         ShiftNative.Register(r);
         Conv2dNative.Register(r);
-        ConvTranspose2dNative.Register(r);
         GemmNative.Register(r);
         PixelCnnStepNative.Register(r);
         return r.Entries;

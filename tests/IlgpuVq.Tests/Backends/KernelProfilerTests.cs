@@ -29,6 +29,7 @@ public class KernelProfilerTests
             {
                 var y = Conv2d.Apply(x, w, null, 2, 1);
                 Elementwise.Relu(Elementwise.Relu(y));
+                ConvTranspose2d.Apply(y, w, null, 2, 1); // [2,5,5,4] → [2,3,9,7]: Conv2d's input-gradient kernel, its own row
             }
             finally { device.Profiler = null; }
         }
@@ -36,6 +37,10 @@ public class KernelProfilerTests
         var conv = timings["Conv2dKernels.Forward"];
         Assert.Equal(1, conv.Calls);
         Assert.Equal(2.0 * 2 * 5 * 5 * 4 * 3 * 3 * 3, conv.Flops); // N·Cout·OH·OW·Cin·KH·KW with OH = 5, OW = 4
+        var transposed = timings["Conv2dKernels.InputGrad (conv_transpose2d)"];
+        Assert.Equal(1, transposed.Calls);
+        Assert.Equal(conv.Flops, transposed.Flops); // the adjoint does the same multiply-adds
+        Assert.False(timings.ContainsKey("Conv2dKernels.InputGrad")); // no plain Conv2d input gradient ran
         Assert.Equal(2, timings["ElementwiseKernels.Relu"].Calls);
         Assert.Equal(2 * 2 * (2 * 5 * 5 * 4) * 4.0, timings["ElementwiseKernels.Relu"].Bytes); // two calls, input + output views
         Assert.Equal(0, timings["ElementwiseKernels.Relu"].Flops);
@@ -72,10 +77,10 @@ public class KernelProfilerTests
         string[] tiny = ["--preset", "demo", "--model", model, "--batch-size", "2", "--image-size", "16", "--steps", "1", "--device", device, "--threads", "2"];
         var (exit, profile) = RunCapturingOutput(["profile", .. tiny]);
         Assert.Equal(0, exit);
-        var rows = System.Text.RegularExpressions.Regex.Matches(profile, @"│ (\w+Kernels\.\w+) +│ (\w+) +│ ([\d.]+) +│ ([\d.]+) +│")
+        var rows = System.Text.RegularExpressions.Regex.Matches(profile, @"│ (\w+Kernels\.\w+(?: \(\w+\))?) +│ (\w+) +│ ([\d.]+) +│ ([\d.]+) +│")
             .ToDictionary(m => m.Groups[1].Value, m => (Impl: m.Groups[2].Value, Calls: double.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)));
         string[] expected = model == "vqvae"
-            ? ["Conv2dKernels.Forward", "Conv2dKernels.InputGrad", "Conv2dKernels.WeightGrad", "ConvTranspose2dKernels.Forward", "CodebookKernels.NearestCode", "LossKernels.MseBackward", "AdamWKernels.Step"]
+            ? ["Conv2dKernels.Forward", "Conv2dKernels.InputGrad", "Conv2dKernels.WeightGrad", "Conv2dKernels.InputGrad (conv_transpose2d)", "Conv2dKernels.WeightGrad (conv_transpose2d)", "CodebookKernels.NearestCode", "LossKernels.MseBackward", "AdamWKernels.Step"]
             : ["Conv2dKernels.Forward", "Conv2dKernels.WeightGrad", "ShiftKernels.ShiftRows", "ElementwiseKernels.GatedActivation", "CrossEntropyKernels.Nll", "CrossEntropyKernels.SoftmaxBackward", "AdamWKernels.Step"];
         foreach (var kernel in expected) Assert.True(rows.ContainsKey(kernel), $"no row for {kernel} in\n{profile}");
         Assert.All(rows.Values, r => Assert.True(r.Calls >= 1, profile));
