@@ -12,22 +12,31 @@ public sealed class KernelSlot<T> where T : Delegate
 {
     readonly Func<Accelerator, T> loadIlgpu;
 
-    /// <summary>A grid-stride kernel <c>(Index1D thread, int total, int stride, …)</c>; <typeparamref name="T"/> is its own signature.</summary>
-    public KernelSlot(T gridStrideKernel)
+    /// <summary>A grid-stride kernel <c>(Index1D thread, int total, int stride, …)</c>; <typeparamref name="T"/> is its own signature.
+    /// <paramref name="cost"/>: its flops for the profiler (none for memory-bound kernels).</summary>
+    public KernelSlot(T gridStrideKernel, KernelCost? cost = null)
     {
         Kernel = gridStrideKernel.Method;
         Body = gridStrideKernel;
         IsGridStride = true;
         loadIlgpu = a => GridStrideKernel.LoadAny(a, gridStrideKernel);
+        Flops = Bind(cost);
     }
 
     /// <summary>An explicitly grouped kernel: <paramref name="load"/> loads it on an ILGPU accelerator (launcher <typeparamref name="T"/>
     /// takes a <c>KernelConfig</c> first); <paramref name="kernel"/> is the kernel method itself.</summary>
-    public KernelSlot(Func<Accelerator, T> load, Delegate kernel)
+    public KernelSlot(Func<Accelerator, T> load, Delegate kernel, KernelCost? cost = null)
     {
         Kernel = kernel.Method;
         loadIlgpu = load;
+        Flops = Bind(cost);
     }
+
+    /// <summary>The flops of a launch as a function of its launcher arguments (<see cref="KernelCost"/>), or null (0 flops).</summary>
+    internal Func<object[], double>? Flops { get; }
+
+    Func<object[], double>? Bind(KernelCost? cost) =>
+        cost?.Bind(Kernel, typeof(T).GetMethod("Invoke")!.GetParameters().Length - Kernel.GetParameters().Length);
 
     /// <summary>The kernel method in <c>kernels/</c>.</summary>
     public MethodInfo Kernel { get; }

@@ -33,21 +33,24 @@ public readonly record struct Padding2d(int Top, int Bottom, int Left, int Right
 /// </summary>
 public static class Conv2d
 {
-    internal static readonly KernelSlot<TileDelegate> ForwardKernel = new(Conv2dKernels.Forward);
-    internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(Conv2dKernels.InputGrad);
-    internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(Conv2dKernels.WeightGrad);
+    /// <summary>Flops of every convolution kernel (forward and both gradients do the same multiply-adds): 2·N·Cout·OH·OW·Cin·KH·KW.
+    /// Declared before the slots that use it (static fields initialize in order).</summary>
+    static readonly KernelCost MultiplyAdds = KernelCost.Of<Conv2dGeometry>(g => 2.0 * g.N * g.Cout * g.OH * g.OW * g.Cin * g.KH * g.KW);
+    internal static readonly KernelSlot<TileDelegate> ForwardKernel = new(Conv2dKernels.Forward, MultiplyAdds);
+    internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(Conv2dKernels.InputGrad, MultiplyAdds);
+    internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(Conv2dKernels.WeightGrad, MultiplyAdds);
     internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(Conv2dKernels.BiasGrad);
     internal static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(Conv2dKernels.SumChunks);
     // The shared-memory block-tile variants (GPUs; see SharedTiling), shared with conv_transpose2d and masked_conv2d.
     internal static readonly KernelSlot<SharedTileDelegate> SharedForwardKernel = new(a =>
         a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.Forward),
-        Conv2dSharedKernels.Forward);
+        Conv2dSharedKernels.Forward, MultiplyAdds);
     internal static readonly KernelSlot<SharedTileDelegate> SharedInputGradKernel = new(a =>
         a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.InputGrad),
-        Conv2dSharedKernels.InputGrad);
+        Conv2dSharedKernels.InputGrad, MultiplyAdds);
     internal static readonly KernelSlot<SharedWeightGradDelegate> SharedWeightGradKernel = new(a =>
         a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.WeightGrad),
-        Conv2dSharedKernels.WeightGrad);
+        Conv2dSharedKernels.WeightGrad, MultiplyAdds);
 
     /// <summary>Convolution with the same stride and padding in both directions.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) =>
