@@ -1,5 +1,3 @@
-using ILGPU;
-using ILGPU.Runtime;
 using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
