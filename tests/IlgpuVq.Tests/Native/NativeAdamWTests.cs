@@ -1,9 +1,8 @@
-using IlgpuVq.Engine.Optim;
 using ILGPU;
 using IlgpuVq.Engine.Memory;
+using IlgpuVq.Engine.Optim;
 using IlgpuVq.Kernels;
 using static IlgpuVq.Tests.Native.NativeTestKit;
-using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Tests.Native;
 

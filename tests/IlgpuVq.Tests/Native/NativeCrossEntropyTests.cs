@@ -1,10 +1,7 @@
-using IlgpuVq.Engine.Ops;
 using ILGPU;
 using IlgpuVq.Engine.Memory;
-using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using static IlgpuVq.Tests.Native.NativeTestKit;
-using V = ILGPU.ArrayView<float>;
-using I = ILGPU.ArrayView<int>;
 
 namespace IlgpuVq.Tests.Native;
 

@@ -1,9 +1,8 @@
-using IlgpuVq.Engine.Devices;
-using IlgpuVq.Engine.Ops;
 using ILGPU;
+using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Memory;
+using IlgpuVq.Engine.Ops;
 using IlgpuVq.Engine.Tensors;
-using IlgpuVq.Kernels;
 using static IlgpuVq.Tests.Native.NativeTestKit;
 using V = ILGPU.ArrayView<float>;
 

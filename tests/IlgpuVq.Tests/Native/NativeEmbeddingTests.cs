@@ -1,10 +1,8 @@
-using IlgpuVq.Engine.Ops;
 using ILGPU;
 using IlgpuVq.Engine.Memory;
+using IlgpuVq.Engine.Ops;
 using IlgpuVq.Kernels;
 using static IlgpuVq.Tests.Native.NativeTestKit;
-using V = ILGPU.ArrayView<float>;
-using I = ILGPU.ArrayView<int>;
 
 namespace IlgpuVq.Tests.Native;
 
