@@ -1,4 +1,5 @@
 using System.Reflection;
+using ILGPU;
 using ILGPU.Runtime;
 
 namespace IlgpuVq.Engine.Devices;
@@ -23,12 +24,19 @@ public sealed class KernelSlot<T> where T : Delegate
         Flops = Bind(cost);
     }
 
-    /// <summary>An explicitly grouped kernel: <paramref name="load"/> loads it on an ILGPU accelerator (launcher <typeparamref name="T"/>
-    /// takes a <c>KernelConfig</c> first); <paramref name="kernel"/> is the kernel method itself.</summary>
-    public KernelSlot(Func<Accelerator, T> load, Delegate kernel, KernelCost? cost = null)
+    /// <summary>An explicitly grouped kernel (it reads its indices from <c>Grid</c>/<c>Group</c>): <typeparamref name="T"/> is its
+    /// launcher, <c>(KernelConfig config, …the kernel's own parameters)</c>, loaded with ILGPU's <c>LoadStreamKernel</c>.</summary>
+    public KernelSlot(Delegate groupedKernel, KernelCost? cost = null)
     {
-        Kernel = kernel.Method;
-        loadIlgpu = load;
+        Kernel = groupedKernel.Method;
+        var parameters = Kernel.GetParameters().Select(p => p.ParameterType).ToArray();
+        var launcher = typeof(T).GetMethod("Invoke")!.GetParameters().Select(p => p.ParameterType).ToArray();
+        if (!launcher.SequenceEqual(parameters.Prepend(typeof(KernelConfig))))
+            throw new ArgumentException($"{Name}: an explicitly grouped kernel's launcher takes (KernelConfig, …its parameters), got {typeof(T)}");
+        var load = typeof(KernelLoaders).GetMethods().Single(m => m.Name == nameof(KernelLoaders.LoadStreamKernel)
+                && m.GetGenericArguments().Length == parameters.Length && m.GetParameters().Length == 2 && m.ReturnType.GetGenericArguments()[0] == typeof(KernelConfig))
+            .MakeGenericMethod(parameters);
+        loadIlgpu = a => (T)load.Invoke(null, [a, groupedKernel])!;
         Flops = Bind(cost);
     }
 

@@ -29,8 +29,7 @@ public static class Codebook
     /// <summary>Chunks of the deterministic two-pass mean (a fixed reduction shape, independent of the device).</summary>
     const int MeanChunks = 64;
 
-    internal static readonly KernelSlot<NearestK> NearestKernel = new(a =>
-        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int, int, int>(CodebookKernels.NearestCode), CodebookKernels.NearestCode,
+    internal static readonly KernelSlot<NearestK> NearestKernel = new(CodebookKernels.NearestCode,
         KernelCost.Product(3, "rows", "codes", "dim")); // a subtract, a multiply and an add per row, code and dimension
     internal static readonly KernelSlot<PartialK> PartialKernel = new(CodebookKernels.SquaredDiffPartials);
     internal static readonly KernelSlot<DiffK> DiffKernel = new(CodebookKernels.ScaledDiff);

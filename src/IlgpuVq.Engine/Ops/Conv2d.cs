@@ -42,15 +42,9 @@ public static class Conv2d
     internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(Conv2dKernels.BiasGrad);
     internal static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(Conv2dKernels.SumChunks);
     // The shared-memory block-tile variants (GPUs; see SharedTiling), shared with conv_transpose2d and masked_conv2d.
-    internal static readonly KernelSlot<SharedTileDelegate> SharedForwardKernel = new(a =>
-        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.Forward),
-        Conv2dSharedKernels.Forward, MultiplyAdds);
-    internal static readonly KernelSlot<SharedTileDelegate> SharedInputGradKernel = new(a =>
-        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.InputGrad),
-        Conv2dSharedKernels.InputGrad, MultiplyAdds);
-    internal static readonly KernelSlot<SharedWeightGradDelegate> SharedWeightGradKernel = new(a =>
-        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.WeightGrad),
-        Conv2dSharedKernels.WeightGrad, MultiplyAdds);
+    internal static readonly KernelSlot<SharedTileDelegate> SharedForwardKernel = new(Conv2dSharedKernels.Forward, MultiplyAdds);
+    internal static readonly KernelSlot<SharedTileDelegate> SharedInputGradKernel = new(Conv2dSharedKernels.InputGrad, MultiplyAdds);
+    internal static readonly KernelSlot<SharedWeightGradDelegate> SharedWeightGradKernel = new(Conv2dSharedKernels.WeightGrad, MultiplyAdds);
 
     /// <summary>Convolution with the same stride and padding in both directions.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) =>

@@ -14,7 +14,7 @@ namespace IlgpuVq.Engine.Ops;
 public static class Loss
 {
     internal static readonly KernelSlot<Action<KernelConfig, V, V, int, float, V>> PartialsKernel =
-        new(a => a.LoadStreamKernel<V, V, int, float, V>(LossKernels.SquaredErrorPartials), LossKernels.SquaredErrorPartials);
+        new(LossKernels.SquaredErrorPartials);
     internal static readonly KernelSlot<Action<Index1D, int, int, V, V, V, float, V>> BackwardKernel =
         new(LossKernels.MseBackward);
 

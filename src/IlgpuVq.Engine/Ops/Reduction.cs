@@ -16,7 +16,7 @@ namespace IlgpuVq.Engine.Ops;
 public static class Reduction
 {
     internal static readonly KernelSlot<Action<KernelConfig, V, int, float, V>> PartialsKernel =
-        new(a => a.LoadStreamKernel<V, int, float, V>(ReductionKernels.SumPartials), ReductionKernels.SumPartials);
+        new(ReductionKernels.SumPartials);
     /// <summary>The second pass of a chunked scalar sum (cross-entropy, codebook loss): the partials added in order, scaled.</summary>
     internal static readonly KernelSlot<Action<Index1D, int, int, V, V, int, float>> AddPartialsInOrderKernel =
         new(ReductionKernels.AddPartialsInOrder);
