@@ -49,7 +49,7 @@ public static class Conv2dKernels
         for (long item = thread; item < total; item += stride)
         {
             int t = (int)item;
-            int tilesW = (g.OW + TileW - 1) / TileW, tilesC = (g.Cout + TileC - 1) / TileC;
+            int tilesW = Tiles(g.OW, TileW), tilesC = Tiles(g.Cout, TileC);
             int r = t;
             int tw = r % tilesW; r /= tilesW;
             int oh = r % g.OH; r /= g.OH;
@@ -104,7 +104,7 @@ public static class Conv2dKernels
         for (long item = thread; item < total; item += stride)
         {
             int t = (int)item;
-            int tilesW = ColumnTiles(g.W, g.SW), tilesC = (g.Cin + TileC - 1) / TileC;
+            int tilesW = InputGradColumnTiles(g.W, g.SW), tilesC = Tiles(g.Cin, TileC);
             int r = t;
             int tw = r % tilesW; r /= tilesW;
             int ih = r % g.H; r /= g.H;
@@ -164,7 +164,7 @@ public static class Conv2dKernels
         for (long item = thread; item < total; item += stride)
         {
             int t = (int)item;
-            int khw = g.KH * g.KW, tilesCi = (g.Cin + TileWeight - 1) / TileWeight, tilesCo = (g.Cout + TileWeight - 1) / TileWeight;
+            int khw = g.KH * g.KW, tilesCi = Tiles(g.Cin, TileWeight), tilesCo = Tiles(g.Cout, TileWeight);
             int perChunk = tilesCo * tilesCi * khw;
             int chunk = t / perChunk;
             int r = t - chunk * perChunk;
@@ -249,8 +249,20 @@ public static class Conv2dKernels
 
     static float Load(ArrayView<float> v, int row, int col, int width) => col >= 0 && col < width ? v[row + col] : 0f;
 
+    /// <summary>Work items of <see cref="Forward"/> (the launch's <c>total</c>): N·ceil(Cout/4)·OH·ceil(OW/8).</summary>
+    public static int ForwardItems(Conv2dGeometry g) => g.N * Tiles(g.Cout, TileC) * g.OH * Tiles(g.OW, TileW);
+
+    /// <summary>Work items of <see cref="InputGrad"/>: N·ceil(Cin/4)·H·(column tiles, <see cref="InputGradColumnTiles"/>).</summary>
+    public static int InputGradItems(Conv2dGeometry g) => g.N * Tiles(g.Cin, TileC) * g.H * InputGradColumnTiles(g.W, g.SW);
+
+    /// <summary>Work items of <see cref="WeightGrad"/> per batch chunk: ceil(Cout/4)·ceil(Cin/4)·KH·KW.</summary>
+    public static int WeightGradTiles(Conv2dGeometry g) => Tiles(g.Cout, TileWeight) * Tiles(g.Cin, TileWeight) * g.KH * g.KW;
+
     /// <summary>Column tiles per row of <see cref="InputGrad"/>: SW residue classes × ceil(ceil(W/SW)/8).</summary>
-    static int ColumnTiles(int w, int sw) => sw * (((w + sw - 1) / sw + TileW - 1) / TileW);
+    static int InputGradColumnTiles(int w, int sw) => sw * Tiles(Tiles(w, sw), TileW);
+
+    /// <summary>ceil(n / tile).</summary>
+    public static int Tiles(int n, int tile) => (n + tile - 1) / tile;
 
     static void StoreChannel(ArrayView<float> y, Row8 v, ArrayView<float> bias, int hasBias, int offset, int stride, int count, int channel, int channels)
     {

@@ -1,6 +1,7 @@
 using ILGPU;
 using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
+using IlgpuVq.Engine.Ops;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
 using V = ILGPU.ArrayView<float>;
@@ -14,8 +15,6 @@ namespace IlgpuVq.Checks.Variants;
 /// </summary>
 public static class NaiveGemm
 {
-    static readonly KernelSlot<Action<Index1D, int, int, V, V, V, int, int, int, int, int, int>> Kernel = new(GemmKernels.Naive);
-
     public static Tensor Apply(Tensor a, Tensor b, bool transA = false, bool transB = false) =>
         Backprop.Record(Product(a, b, transA, transB), new NaiveGemmBackward(a, b, transA, transB), a, b);
 
@@ -27,7 +26,7 @@ public static class NaiveGemm
         var c = Tensor.Empty(a.Device, m, n);
         if (c.Length == 0) return c;
         if (k == 0) { c.Zero(); return c; }
-        a.Device.Launch(Kernel, c.Length, a.View, b.View, c.View, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1);
+        a.Device.Launch(Gemm.NaiveKernel, c.Length, a.View, b.View, c.View, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1);
         return c;
     }
 

@@ -69,6 +69,13 @@ public sealed class ComputeDevice
 
     KernelProfiler? profiler;
 
+    /// <summary>
+    /// Until disposed, the profiler (if one is attached) records this device's launches under <c>Kernel (op)</c> instead of
+    /// <c>Kernel</c>: for an op that runs another op's kernels (conv_transpose2d runs Conv2d's), so its time stays a row of its own.
+    /// A no-op without a profiler.
+    /// </summary>
+    public KernelProfiler.OpScope ProfileAs(string op) => new(Profiler, op);
+
     /// <summary>Returns the kernel for <paramref name="slot"/>, loading it on first use only.</summary>
     public T Kernel<T>(KernelSlot<T> slot) where T : Delegate
     {

@@ -1,39 +1,53 @@
+using System.Reflection;
 using ILGPU;
-using IlgpuVq.Kernels;
 
 namespace IlgpuVq.Engine.Devices;
 
 /// <summary>
-/// Work of one kernel launch for the profiler's rates: floating-point operations for the compute kernels (convolutions
-/// count 2·N·Cout·OH·OW·Cin·KH·KW multiply-adds as 2 flops each, padding taps included, like PyTorch's profiler; GEMM 2·M·N·K;
-/// the nearest-code search 3·rows·K·D for its subtract, multiply and add) and, for every kernel, the bytes of the views it
-/// is given (an estimate of its memory traffic: exact for elementwise kernels, an upper bound where a kernel reads only
-/// part of a view).
+/// Work of one kernel launch for the profiler's rates. The floating-point operations of a compute kernel are declared with
+/// its <see cref="KernelSlot{T}"/> (convolutions count 2·N·Cout·OH·OW·Cin·KH·KW multiply-adds as 2 flops each, padding taps
+/// included, like PyTorch's profiler; GEMM 2·M·N·K; the nearest-code search 3·rows·K·D for its subtract, multiply and add),
+/// as a function of the kernel's parameters by name or type, bound to the kernel when the slot is made: a parameter that
+/// does not exist fails there, so renaming a kernel or a parameter cannot silently drop its GFLOP/s column. Kernels without
+/// a cost are memory-bound (0 flops). For every kernel the bytes are those of the views it is given (<see cref="Bytes"/>:
+/// an estimate of its memory traffic, exact for elementwise kernels, an upper bound where a kernel reads only part of a view).
 /// </summary>
-public static class KernelCost
+public sealed class KernelCost
 {
-    /// <summary>Flops of a launch of the kernel named <paramref name="kernel"/> (<c>Family.Method</c>, see <c>KernelSlot.Name</c>)
-    /// with launcher arguments <paramref name="args"/>, or 0 for memory-bound kernels.</summary>
-    public static double Flops(string kernel, object[] args)
+    readonly Func<MethodInfo, int, Func<object[], double>> bind;
+
+    KernelCost(Func<MethodInfo, int, Func<object[], double>> bind) => this.bind = bind;
+
+    /// <summary><paramref name="factor"/> × the product of the kernel's <c>int</c> parameters named <paramref name="parameters"/>
+    /// (<c>total</c>, the launch's work items, included), e.g. <c>Product(2, "m", "n", "k")</c> for a GEMM.</summary>
+    public static KernelCost Product(double factor, params string[] parameters) => new((kernel, offset) =>
     {
-        switch (kernel)
+        var indices = parameters.Select(name => offset + IndexOf(kernel, p => p.Name == name && p.ParameterType == typeof(int), $"an int parameter named {name}")).ToArray();
+        return args =>
         {
-            case "Conv2dKernels.Forward" or "Conv2dKernels.InputGrad" or "Conv2dKernels.WeightGrad"
-                or "ConvTranspose2dKernels.Forward" or "ConvTranspose2dKernels.InputGrad" or "ConvTranspose2dKernels.WeightGrad"
-                or "Conv2dSharedKernels.Forward" or "Conv2dSharedKernels.InputGrad" or "Conv2dSharedKernels.WeightGrad":
-                var g = args.OfType<Conv2dGeometry>().First();
-                return 2.0 * g.N * g.Cout * g.OH * g.OW * g.Cin * g.KH * g.KW;
-            case "GemmKernels.Tiled": // (thread, total, stride, a, b, c, m, n, k, …)
-                return 2.0 * (int)args[6] * (int)args[7] * (int)args[8];
-            case "GemmKernels.SharedTiled": // (config, a, b, c, m, n, k, …)
-                return 2.0 * (int)args[4] * (int)args[5] * (int)args[6];
-            case "GemmKernels.Naive": // (thread, total = m·n, stride, a, b, c, n, k, …)
-                return 2.0 * (int)args[1] * (int)args[7];
-            case "CodebookKernels.NearestCode": // (config, z, codebook, indices, rows, codes, dim, …)
-                return 3.0 * (int)args[4] * (int)args[5] * (int)args[6];
-            default:
-                return 0;
-        }
+            double flops = factor;
+            foreach (int i in indices) flops *= (int)args[i];
+            return flops;
+        };
+    });
+
+    /// <summary><paramref name="flops"/> of the kernel's one parameter of type <typeparamref name="TShape"/> (a geometry struct).</summary>
+    public static KernelCost Of<TShape>(Func<TShape, double> flops) where TShape : struct => new((kernel, offset) =>
+    {
+        int index = offset + IndexOf(kernel, p => p.ParameterType == typeof(TShape), $"one parameter of type {typeof(TShape).Name}");
+        return args => flops((TShape)args[index]);
+    });
+
+    /// <summary>The flop count of <paramref name="kernel"/>'s launches as a function of the launcher's arguments; the launcher
+    /// takes <paramref name="offset"/> arguments before the kernel's own (1, the <c>KernelConfig</c>, for an explicitly grouped kernel).</summary>
+    internal Func<object[], double> Bind(MethodInfo kernel, int offset) => bind(kernel, offset);
+
+    static int IndexOf(MethodInfo kernel, Func<ParameterInfo, bool> match, string what)
+    {
+        var found = kernel.GetParameters().Where(match).ToArray();
+        if (found.Length != 1)
+            throw new ArgumentException($"cost of {kernel.DeclaringType?.Name}.{kernel.Name}: needs exactly {what}, the kernel has {found.Length}");
+        return found[0].Position;
     }
 
     /// <summary>Σ of the byte lengths of the views among <paramref name="args"/>.</summary>

@@ -15,7 +15,7 @@ public sealed record KernelTiming(string Kernel, string Implementation, long Cal
 /// <summary>
 /// Per-kernel timing. While a device has a profiler attached, every launch is bracketed by two <see cref="KernelMark"/>s
 /// of its backend — ILGPU profiling markers (events in the accelerator's stream; nothing synchronizes between launches) or
-/// the host clock on the synchronous native backend — and its flops and bytes (<see cref="KernelCost"/>) are recorded.
+/// the host clock on the synchronous native backend — and its flops (the cost declared with its slot) and bytes (<see cref="KernelCost"/>) are recorded.
 /// <see cref="Timings"/> waits for the marks and adds them up. Only <c>ilgpuvq profile</c> attaches a profiler.
 /// </summary>
 public sealed class KernelProfiler
@@ -23,6 +23,27 @@ public sealed class KernelProfiler
     readonly List<(string Name, string Impl, KernelMark Start, KernelMark End, double Flops, double Bytes)> pending = new();
     readonly Dictionary<string, (string Impl, long Calls, double Ms, double Flops, double Bytes)> totals = new();
     readonly object gate = new();
+    string? op;
+
+    /// <summary>Attributes launches to an op while open (<see cref="ComputeDevice.ProfileAs"/>); restores the previous op when disposed.</summary>
+    public readonly struct OpScope : IDisposable
+    {
+        readonly KernelProfiler? profiler;
+        readonly string? previous;
+
+        internal OpScope(KernelProfiler? profiler, string op)
+        {
+            this.profiler = profiler;
+            if (profiler == null) return;
+            previous = profiler.op;
+            profiler.op = op;
+        }
+
+        public void Dispose()
+        {
+            if (profiler != null) profiler.op = previous;
+        }
+    }
 
     public void Reset()
     {
@@ -66,13 +87,15 @@ public sealed class KernelProfiler
             Expression.Assign(start, Expression.Call(be, mark)),
             Expression.Invoke(Expression.Constant(launcher), parameters),
             Expression.Call(Expression.Constant(this), typeof(KernelProfiler).GetMethod(nameof(Record), BindingFlags.NonPublic | BindingFlags.Instance)!,
-                Expression.Constant(slot.Name), Expression.Constant(backend.Implementation(slot)), start, Expression.Call(be, mark), args));
+                Expression.Constant(slot.Name), Expression.Constant(slot.Flops, typeof(Func<object[], double>)), Expression.Constant(backend.Implementation(slot)),
+                start, Expression.Call(be, mark), args));
         return Expression.Lambda<T>(body, parameters).Compile();
     }
 
-    void Record(string name, string implementation, KernelMark start, KernelMark end, object[] args)
+    void Record(string name, Func<object[], double>? cost, string implementation, KernelMark start, KernelMark end, object[] args)
     {
-        double flops = KernelCost.Flops(name, args), bytes = KernelCost.Bytes(args);
+        double flops = cost?.Invoke(args) ?? 0, bytes = KernelCost.Bytes(args);
+        if (op != null) name = $"{name} ({op})";
         lock (gate) pending.Add((name, implementation, start, end, flops, bytes));
     }
 }

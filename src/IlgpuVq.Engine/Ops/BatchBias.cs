@@ -13,9 +13,9 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class BatchBias
 {
-    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>> ForwardKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>> ForwardKernel =
         new(BatchBiasKernels.Forward);
-    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int>> BiasGradKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int>> BiasGradKernel =
         new(BatchBiasKernels.BiasGrad);
 
     public static Tensor Add(Tensor x, Tensor bias)

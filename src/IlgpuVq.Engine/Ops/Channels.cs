@@ -16,9 +16,9 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Channels
 {
-    static readonly KernelSlot<CopyK> CopyKernel = new(ChannelKernels.CopyChannels);
-    static readonly KernelSlot<PermK> ToNhwcKernel = new(ChannelKernels.NchwToNhwc);
-    static readonly KernelSlot<PermK> ToNchwKernel = new(ChannelKernels.NhwcToNchw);
+    internal static readonly KernelSlot<CopyK> CopyKernel = new(ChannelKernels.CopyChannels);
+    internal static readonly KernelSlot<PermK> ToNhwcKernel = new(ChannelKernels.NchwToNhwc);
+    internal static readonly KernelSlot<PermK> ToNchwKernel = new(ChannelKernels.NhwcToNchw);
 
     /// <summary>Elements per channel: the product of the dimensions after the channel axis.</summary>
     static int Inner(int[] shape)

@@ -6,7 +6,6 @@ using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
 using NearestK = System.Action<ILGPU.KernelConfig, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, int, int, int, int, int>;
 using PartialK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
-using FinishK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, float>;
 using DiffK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, float>;
 
 namespace IlgpuVq.Engine.Ops;
@@ -30,11 +29,10 @@ public static class Codebook
     /// <summary>Chunks of the deterministic two-pass mean (a fixed reduction shape, independent of the device).</summary>
     const int MeanChunks = 64;
 
-    static readonly KernelSlot<NearestK> NearestKernel = new(a =>
-        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, int, int, int, int, int>(CodebookKernels.NearestCode), CodebookKernels.NearestCode);
-    static readonly KernelSlot<PartialK> PartialKernel = new(CodebookKernels.SquaredDiffPartials);
-    static readonly KernelSlot<FinishK> FinishKernel = new(ReductionKernels.AddPartialsInOrder);
-    static readonly KernelSlot<DiffK> DiffKernel = new(CodebookKernels.ScaledDiff);
+    internal static readonly KernelSlot<NearestK> NearestKernel = new(CodebookKernels.NearestCode,
+        KernelCost.Product(3, "rows", "codes", "dim")); // a subtract, a multiply and an add per row, code and dimension
+    internal static readonly KernelSlot<PartialK> PartialKernel = new(CodebookKernels.SquaredDiffPartials);
+    internal static readonly KernelSlot<DiffK> DiffKernel = new(CodebookKernels.ScaledDiff);
 
     /// <summary>For z [N,D] and codebook [K,D]: the nearest code of every row (int32 [N], ties → lowest index)
     /// and the quantized rows [N,D]. Neither output carries a gradient.</summary>
@@ -129,7 +127,7 @@ public static class Codebook
         int chunks = (n + chunk - 1) / chunk;
         var partials = Tensor.Empty(device, Math.Max(1, chunks));
         if (chunks > 0) device.Launch(PartialKernel, chunks, z.View, e.View, partials.View, n, chunk);
-        device.Launch(FinishKernel, 1, partials.View, y.View, chunks, n == 0 ? 0f : scale / n);
+        device.Launch(Reduction.AddPartialsInOrderKernel, 1, partials.View, y.View, chunks, n == 0 ? 0f : scale / n);
         var node = new SquaredErrorBackward(z, e, n == 0 ? 0f : 2f * scale / n, gradToZ);
         return gradToZ ? Backprop.Record(y, node, z) : Backprop.Record(y, node, e);
     }

@@ -23,10 +23,10 @@ public static class CodebookInit
     /// <summary>Row chunks of the seeding's distance sums: a fixed reduction shape, independent of the device.</summary>
     public const int Chunks = 1024;
 
-    static readonly KernelSlot<UpdateK> UpdateKernel = new(KMeansKernels.UpdateDistances);
-    static readonly KernelSlot<PickK> PickKernel = new(KMeansKernels.PickRow);
-    static readonly KernelSlot<CopyK> CopyKernel = new(KMeansKernels.CopyRow);
-    static readonly KernelSlot<MeansK> MeansKernel = new(KMeansKernels.MeansOrKeep);
+    internal static readonly KernelSlot<UpdateK> UpdateKernel = new(KMeansKernels.UpdateDistances);
+    internal static readonly KernelSlot<PickK> PickKernel = new(KMeansKernels.PickRow);
+    internal static readonly KernelSlot<CopyK> CopyKernel = new(KMeansKernels.CopyRow);
+    internal static readonly KernelSlot<MeansK> MeansKernel = new(KMeansKernels.MeansOrKeep);
 
     /// <summary>
     /// codebook [K,D] ← k-means++ seeds from the rows of z ([N,D], or [B,D,H,W] read as its B·H·W positions) followed by

@@ -27,12 +27,12 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class CodebookMaintenance
 {
-    static readonly KernelSlot<AccumulateK> AccumulateKernel = new(CodebookMaintenanceKernels.EmaAccumulate);
-    static readonly KernelSlot<SumK> SumKernel = new(CodebookMaintenanceKernels.SumCounts);
-    static readonly KernelSlot<NormalizeK> NormalizeKernel = new(CodebookMaintenanceKernels.EmaNormalize);
-    static readonly KernelSlot<AgeK> AgeKernel = new(CodebookMaintenanceKernels.AgeCodes);
-    static readonly KernelSlot<RestartK> RestartKernel = new(CodebookMaintenanceKernels.RestartCodes);
-    static readonly KernelSlot<ResetK> ResetKernel = new(CodebookMaintenanceKernels.ResetAges);
+    internal static readonly KernelSlot<AccumulateK> AccumulateKernel = new(CodebookMaintenanceKernels.EmaAccumulate);
+    internal static readonly KernelSlot<SumK> SumKernel = new(CodebookMaintenanceKernels.SumCounts);
+    internal static readonly KernelSlot<NormalizeK> NormalizeKernel = new(CodebookMaintenanceKernels.EmaNormalize);
+    internal static readonly KernelSlot<AgeK> AgeKernel = new(CodebookMaintenanceKernels.AgeCodes);
+    internal static readonly KernelSlot<RestartK> RestartKernel = new(CodebookMaintenanceKernels.RestartCodes);
+    internal static readonly KernelSlot<ResetK> ResetKernel = new(CodebookMaintenanceKernels.ResetAges);
 
     /// <summary>
     /// One EMA step, in place: N_k ← γN_k + (1−γ)n_k, M_k ← γM_k + (1−γ)s_k (n_k, s_k: count and sum of the rows of

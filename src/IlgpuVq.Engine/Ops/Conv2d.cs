@@ -33,21 +33,18 @@ public readonly record struct Padding2d(int Top, int Bottom, int Left, int Right
 /// </summary>
 public static class Conv2d
 {
-    internal static readonly KernelSlot<TileDelegate> ForwardKernel = new(Conv2dKernels.Forward);
-    internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(Conv2dKernels.InputGrad);
-    internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(Conv2dKernels.WeightGrad);
+    /// <summary>Flops of every convolution kernel (forward and both gradients do the same multiply-adds): 2·N·Cout·OH·OW·Cin·KH·KW.
+    /// Declared before the slots that use it (static fields initialize in order).</summary>
+    static readonly KernelCost MultiplyAdds = KernelCost.Of<Conv2dGeometry>(g => 2.0 * g.N * g.Cout * g.OH * g.OW * g.Cin * g.KH * g.KW);
+    internal static readonly KernelSlot<TileDelegate> ForwardKernel = new(Conv2dKernels.Forward, MultiplyAdds);
+    internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(Conv2dKernels.InputGrad, MultiplyAdds);
+    internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(Conv2dKernels.WeightGrad, MultiplyAdds);
     internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(Conv2dKernels.BiasGrad);
-    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(Conv2dKernels.SumChunks);
+    internal static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(Conv2dKernels.SumChunks);
     // The shared-memory block-tile variants (GPUs; see SharedTiling), shared with conv_transpose2d and masked_conv2d.
-    internal static readonly KernelSlot<SharedTileDelegate> SharedForwardKernel = new(a =>
-        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.Forward),
-        Conv2dSharedKernels.Forward);
-    internal static readonly KernelSlot<SharedTileDelegate> SharedInputGradKernel = new(a =>
-        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.InputGrad),
-        Conv2dSharedKernels.InputGrad);
-    internal static readonly KernelSlot<SharedWeightGradDelegate> SharedWeightGradKernel = new(a =>
-        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int, int>(Conv2dSharedKernels.WeightGrad),
-        Conv2dSharedKernels.WeightGrad);
+    internal static readonly KernelSlot<SharedTileDelegate> SharedForwardKernel = new(Conv2dSharedKernels.Forward, MultiplyAdds);
+    internal static readonly KernelSlot<SharedTileDelegate> SharedInputGradKernel = new(Conv2dSharedKernels.InputGrad, MultiplyAdds);
+    internal static readonly KernelSlot<SharedWeightGradDelegate> SharedWeightGradKernel = new(Conv2dSharedKernels.WeightGrad, MultiplyAdds);
 
     /// <summary>Convolution with the same stride and padding in both directions.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) =>
@@ -97,8 +94,7 @@ public static class Conv2d
             device.Kernel(SharedForwardKernel)(config, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0, gn);
             return;
         }
-        int extent = g.N * Tiles(g.Cout, Conv2dKernels.TileC) * g.OH * Tiles(g.OW, Conv2dKernels.TileW);
-        device.Launch(ForwardKernel, extent, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0);
+        device.Launch(ForwardKernel, Conv2dKernels.ForwardItems(g), x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0);
     }
 
     internal static void LaunchInputGrad(ComputeDevice device, Tensor dy, Tensor weight, Tensor? bias, Tensor dx, Conv2dGeometry g)
@@ -109,32 +105,26 @@ public static class Conv2d
             device.Kernel(SharedInputGradKernel)(config, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0, gn);
             return;
         }
-        int extent = g.N * Tiles(g.Cin, Conv2dKernels.TileC) * g.H * InputGradColumnTiles(g.W, g.SW);
-        device.Launch(InputGradKernel, extent, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0);
+        device.Launch(InputGradKernel, Conv2dKernels.InputGradItems(g), dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0);
     }
 
-    internal static void LaunchWeightGrad(ComputeDevice device, Tensor dy, Tensor x, Tensor dw, Conv2dGeometry g) =>
-        WeightGrad(device, WeightGradKernel, dy.View, x.View, dw, g);
-
     /// <summary>
-    /// Runs a weight-gradient kernel (this op's or conv_transpose2d's; the shared-memory one where <see cref="SharedTiling"/> says so):
-    /// one pass when the weight tiles alone fill the device, otherwise per-batch-chunk partial sums and a fixed-order
-    /// <see cref="Conv2dKernels.SumChunks"/> pass.
+    /// dw = Σ dy ⋆ x (the shared-memory kernel where <see cref="SharedTiling"/> says so): one pass when the weight tiles alone
+    /// fill the device, otherwise per-batch-chunk partial sums and a fixed-order <see cref="Conv2dKernels.SumChunks"/> pass.
     /// </summary>
-    internal static void WeightGrad(ComputeDevice device, KernelSlot<WeightGradDelegate> slot, ArrayView<float> first,
-        ArrayView<float> second, Tensor dw, Conv2dGeometry g)
+    internal static void LaunchWeightGrad(ComputeDevice device, Tensor dy, Tensor x, Tensor dw, Conv2dGeometry g)
     {
         bool shared = SharedTiling.Uses(device);
         int taps = g.Cin * g.KH * g.KW;
-        int tiles = Tiles(g.Cout, Conv2dKernels.TileWeight) * Tiles(g.Cin, Conv2dKernels.TileWeight) * g.KH * g.KW;
+        int tiles = Conv2dKernels.WeightGradTiles(g);
         int per = BatchesPerChunk(device, shared ? SharedTiling.Threads(device, g.Cout, taps) : tiles, g.N), chunks = Tiles(g.N, per);
         var target = chunks == 1 ? dw : Tensor.Empty(device, chunks, dw.Length);
         if (shared)
         {
             var (config, gn) = SharedTiling.Launch(device, g.Cout, taps, chunks);
-            device.Kernel(SharedWeightGradKernel)(config, first, second, target.View, g, per, gn);
+            device.Kernel(SharedWeightGradKernel)(config, dy.View, x.View, target.View, g, per, gn);
         }
-        else device.Launch(slot, chunks * tiles, first, second, target.View, g, per);
+        else device.Launch(WeightGradKernel, chunks * tiles, dy.View, x.View, target.View, g, per);
         if (chunks == 1) return;
         device.Launch(SumChunksKernel, dw.Length, target.View, dw.View, chunks, dw.Length);
         target.Dispose(); // safe: the pool hands it out again only to work queued after this on the same stream
@@ -170,10 +160,7 @@ public static class Conv2d
         return (int)((batch + wanted - 1) / wanted);
     }
 
-    internal static int Tiles(int n, int tile) => (n + tile - 1) / tile;
-
-    /// <summary>Column tiles per row of <see cref="Conv2dKernels.InputGrad"/>: one set per residue class of the stride.</summary>
-    internal static int InputGradColumnTiles(int w, int sw) => sw * Tiles(Tiles(w, sw), Conv2dKernels.TileW);
+    static int Tiles(int n, int tile) => Conv2dKernels.Tiles(n, tile);
 
     sealed class Conv2dBackward(Tensor x, Tensor weight, Conv2dGeometry g, bool hasBias) : GradNode
     {

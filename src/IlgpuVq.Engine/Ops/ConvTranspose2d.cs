@@ -1,28 +1,25 @@
-using ILGPU;
-using ILGPU.Runtime;
 using IlgpuVq.Engine.Autograd;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
-using ForwardDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
-    ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int>;
-using GradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
-    IlgpuVq.Kernels.Conv2dGeometry>;
 
 namespace IlgpuVq.Engine.Ops;
 
 /// <summary>
 /// Transposed 2-D convolution with PyTorch semantics: x [N,Cin,H,W], weight [Cin,Cout,kH,kW], optional bias [Cout] →
 /// y [N,Cout,Hout,Wout], Hout = (H − 1)·strideH − 2·padH + kH + outputPaddingH (likewise Wout).
-/// Kernels: <see cref="ConvTranspose2dKernels"/>; reference: <c>IlgpuVq.Checks.Reference.ConvTranspose2dReference</c>.
-/// Gradients flow to x, weight and bias. Where <see cref="SharedTiling"/> picks the shared-memory kernels, this op launches
-/// <see cref="Conv2dSharedKernels"/> on the equivalent convolution (they show up under that name in <c>profile</c>).
+/// Reference: <c>IlgpuVq.Checks.Reference.ConvTranspose2dReference</c>. Gradients flow to x, weight and bias.
+/// <para>A transposed convolution is the adjoint of a convolution, so this op has no kernels of its own: it runs
+/// <see cref="Conv2d"/>'s launches on the "equivalent convolution" y → x, the <see cref="Conv2dGeometry"/> with
+/// N, Cin = Cout_t, H = Hout, W = Wout, Cout = Cin_t, OH = H, OW = W, KH, KW, SH, SW = stride, PT, PL = padding, whose weight
+/// [Cout, Cin, KH, KW] is exactly this op's [Cin_t, Cout_t, KH, KW]: the forward is that convolution's input gradient (a
+/// gather, with this op's bias), dx its forward applied to dy, dw its weight gradient with x as the output gradient and dy
+/// as the input, db <see cref="Conv2d.BiasGrad"/> of dy. In <c>profile</c> these launches are rows of their own,
+/// <c>Conv2dKernels.… (conv_transpose2d)</c> (<see cref="ComputeDevice.ProfileAs"/>).</para>
 /// </summary>
 public static class ConvTranspose2d
 {
-    static readonly KernelSlot<ForwardDelegate> ForwardKernel = new(ConvTranspose2dKernels.Forward);
-    static readonly KernelSlot<GradDelegate> InputGradKernel = new(ConvTranspose2dKernels.InputGrad);
-    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, Conv2dGeometry, int>> WeightGradKernel = new(ConvTranspose2dKernels.WeightGrad);
+    const string OpName = "conv_transpose2d";
 
     /// <summary>Transposed convolution with the same stride, padding and output padding on both axes.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0, int outputPadding = 0) =>
@@ -32,7 +29,7 @@ public static class ConvTranspose2d
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int strideH, int strideW, int padH, int padW,
         int outputPaddingH, int outputPaddingW)
     {
-        const string op = "conv_transpose2d";
+        const string op = OpName;
         Shape.RequireRank(op, x, 4);
         Shape.RequireRank(op, weight, 4);
         if (bias != null) Shape.RequireSameDevice(op, x, weight, bias); else Shape.RequireSameDevice(op, x, weight);
@@ -57,12 +54,7 @@ public static class ConvTranspose2d
         };
         var device = x.Device;
         var y = Tensor.Empty(device, n, cout, hout, wout);
-        if (SharedTiling.Uses(device)) Conv2d.LaunchInputGrad(device, x, weight, bias, y, g); // the equivalent convolution's shared-memory kernel
-        else
-        {
-            int extent = n * Conv2d.Tiles(cout, Conv2dKernels.TileC) * hout * Conv2d.InputGradColumnTiles(wout, strideW);
-            device.Launch(ForwardKernel, extent, x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0);
-        }
+        using (device.ProfileAs(op)) Conv2d.LaunchInputGrad(device, x, weight, bias, y, g);
         var inputs = bias == null ? new[] { x, weight } : new[] { x, weight, bias };
         return Backprop.Record(y, new ConvTranspose2dBackward(x, weight, g, bias != null), inputs);
     }
@@ -72,21 +64,17 @@ public static class ConvTranspose2d
         public override Tensor?[] Backward(Tensor dy)
         {
             var device = dy.Device;
+            using var profiled = device.ProfileAs(OpName);
             Tensor? dx = null, dw = null, db = null;
             if (Needs(0))
             {
                 dx = Tensor.Empty(device, x.Shape);
-                if (SharedTiling.Uses(device)) Conv2d.LaunchForward(device, dy, weight, null, dx, g);
-                else
-                {
-                    int extent = g.N * Conv2d.Tiles(g.Cout, Conv2dKernels.TileC) * g.OH * Conv2d.Tiles(g.OW, Conv2dKernels.TileW);
-                    device.Launch(InputGradKernel, extent, dy.View, weight.View, dx.View, g);
-                }
+                Conv2d.LaunchForward(device, dy, weight, null, dx, g);
             }
             if (Needs(1))
             {
                 dw = Tensor.Empty(device, weight.Shape);
-                Conv2d.WeightGrad(device, WeightGradKernel, x.View, dy.View, dw, g);
+                Conv2d.LaunchWeightGrad(device, x, dy, dw, g);
             }
             if (hasBias && Needs(2)) db = Conv2d.BiasGrad(dy);
             return hasBias ? [dx, dw, db] : [dx, dw];

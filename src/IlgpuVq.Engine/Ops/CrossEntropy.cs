@@ -6,7 +6,6 @@ using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
 using NllK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
 using PartialK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
-using FinishK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, float>;
 using BackK = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<int>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, float, int>;
 
 namespace IlgpuVq.Engine.Ops;
@@ -22,10 +21,9 @@ public static class CrossEntropy
     /// <summary>Chunks of the deterministic two-pass mean (a fixed reduction shape, independent of the device).</summary>
     const int MeanChunks = 64;
 
-    static readonly KernelSlot<NllK> NllKernel = new(CrossEntropyKernels.Nll);
-    static readonly KernelSlot<PartialK> PartialKernel = new(CrossEntropyKernels.PartialSums);
-    static readonly KernelSlot<FinishK> FinishKernel = new(ReductionKernels.AddPartialsInOrder);
-    static readonly KernelSlot<BackK> BackKernel = new(CrossEntropyKernels.SoftmaxBackward);
+    internal static readonly KernelSlot<NllK> NllKernel = new(CrossEntropyKernels.Nll);
+    internal static readonly KernelSlot<PartialK> PartialKernel = new(CrossEntropyKernels.PartialSums);
+    internal static readonly KernelSlot<BackK> BackKernel = new(CrossEntropyKernels.SoftmaxBackward);
 
     /// <summary>Mean negative log-likelihood over all positions → shape [1].</summary>
     public static Tensor Mean(Tensor logits, Tensor targets)
@@ -37,7 +35,7 @@ public static class CrossEntropy
         int chunks = (positions + chunk - 1) / chunk;
         var partials = Tensor.Empty(logits.Device, Math.Max(1, chunks));
         if (chunks > 0) logits.Device.Launch(PartialKernel, chunks, nll.View, partials.View, positions, chunk);
-        logits.Device.Launch(FinishKernel, 1, partials.View, y.View, chunks, positions == 0 ? 0f : 1f / positions);
+        logits.Device.Launch(Reduction.AddPartialsInOrderKernel, 1, partials.View, y.View, chunks, positions == 0 ? 0f : 1f / positions);
         return Backprop.Record(y, new NllBackward(logits, targets, lse, classes, hw, perPosition: false), logits);
     }
 

@@ -19,27 +19,27 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Elementwise
 {
-    static KernelSlot<K3> Slot3(Action<Index1D, int, int, V, V, V> k) => new(k);
-    static KernelSlot<K2> Slot2(Action<Index1D, int, int, V, V> k) => new(k);
+    static KernelSlot<K3> Slot3(K3 k) => new(k);
+    static KernelSlot<K2> Slot2(K2 k) => new(k);
 
-    static readonly KernelSlot<Action<Index1D, int, int, V, float>> FillKernel = new(ElementwiseKernels.Fill);
-    static readonly KernelSlot<Action<Index1D, int, int, V, float>> ScaleInPlaceKernel = new(ElementwiseKernels.ScaleInPlace);
-    static readonly KernelSlot<K3> AddKernel = Slot3(ElementwiseKernels.Add);
-    static readonly KernelSlot<K3> SubKernel = Slot3(ElementwiseKernels.Sub);
-    static readonly KernelSlot<K3> MulKernel = Slot3(ElementwiseKernels.Mul);
-    static readonly KernelSlot<K2> AddInPlaceKernel = Slot2(ElementwiseKernels.AddInPlace);
-    static readonly KernelSlot<K2> ReluKernel = Slot2(ElementwiseKernels.Relu);
-    static readonly KernelSlot<K3> ReluBackwardKernel = Slot3(ElementwiseKernels.ReluBackward);
-    static readonly KernelSlot<K2> TanhKernel = Slot2(ElementwiseKernels.Tanh);
-    static readonly KernelSlot<K3> TanhBackwardKernel = Slot3(ElementwiseKernels.TanhBackward);
-    static readonly KernelSlot<K2> SigmoidKernel = Slot2(ElementwiseKernels.Sigmoid);
-    static readonly KernelSlot<K3> SigmoidBackwardKernel = Slot3(ElementwiseKernels.SigmoidBackward);
-    static readonly KernelSlot<KScalar> ScaleKernel = new(ElementwiseKernels.Scale);
-    static readonly KernelSlot<KScalar> AddScalarKernel = new(ElementwiseKernels.AddScalar);
-    static readonly KernelSlot<Action<Index1D, int, int, V, V, int, int, V>> BiasAddKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, float>> FillKernel = new(ElementwiseKernels.Fill);
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, float>> ScaleInPlaceKernel = new(ElementwiseKernels.ScaleInPlace);
+    internal static readonly KernelSlot<K3> AddKernel = Slot3(ElementwiseKernels.Add);
+    internal static readonly KernelSlot<K3> SubKernel = Slot3(ElementwiseKernels.Sub);
+    internal static readonly KernelSlot<K3> MulKernel = Slot3(ElementwiseKernels.Mul);
+    internal static readonly KernelSlot<K2> AddInPlaceKernel = Slot2(ElementwiseKernels.AddInPlace);
+    internal static readonly KernelSlot<K2> ReluKernel = Slot2(ElementwiseKernels.Relu);
+    internal static readonly KernelSlot<K3> ReluBackwardKernel = Slot3(ElementwiseKernels.ReluBackward);
+    internal static readonly KernelSlot<K2> TanhKernel = Slot2(ElementwiseKernels.Tanh);
+    internal static readonly KernelSlot<K3> TanhBackwardKernel = Slot3(ElementwiseKernels.TanhBackward);
+    internal static readonly KernelSlot<K2> SigmoidKernel = Slot2(ElementwiseKernels.Sigmoid);
+    internal static readonly KernelSlot<K3> SigmoidBackwardKernel = Slot3(ElementwiseKernels.SigmoidBackward);
+    internal static readonly KernelSlot<KScalar> ScaleKernel = new(ElementwiseKernels.Scale);
+    internal static readonly KernelSlot<KScalar> AddScalarKernel = new(ElementwiseKernels.AddScalar);
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, V, int, int, V>> BiasAddKernel =
         new(ElementwiseKernels.BiasAdd);
-    static readonly KernelSlot<KChannel> GatedKernel = new(ElementwiseKernels.GatedActivation);
-    static readonly KernelSlot<Action<Index1D, int, int, V, V, int, int, V>> GatedBackwardKernel =
+    internal static readonly KernelSlot<KChannel> GatedKernel = new(ElementwiseKernels.GatedActivation);
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, V, int, int, V>> GatedBackwardKernel =
         new(ElementwiseKernels.GatedActivationBackward);
 
     /// <summary>A new tensor of <paramref name="shape"/> with every element <paramref name="value"/>.</summary>

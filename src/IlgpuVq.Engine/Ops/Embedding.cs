@@ -21,13 +21,13 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Embedding
 {
-    static readonly KernelSlot<GatherK> GatherKernel = new(EmbeddingKernels.Gather);
-    static readonly KernelSlot<GatherNchwK> GatherNchwKernel = new(EmbeddingKernels.GatherNchw);
-    static readonly KernelSlot<CountK> CountKernel = new(EmbeddingKernels.CountIndices);
-    static readonly KernelSlot<CountK> ScanKernel = new(EmbeddingKernels.ExclusiveScan);
-    static readonly KernelSlot<FillK> FillKernel = new(EmbeddingKernels.FillPositions);
-    static readonly KernelSlot<BackK> BackKernel = new(EmbeddingKernels.GatherBackward);
-    static readonly KernelSlot<BackNchwK> BackNchwKernel = new(EmbeddingKernels.GatherNchwBackward);
+    internal static readonly KernelSlot<GatherK> GatherKernel = new(EmbeddingKernels.Gather);
+    internal static readonly KernelSlot<GatherNchwK> GatherNchwKernel = new(EmbeddingKernels.GatherNchw);
+    internal static readonly KernelSlot<CountK> CountKernel = new(EmbeddingKernels.CountIndices);
+    internal static readonly KernelSlot<CountK> ScanKernel = new(EmbeddingKernels.ExclusiveScan);
+    internal static readonly KernelSlot<FillK> FillKernel = new(EmbeddingKernels.FillPositions);
+    internal static readonly KernelSlot<BackK> BackKernel = new(EmbeddingKernels.GatherBackward);
+    internal static readonly KernelSlot<BackNchwK> BackNchwKernel = new(EmbeddingKernels.GatherNchwBackward);
 
     static void CheckTable(string op, Tensor table, Tensor indices)
     {

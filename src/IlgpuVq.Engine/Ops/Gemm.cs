@@ -19,10 +19,11 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Gemm
 {
-    static readonly KernelSlot<TiledDelegate> TiledKernel = new(GemmKernels.Tiled);
-    static readonly KernelSlot<SharedDelegate> SharedKernel = new(a =>
-        a.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int, int, int>(GemmKernels.SharedTiled),
-        GemmKernels.SharedTiled);
+    internal static readonly KernelSlot<TiledDelegate> TiledKernel = new(GemmKernels.Tiled, KernelCost.Product(2, "m", "n", "k"));
+    internal static readonly KernelSlot<SharedDelegate> SharedKernel = new(GemmKernels.SharedTiled, KernelCost.Product(2, "m", "n", "k"));
+    /// <summary>The one-output-per-thread baseline, launched by <c>IlgpuVq.Checks.Variants.NaiveGemm</c> (tests, benchmarks, gradcheck).</summary>
+    public static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int, int, int>> NaiveKernel =
+        new(GemmKernels.Naive, KernelCost.Product(2, "total", "k")); // total = m·n outputs
 
     /// <summary>op(A)·op(B) with the device's kernel: shared-memory block tiles on GPUs, register tiles elsewhere (<see cref="SharedTiling"/>).</summary>
     /// <remarks>The one-output-per-thread baseline that tests and benchmarks compare with is <c>IlgpuVq.Checks.Variants.NaiveGemm</c>.</remarks>

@@ -13,9 +13,9 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Loss
 {
-    static readonly KernelSlot<Action<KernelConfig, V, V, int, float, V>> PartialsKernel =
-        new(a => a.LoadStreamKernel<V, V, int, float, V>(LossKernels.SquaredErrorPartials), LossKernels.SquaredErrorPartials);
-    static readonly KernelSlot<Action<Index1D, int, int, V, V, V, float, V>> BackwardKernel =
+    internal static readonly KernelSlot<Action<KernelConfig, V, V, int, float, V>> PartialsKernel =
+        new(LossKernels.SquaredErrorPartials);
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, V, V, float, V>> BackwardKernel =
         new(LossKernels.MseBackward);
 
     /// <summary>

@@ -32,8 +32,8 @@ public enum MaskType
 /// </summary>
 public static class MaskedConv2d
 {
-    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, int, int, int, int>> BuildKernel = new(MaskedConv2dKernels.BuildMask);
-    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>> MultiplyKernel = new(MaskedConv2dKernels.Multiply);
+    internal static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, int, int, int, int>> BuildKernel = new(MaskedConv2dKernels.BuildMask);
+    internal static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, ArrayView<float>>> MultiplyKernel = new(MaskedConv2dKernels.Multiply);
 
     /// <summary>A [cOut,cIn,kH,kW] mask of zeros and ones, built on <paramref name="device"/> (in the current scope).
     /// Horizontal masks need kH = 1; vertical ones kH ≤ kW/2 + 1 or a full kW×kW kernel.</summary>

@@ -31,13 +31,10 @@ public sealed record GatedLayerWeights(Tensor Vertical, Tensor VerticalBias, Ten
 /// </summary>
 public static class PixelCnnStep
 {
-    static readonly KernelSlot<Action<KernelConfig, V, V, V, V, V, V, V, V, PixelCnnStepGeometry>> VerticalKernel = new(a =>
-        a.LoadStreamKernel<V, V, V, V, V, V, V, V, PixelCnnStepGeometry>(PixelCnnStepKernels.VerticalRow), PixelCnnStepKernels.VerticalRow);
-    static readonly KernelSlot<Action<KernelConfig, V, V, V, V, V, V, V, V, V, V, V, PixelCnnStepGeometry, int>> HorizontalKernel = new(a =>
-        a.LoadStreamKernel<V, V, V, V, V, V, V, V, V, V, V, PixelCnnStepGeometry, int>(PixelCnnStepKernels.HorizontalPixel), PixelCnnStepKernels.HorizontalPixel);
-    static readonly KernelSlot<Action<KernelConfig, V, V, V, V, V, V, int, int, int, int>> HeadKernel = new(a =>
-        a.LoadStreamKernel<V, V, V, V, V, V, int, int, int, int>(PixelCnnStepKernels.Head), PixelCnnStepKernels.Head);
-    static readonly KernelSlot<Action<Index1D, int, int, V, ArrayView<int>, V, V, PixelCnnStepGeometry, int, int, float, int, uint, uint, ulong>> SampleKernel =
+    internal static readonly KernelSlot<Action<KernelConfig, V, V, V, V, V, V, V, V, PixelCnnStepGeometry>> VerticalKernel = new(PixelCnnStepKernels.VerticalRow);
+    internal static readonly KernelSlot<Action<KernelConfig, V, V, V, V, V, V, V, V, V, V, V, PixelCnnStepGeometry, int>> HorizontalKernel = new(PixelCnnStepKernels.HorizontalPixel);
+    internal static readonly KernelSlot<Action<KernelConfig, V, V, V, V, V, V, int, int, int, int>> HeadKernel = new(PixelCnnStepKernels.Head);
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, ArrayView<int>, V, V, PixelCnnStepGeometry, int, int, float, int, uint, uint, ulong>> SampleKernel =
         new(PixelCnnStepKernels.SamplePixel);
 
     /// <summary>

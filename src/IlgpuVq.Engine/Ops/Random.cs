@@ -16,15 +16,15 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Rng
 {
-    static readonly KernelSlot<Action<Index1D, int, int, ArrayView<int>, uint, uint, ulong>> BitsKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, ArrayView<int>, uint, uint, ulong>> BitsKernel =
         new(RandomKernels.UniformBits);
-    static readonly KernelSlot<Action<Index1D, int, int, V, uint, uint, ulong, float, float>> UniformKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, uint, uint, ulong, float, float>> UniformKernel =
         new(RandomKernels.Uniform);
-    static readonly KernelSlot<Action<Index1D, int, int, V, uint, uint, ulong, float, float>> NormalKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, uint, uint, ulong, float, float>> NormalKernel =
         new(RandomKernels.Normal);
-    static readonly KernelSlot<Action<Index1D, int, int, V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>> SampleKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>> SampleKernel =
         new(RandomKernels.SampleCategorical);
-    static readonly KernelSlot<Action<Index1D, int, int, V, int, int, ArrayView<int>>> ArgmaxKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, int, int, ArrayView<int>>> ArgmaxKernel =
         new(RandomKernels.ArgmaxChannel);
 
     static (uint, uint) Key(ulong seed) => ((uint)seed, (uint)(seed >> 32));

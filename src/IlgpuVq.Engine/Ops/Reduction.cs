@@ -15,17 +15,20 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Reduction
 {
-    static readonly KernelSlot<Action<KernelConfig, V, int, float, V>> PartialsKernel =
-        new(a => a.LoadStreamKernel<V, int, float, V>(ReductionKernels.SumPartials), ReductionKernels.SumPartials);
-    static readonly KernelSlot<Action<Index1D, int, int, V, int, int, int, int, V>> ChannelSlicesKernel =
+    internal static readonly KernelSlot<Action<KernelConfig, V, int, float, V>> PartialsKernel =
+        new(ReductionKernels.SumPartials);
+    /// <summary>The second pass of a chunked scalar sum (cross-entropy, codebook loss): the partials added in order, scaled.</summary>
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, V, int, float>> AddPartialsInOrderKernel =
+        new(ReductionKernels.AddPartialsInOrder);
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, int, int, int, int, V>> ChannelSlicesKernel =
         new(ReductionKernels.ChannelSlices);
-    static readonly KernelSlot<Action<Index1D, int, int, V, int, float, V>> RowKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, int, float, V>> RowKernel =
         new(ReductionKernels.RowSum);
-    static readonly KernelSlot<Action<Index1D, int, int, V, float, V>> BroadcastScalarKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, float, V>> BroadcastScalarKernel =
         new(ReductionKernels.BroadcastScalar);
-    static readonly KernelSlot<Action<Index1D, int, int, V, int, int, float, V>> BroadcastChannelKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, int, int, float, V>> BroadcastChannelKernel =
         new(ReductionKernels.BroadcastChannel);
-    static readonly KernelSlot<Action<Index1D, int, int, V, int, float, V>> BroadcastRowsKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, int, float, V>> BroadcastRowsKernel =
         new(ReductionKernels.BroadcastRows);
 
     /// <summary>Σ x over every element → [1].</summary>

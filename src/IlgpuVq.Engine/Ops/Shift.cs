@@ -17,8 +17,8 @@ namespace IlgpuVq.Engine.Ops;
 /// </summary>
 public static class Shift
 {
-    static readonly KernelSlot<RowsK> RowsKernel = new(ShiftKernels.ShiftRows);
-    static readonly KernelSlot<ColsK> ColsKernel = new(ShiftKernels.ShiftColumns);
+    internal static readonly KernelSlot<RowsK> RowsKernel = new(ShiftKernels.ShiftRows);
+    internal static readonly KernelSlot<ColsK> ColsKernel = new(ShiftKernels.ShiftColumns);
 
     /// <summary>y[n,c,i,j] = x[n,c,i−amount,j], zero where i &lt; amount.</summary>
     public static Tensor Down(Tensor x, int amount = 1)

@@ -15,7 +15,7 @@ namespace IlgpuVq.Engine.Optim;
 /// </summary>
 public sealed class AdamW : Optimizer
 {
-    static readonly KernelSlot<Action<Index1D, int, int, V, V, V, V, AdamWStepConstants>> StepKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, V, V, V, AdamWStepConstants>> StepKernel =
         new(AdamWKernels.Step);
 
     readonly Tensor[] expAvg, expAvgSq;

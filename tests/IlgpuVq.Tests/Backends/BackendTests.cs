@@ -48,6 +48,15 @@ public class BackendTests
     [Fact]
     public void SlotsAreFoundAtAll() => Assert.True(Slots().Count() > 60, $"only {Slots().Count()} kernel slots found");
 
+    /// <summary>A slot's launcher type must match its kernel: (KernelConfig, …its parameters) for an explicitly grouped one,
+    /// the kernel's own signature for a grid-stride one (else no conversion exists and it does not compile).</summary>
+    [Fact]
+    public void GroupedSlotWithTheWrongLauncherFailsAtDeclaration()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new KernelSlot<Action<ILGPU.KernelConfig, int>>(IlgpuVq.Kernels.CodebookKernels.NearestCode));
+        Assert.Contains("CodebookKernels.NearestCode", error.Message);
+    }
+
     [Fact]
     public void CpuIsNativeAndSimulatorsAreIlgpu()
     {

@@ -29,6 +29,9 @@ public class KernelProfilerTests
             {
                 var y = Conv2d.Apply(x, w, null, 2, 1);
                 Elementwise.Relu(Elementwise.Relu(y));
+                ConvTranspose2d.Apply(y, w, null, 2, 1); // [2,5,5,4] → [2,3,9,7]: Conv2d's input-gradient kernel, its own row
+                Gemm.Apply(Tensor.FromArray(device, new float[7 * 5], 7, 5), Tensor.FromArray(device, new float[5 * 3], 5, 3));
+                Codebook.Nearest(Tensor.FromArray(device, new float[6 * 4], 6, 4), Tensor.FromArray(device, new float[9 * 4], 9, 4));
             }
             finally { device.Profiler = null; }
         }
@@ -36,11 +39,31 @@ public class KernelProfilerTests
         var conv = timings["Conv2dKernels.Forward"];
         Assert.Equal(1, conv.Calls);
         Assert.Equal(2.0 * 2 * 5 * 5 * 4 * 3 * 3 * 3, conv.Flops); // N·Cout·OH·OW·Cin·KH·KW with OH = 5, OW = 4
+        var transposed = timings["Conv2dKernels.InputGrad (conv_transpose2d)"];
+        Assert.Equal(1, transposed.Calls);
+        Assert.Equal(conv.Flops, transposed.Flops); // the adjoint does the same multiply-adds
+        Assert.False(timings.ContainsKey("Conv2dKernels.InputGrad")); // no plain Conv2d input gradient ran
+        var gemm = Assert.Single(timings.Values, t => t.Kernel.StartsWith("GemmKernels."));
+        Assert.Equal(2.0 * 7 * 3 * 5, gemm.Flops); // 2·M·N·K
+        Assert.Equal(3.0 * 6 * 9 * 4, timings["CodebookKernels.NearestCode"].Flops); // 3·rows·K·D
         Assert.Equal(2, timings["ElementwiseKernels.Relu"].Calls);
         Assert.Equal(2 * 2 * (2 * 5 * 5 * 4) * 4.0, timings["ElementwiseKernels.Relu"].Bytes); // two calls, input + output views
         Assert.Equal(0, timings["ElementwiseKernels.Relu"].Flops);
         Assert.All(timings.Values, t => Assert.True(t.Milliseconds >= 0 && double.IsFinite(t.Milliseconds)));
         Assert.All(timings.Values, t => Assert.Contains(t.Implementation, device.IsNative ? new[] { "native", "host" } : new[] { "ilgpu" }));
+    }
+
+    /// <summary>A cost names the kernel's parameters: one that the kernel lacks fails when the slot is declared, not as a
+    /// missing GFLOP/s column later.</summary>
+    [Fact]
+    public void CostOfAMissingParameterFailsAtDeclaration()
+    {
+        static KernelSlot<T> Like<T>(KernelSlot<T> _, T kernel, KernelCost cost) where T : Delegate => new(kernel, cost);
+        var error = Assert.Throws<ArgumentException>(() => Like(Gemm.TiledKernel, IlgpuVq.Kernels.GemmKernels.Tiled, KernelCost.Product(2, "rows", "n", "k")));
+        Assert.Contains("GemmKernels.Tiled", error.Message);
+        Assert.Contains("rows", error.Message);
+        Assert.Throws<ArgumentException>(() => Like(Gemm.TiledKernel, IlgpuVq.Kernels.GemmKernels.Tiled, KernelCost.Of<IlgpuVq.Kernels.Conv2dGeometry>(g => g.N)));
+        Assert.NotNull(Like(Gemm.TiledKernel, IlgpuVq.Kernels.GemmKernels.Tiled, KernelCost.Product(2, "m", "n", "k")).Flops);
     }
 
     /// <summary>What <c>ilgpuvq</c> writes to standard output (plain text and Spectre tables, 200 columns wide) for <paramref name="args"/>, and its exit code.</summary>
@@ -72,12 +95,16 @@ public class KernelProfilerTests
         string[] tiny = ["--preset", "demo", "--model", model, "--batch-size", "2", "--image-size", "16", "--steps", "1", "--device", device, "--threads", "2"];
         var (exit, profile) = RunCapturingOutput(["profile", .. tiny]);
         Assert.Equal(0, exit);
-        var rows = System.Text.RegularExpressions.Regex.Matches(profile, @"│ (\w+Kernels\.\w+) +│ (\w+) +│ ([\d.]+) +│ ([\d.]+) +│")
-            .ToDictionary(m => m.Groups[1].Value, m => (Impl: m.Groups[2].Value, Calls: double.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture)));
+        var rows = System.Text.RegularExpressions.Regex.Matches(profile, @"│ (\w+Kernels\.\w+(?: \(\w+\))?) +│ (\w+) +│ ([\d.]+) +│ ([\d.]+) +│ +[\d.]+% +│ +([\d.]*) +│")
+            .ToDictionary(m => m.Groups[1].Value, m => (Impl: m.Groups[2].Value, Calls: double.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture),
+                Gflops: m.Groups[5].Value));
         string[] expected = model == "vqvae"
-            ? ["Conv2dKernels.Forward", "Conv2dKernels.InputGrad", "Conv2dKernels.WeightGrad", "ConvTranspose2dKernels.Forward", "CodebookKernels.NearestCode", "LossKernels.MseBackward", "AdamWKernels.Step", "CodebookMaintenanceKernels.EmaAccumulate", "CodebookMaintenanceKernels.RestartCodes"]
+            ? ["Conv2dKernels.Forward", "Conv2dKernels.InputGrad", "Conv2dKernels.WeightGrad", "Conv2dKernels.InputGrad (conv_transpose2d)", "Conv2dKernels.WeightGrad (conv_transpose2d)", "CodebookKernels.NearestCode", "LossKernels.MseBackward", "AdamWKernels.Step", "CodebookMaintenanceKernels.EmaAccumulate", "CodebookMaintenanceKernels.RestartCodes"]
             : ["Conv2dKernels.Forward", "Conv2dKernels.WeightGrad", "ShiftKernels.ShiftRows", "ElementwiseKernels.GatedActivation", "CrossEntropyKernels.Nll", "CrossEntropyKernels.SoftmaxBackward", "AdamWKernels.Step"];
         foreach (var kernel in expected) Assert.True(rows.ContainsKey(kernel), $"no row for {kernel} in\n{profile}");
+        // Compute kernels have a GFLOP/s column (their slots declare a cost), memory-bound ones do not.
+        Assert.All(expected.Where(k => k.StartsWith("Conv2dKernels.") || k == "CodebookKernels.NearestCode"), k => Assert.NotEqual("", rows[k].Gflops));
+        Assert.All(expected.Where(k => !k.StartsWith("Conv2dKernels.") && k != "CodebookKernels.NearestCode"), k => Assert.Equal("", rows[k].Gflops));
         Assert.All(rows.Values, r => Assert.True(r.Calls >= 1, profile));
         Assert.All(rows.Values, r => Assert.Contains(r.Impl, device == "cpu" ? new[] { "native", "host" } : new[] { "ilgpu" }));
         Assert.Equal(rows.Count, System.Text.RegularExpressions.Regex.Matches(profile, @"│ \w+Kernels\.\w+ ").Count); // one row per kernel

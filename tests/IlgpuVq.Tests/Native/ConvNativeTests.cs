@@ -50,8 +50,6 @@ public class ConvNativeTests
 
     static Tensor Poisoned(int length) => Tensor.FromArray(Device, Enumerable.Repeat(float.NaN, length).ToArray(), length);
 
-    static int Tiles(int n, int tile) => (n + tile - 1) / tile;
-
     /// <summary>Runs <paramref name="kernel"/> and <paramref name="native"/> into fresh NaN buffers and compares them.</summary>
     static void Compare(string what, int outLength, Action<ArrayView<float>> kernel, Action<ArrayView<float>> native, bool exact = false)
     {
@@ -82,8 +80,7 @@ public class ConvNativeTests
         var biasIn = Random(5, g.Cin).View;
         var zero = new Index1D(0);
 
-        int forward = g.N * Tiles(g.Cout, 4) * g.OH * Tiles(g.OW, 8);
-        int inputGrad = g.N * Tiles(g.Cin, 4) * g.H * g.SW * Tiles(Tiles(g.W, g.SW), 8);
+        int forward = Conv2dKernels.ForwardItems(g), inputGrad = Conv2dKernels.InputGradItems(g);
         foreach (int hasBias in new[] { 0, 1 })
         {
             Compare($"forward bias={hasBias}", yLen, y => Conv2dKernels.Forward(zero, forward, 1, x, weight, biasOut, y, g, hasBias),
@@ -92,10 +89,10 @@ public class ConvNativeTests
                 d => Conv2dNative.InputGrad(zero, inputGrad, 1, dy, weight, biasIn, d, g, hasBias));
         }
 
-        int tiles = Tiles(g.Cout, 4) * Tiles(g.Cin, 4) * g.KH * g.KW;
+        int tiles = Conv2dKernels.WeightGradTiles(g);
         foreach (int per in new[] { g.N, 1, 2, 3 })
         {
-            int chunks = Tiles(g.N, per);
+            int chunks = Conv2dKernels.Tiles(g.N, per);
             Compare($"weight grad per={per}", chunks * wLen, d => Conv2dKernels.WeightGrad(zero, chunks * tiles, 1, dy, x, d, g, per),
                 d => Conv2dNative.WeightGrad(zero, chunks * tiles, 1, dy, x, d, g, per));
             Compare($"bias grad per={per}", chunks * g.Cout,
@@ -106,34 +103,6 @@ public class ConvNativeTests
         var partial = Random(6, 3 * wLen).View;
         Compare("sum chunks", wLen, d => Conv2dKernels.SumChunks(zero, wLen, 1, partial, d, 3, wLen),
             d => Conv2dNative.SumChunks(zero, wLen, 1, partial, d, 3, wLen), exact: true);
-    }
-
-    /// <summary>The transposed-convolution natives on the equivalent convolution g (x has g's output shape, y its input shape).</summary>
-    [Theory]
-    [MemberData(nameof(Geometries))]
-    public void ConvTranspose2dNativesMatchKernels(int n, int cin, int h, int w, int cout, int kh, int kw, int sh, int sw, int pt, int pb, int pl, int pr)
-    {
-        var g = Geometry([n, cin, h, w, cout, kh, kw, sh, sw, pt, pb, pl, pr]);
-        using var scope = new TensorScope();
-        int yLen = g.N * g.Cin * g.H * g.W, xLen = g.N * g.Cout * g.OH * g.OW, wLen = g.Cout * g.Cin * g.KH * g.KW;
-        var x = Random(7, xLen).View;
-        var dy = Random(8, yLen).View;
-        var weight = Random(9, wLen).View;
-        var bias = Random(10, g.Cin).View;
-        var zero = new Index1D(0);
-        int forward = g.N * Tiles(g.Cin, 4) * g.H * g.SW * Tiles(Tiles(g.W, g.SW), 8);
-        Compare("forward", yLen, y => ConvTranspose2dKernels.Forward(zero, forward, 1, x, weight, bias, y, g, 1),
-            y => ConvTranspose2dNative.Forward(zero, forward, 1, x, weight, bias, y, g, 1));
-        int inputGrad = g.N * Tiles(g.Cout, 4) * g.OH * Tiles(g.OW, 8);
-        Compare("input grad", xLen, d => ConvTranspose2dKernels.InputGrad(zero, inputGrad, 1, dy, weight, d, g),
-            d => ConvTranspose2dNative.InputGrad(zero, inputGrad, 1, dy, weight, d, g));
-        int tiles = Tiles(g.Cout, 4) * Tiles(g.Cin, 4) * g.KH * g.KW;
-        foreach (int per in new[] { g.N, 2 })
-        {
-            int chunks = Tiles(g.N, per);
-            Compare($"weight grad per={per}", chunks * wLen, d => ConvTranspose2dKernels.WeightGrad(zero, chunks * tiles, 1, x, dy, d, g, per),
-                d => ConvTranspose2dNative.WeightGrad(zero, chunks * tiles, 1, x, dy, d, g, per));
-        }
     }
 
     [Theory]
@@ -151,7 +120,7 @@ public class ConvNativeTests
             foreach (var tb in new[] { false, true })
             {
                 int sam = ta ? 1 : k, sak = ta ? m : 1, sbk = tb ? 1 : n, sbn = tb ? k : 1;
-                int tiles = Tiles(m, 4) * Tiles(n, 8);
+                int tiles = Conv2dKernels.Tiles(m, 4) * Conv2dKernels.Tiles(n, 8);
                 Compare($"tiled ta={ta} tb={tb}", m * n, c => GemmKernels.Tiled(zero, tiles, 1, a, b, c, m, n, k, sam, sak, sbk, sbn),
                     c => GemmNative.Tiled(zero, tiles, 1, a, b, c, m, n, k, sam, sak, sbk, sbn));
                 Compare($"naive ta={ta} tb={tb}", m * n, c => GemmKernels.Naive(zero, m * n, 1, a, b, c, n, k, sam, sak, sbk, sbn),
@@ -173,7 +142,7 @@ public class ConvNativeTests
         var weight = Random(15, wLen).View;
         var bias = Random(16, Math.Max(g.Cin, g.Cout)).View;
         var zero = new Index1D(0);
-        int tiles = Tiles(g.Cout, 4) * Tiles(g.Cin, 4) * g.KH * g.KW;
+        int tiles = Conv2dKernels.WeightGradTiles(g);
         float[][] Run()
         {
             var y = Poisoned(yLen); var dx = Poisoned(xLen); var dw = Poisoned(wLen); var db = Poisoned(g.Cout);

@@ -1,8 +1,8 @@
 using ILGPU;
 using IlgpuVq.Engine.Memory;
+using IlgpuVq.Engine.Optim;
 using IlgpuVq.Kernels;
 using static IlgpuVq.Tests.Native.NativeTestKit;
-using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Tests.Native;
 
@@ -15,15 +15,16 @@ public class NativeAdamWTests
         var p0 = Random(n, n);
         var m0 = Random(n + 1, n, -0.1f, 0.1f);
         var v0 = Random(n + 2, n, 0f, 0.01f);
-        var expected = Run(AdamWKernels.Step, 1);
+        var expected = Run(native: false, 1);
         foreach (int workers in new[] { 1, 2 })
         {
-            var actual = Run(NativeOf<Action<Index1D, int, int, V, V, V, V, AdamWStepConstants>>(AdamWKernels.Step), workers);
+            var actual = Run(native: true, workers);
             for (int i = 0; i < 3; i++) BitEqual(expected[i], actual[i]);
         }
 
-        float[][] Run(Action<Index1D, int, int, V, V, V, V, AdamWStepConstants> step, int workers) => WithWorkers(workers, () =>
+        float[][] Run(bool native, int workers) => WithWorkers(workers, () =>
         {
+            var step = Pick(AdamW.StepKernel, native);
             using var scope = new TensorScope();
             var (p, m, v) = (T(p0), T(m0), T(v0));
             for (int t = 1; t <= 3; t++)

@@ -124,12 +124,12 @@ public class NativeCodebookTests
             var p1 = T(new float[chunks]);
             var p2 = T(new float[chunks]);
             CodebookKernels.SquaredDiffPartials(new Index1D(0), chunks, 1, a.View, b.View, p1.View, n, chunk);
-            WithWorkers(workers, () => { NativeOf<Action<Index1D, int, int, V, V, V, int, int>>(CodebookKernels.SquaredDiffPartials)(default, chunks, 1, a.View, b.View, p2.View, n, chunk); return 0; });
+            WithWorkers(workers, () => { NativeOf(Codebook.PartialKernel)(default, chunks, 1, a.View, b.View, p2.View, n, chunk); return 0; });
             BitEqual(p1.ToArray(), p2.ToArray());
             var y1 = T(new float[n]);
             var y2 = T(new float[n]);
             CodebookKernels.ScaledDiff(new Index1D(0), n, 1, a.View, b.View, dy.View, y1.View, 2f / n);
-            WithWorkers(workers, () => { NativeOf<Action<Index1D, int, int, V, V, V, V, float>>(CodebookKernels.ScaledDiff)(default, n, 1, a.View, b.View, dy.View, y2.View, 2f / n); return 0; });
+            WithWorkers(workers, () => { NativeOf(Codebook.DiffKernel)(default, n, 1, a.View, b.View, dy.View, y2.View, 2f / n); return 0; });
             BitEqual(y1.ToArray(), y2.ToArray());
         }
     }

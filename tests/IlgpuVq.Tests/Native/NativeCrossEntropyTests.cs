@@ -1,9 +1,7 @@
 using ILGPU;
 using IlgpuVq.Engine.Memory;
-using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using static IlgpuVq.Tests.Native.NativeTestKit;
-using V = ILGPU.ArrayView<float>;
-using I = ILGPU.ArrayView<int>;
 
 namespace IlgpuVq.Tests.Native;
 
@@ -35,16 +33,15 @@ public class NativeCrossEntropyTests
         float[][] Run(bool useNative, int workers) => WithWorkers(workers, () =>
         {
             using var scope = new TensorScope();
-            T Pick<T>(T kernel) where T : Delegate => useNative ? NativeOf(kernel) : kernel;
             var (x, t, g) = (T(logits), Ti(targets), T(dy));
             var (nll, lse) = (T(new float[positions]), T(new float[positions]));
-            Pick<Action<Index1D, int, int, V, I, V, V, int, int>>(CrossEntropyKernels.Nll)(First, positions, 1, x.View, t.IntView, nll.View, lse.View, classes, hw);
+            Pick(CrossEntropy.NllKernel, useNative)(First, positions, 1, x.View, t.IntView, nll.View, lse.View, classes, hw);
             int chunk = Math.Max(1, (positions + 63) / 64), chunks = (positions + chunk - 1) / chunk;
             var partials = T(new float[chunks]);
-            Pick<Action<Index1D, int, int, V, V, int, int>>(CrossEntropyKernels.PartialSums)(First, chunks, 1, nll.View, partials.View, positions, chunk);
+            Pick(CrossEntropy.PartialKernel, useNative)(First, chunks, 1, nll.View, partials.View, positions, chunk);
             var dxMean = T(new float[n]);
             var dxEach = T(new float[n]);
-            var backward = Pick<Action<Index1D, int, int, V, I, V, V, V, int, int, float, int>>(CrossEntropyKernels.SoftmaxBackward);
+            var backward = Pick(CrossEntropy.BackKernel, useNative);
             backward(First, n, 1, x.View, t.IntView, lse.View, g.View, dxMean.View, classes, hw, 1f / positions, 0);
             backward(First, n, 1, x.View, t.IntView, lse.View, g.View, dxEach.View, classes, hw, 0.5f, 1);
             return new[] { nll.ToArray(), lse.ToArray(), partials.ToArray(), dxMean.ToArray(), dxEach.ToArray() };
@@ -60,12 +57,13 @@ public class NativeCrossEntropyTests
         count = Math.Min(count, Math.Min(srcC - srcOffset, dstC - dstOffset));
         var src = Random(inner, batch * srcC * inner);
         int total = batch * count * inner;
-        var expected = Run(ChannelKernels.CopyChannels, 1);
+        var expected = Run(native: false, 1);
         foreach (int workers in new[] { 1, 2 })
-            BitEqual(expected, Run(NativeOf<Action<Index1D, int, int, V, int, int, V, int, int, int, int>>(ChannelKernels.CopyChannels), workers));
+            BitEqual(expected, Run(native: true, workers));
 
-        float[] Run(Action<Index1D, int, int, V, int, int, V, int, int, int, int> copy, int workers) => WithWorkers(workers, () =>
+        float[] Run(bool native, int workers) => WithWorkers(workers, () =>
         {
+            var copy = Pick(Channels.CopyKernel, native);
             using var scope = new TensorScope();
             var (s, d) = (T(src), T(Random(7, batch * dstC * inner)));
             copy(First, total, 1, s.View, srcC, srcOffset, d.View, dstC, dstOffset, count, inner);

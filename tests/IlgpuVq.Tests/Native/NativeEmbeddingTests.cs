@@ -1,9 +1,8 @@
 using ILGPU;
 using IlgpuVq.Engine.Memory;
+using IlgpuVq.Engine.Ops;
 using IlgpuVq.Kernels;
 using static IlgpuVq.Tests.Native.NativeTestKit;
-using V = ILGPU.ArrayView<float>;
-using I = ILGPU.ArrayView<int>;
 
 namespace IlgpuVq.Tests.Native;
 
@@ -43,24 +42,23 @@ public class NativeEmbeddingTests
         (float[][] Floats, int[][] Ints) Run(bool useNative, int workers) => WithWorkers(workers, () =>
         {
             using var scope = new TensorScope();
-            T Pick<T>(T kernel) where T : Delegate => useNative ? NativeOf(kernel) : kernel;
             var tTable = T(table);
             var tIdx = Ti(idx);
             var tDy = T(dy);
             var y = T(new float[positions * dim]);
             var yNchw = T(new float[positions * dim]);
-            Pick<Action<Index1D, int, int, V, I, V, int, int>>(EmbeddingKernels.Gather)(First, positions * dim, 1, tTable.View, tIdx.IntView, y.View, codes, dim);
-            Pick<Action<Index1D, int, int, V, I, V, int, int, int>>(EmbeddingKernels.GatherNchw)(First, positions * dim, 1, tTable.View, tIdx.IntView, yNchw.View, codes, dim, hw);
+            Pick(Embedding.GatherKernel, useNative)(First, positions * dim, 1, tTable.View, tIdx.IntView, y.View, codes, dim);
+            Pick(Embedding.GatherNchwKernel, useNative)(First, positions * dim, 1, tTable.View, tIdx.IntView, yNchw.View, codes, dim, hw);
             var counts = Ti(new int[codes]);
-            Pick<Action<Index1D, int, int, I, I, int>>(EmbeddingKernels.CountIndices)(First, codes, 1, tIdx.IntView, counts.IntView, positions);
+            Pick(Embedding.CountKernel, useNative)(First, codes, 1, tIdx.IntView, counts.IntView, positions);
             var offsets = Ti(new int[codes + 1]);
             EmbeddingKernels.ExclusiveScan(First, 1, 1, counts.IntView, offsets.IntView, codes);
             var list = Ti(Enumerable.Repeat(-7, positions).ToArray());
-            Pick<Action<Index1D, int, int, I, I, I, int>>(EmbeddingKernels.FillPositions)(First, codes, 1, tIdx.IntView, offsets.IntView, list.IntView, positions);
+            Pick(Embedding.FillKernel, useNative)(First, codes, 1, tIdx.IntView, offsets.IntView, list.IntView, positions);
             var dTable = T(new float[codes * dim]);
             var dTableNchw = T(new float[codes * dim]);
-            Pick<Action<Index1D, int, int, V, I, I, V, int>>(EmbeddingKernels.GatherBackward)(First, codes * dim, 1, tDy.View, offsets.IntView, list.IntView, dTable.View, dim);
-            Pick<Action<Index1D, int, int, V, I, I, V, int, int>>(EmbeddingKernels.GatherNchwBackward)(First, codes * dim, 1, tDy.View, offsets.IntView, list.IntView, dTableNchw.View, dim, hw);
+            Pick(Embedding.BackKernel, useNative)(First, codes * dim, 1, tDy.View, offsets.IntView, list.IntView, dTable.View, dim);
+            Pick(Embedding.BackNchwKernel, useNative)(First, codes * dim, 1, tDy.View, offsets.IntView, list.IntView, dTableNchw.View, dim, hw);
             return (new[] { y.ToArray(), yNchw.ToArray(), dTable.ToArray(), dTableNchw.ToArray() },
                 new[] { counts.ToIntArray(), offsets.ToIntArray(), list.ToIntArray() });
         });

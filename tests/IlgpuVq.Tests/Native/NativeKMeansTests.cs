@@ -1,8 +1,7 @@
 using ILGPU;
 using IlgpuVq.Engine.Memory;
-using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using static IlgpuVq.Tests.Native.NativeTestKit;
-using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Tests.Native;
 
@@ -26,17 +25,18 @@ public class NativeKMeansTests
         var start = Random(3, rows, 0f, 50f);
         foreach (var (center, first) in new[] { (0, 1), (2, 0) })
         {
-            (float[] Min, float[] Partials) Run(Action<Index1D, int, int, V, V, V, V, int, int, int, int, int, int> k)
+            (float[] Min, float[] Partials) Run(bool native)
             {
+                var k = Pick(CodebookInit.UpdateKernel, native);
                 using var scope = new TensorScope();
                 var (tz, tc, tm, tp) = (T(z), T(codebook), T(start), T(new float[chunks]));
                 k(First, chunks, 1, tz.View, tc.View, tm.View, tp.View, rows, dim, hw, chunk, center, first);
                 return (tm.ToArray(), tp.ToArray());
             }
-            var expected = Run(KMeansKernels.UpdateDistances);
+            var expected = Run(native: false);
             foreach (int workers in new[] { 1, 2 })
             {
-                var actual = WithWorkers(workers, () => Run(NativeOf<Action<Index1D, int, int, V, V, V, V, int, int, int, int, int, int>>(KMeansKernels.UpdateDistances)));
+                var actual = WithWorkers(workers, () => Run(native: true));
                 BitEqual(expected.Min, actual.Min);
                 BitEqual(expected.Partials, actual.Partials);
             }

@@ -1,6 +1,7 @@
 using ILGPU;
+using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Memory;
-using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using static IlgpuVq.Tests.Native.NativeTestKit;
 using V = ILGPU.ArrayView<float>;
 
@@ -16,8 +17,8 @@ public class NativeReductionTests
         new[] { (1, 1, 1), (1, 7, 1), (3, 17, 1), (2, 5, 100), (7, 3, 1021), (1, 1, 100003) }.Select(s => new object[] { s.Item1, s.Item2, s.Item3 });
 
     /// <summary>The kernel and its native on a zeroed output of <paramref name="outLength"/>: equal bits.</summary>
-    static void Compare<TDelegate>(TDelegate kernel, float[] x, int outLength, Action<TDelegate, V, V> launch) where TDelegate : Delegate =>
-        BitIdenticalOneToOne(kernel, x, new float[outLength], launch);
+    static void Compare<TDelegate>(KernelSlot<TDelegate> slot, float[] x, int outLength, Action<TDelegate, V, V> launch) where TDelegate : Delegate =>
+        BitIdenticalOneToOne(slot, x, new float[outLength], launch);
 
     [Theory, MemberData(nameof(Shapes))]
     public void ReductionsAndBroadcastsAreBitIdentical(int batch, int channels, int inner)
@@ -25,19 +26,19 @@ public class NativeReductionTests
         int n = batch * channels * inner;
         var x = Random(n, n);
         int slices = Math.Clamp(batch * inner / 64, 1, 1024);
-        Compare<Action<Index1D, int, int, V, int, int, int, int, V>>(ReductionKernels.ChannelSlices, x, channels * slices,
+        Compare(Reduction.ChannelSlicesKernel, x, channels * slices,
             (k, a, y) => k(First, channels * slices, 1, a, batch, channels, inner, slices, y));
-        Compare<Action<Index1D, int, int, V, int, float, V>>(ReductionKernels.RowSum, x, batch * channels,
+        Compare(Reduction.RowKernel, x, batch * channels,
             (k, a, y) => k(First, batch * channels, 1, a, inner, 0.3f, y));
         var dy = Random(channels, Math.Max(channels, batch * channels));
-        Compare<Action<Index1D, int, int, V, float, V>>(ReductionKernels.BroadcastScalar, dy, n, (k, a, y) => k(First, n, 1, a, 0.7f, y));
-        Compare<Action<Index1D, int, int, V, int, int, float, V>>(ReductionKernels.BroadcastChannel, dy, n, (k, a, y) => k(First, n, 1, a, channels, inner, 0.7f, y));
-        Compare<Action<Index1D, int, int, V, int, float, V>>(ReductionKernels.BroadcastRows, dy, n, (k, a, y) => k(First, n, 1, a, inner, 0.7f, y));
-        Compare<Action<Index1D, int, int, V, V, int>>(BatchBiasKernels.BiasGrad, x, batch * channels, (k, a, y) => k(First, batch * channels, 1, a, y, inner));
+        Compare(Reduction.BroadcastScalarKernel, dy, n, (k, a, y) => k(First, n, 1, a, 0.7f, y));
+        Compare(Reduction.BroadcastChannelKernel, dy, n, (k, a, y) => k(First, n, 1, a, channels, inner, 0.7f, y));
+        Compare(Reduction.BroadcastRowsKernel, dy, n, (k, a, y) => k(First, n, 1, a, inner, 0.7f, y));
+        Compare(BatchBias.BiasGradKernel, x, batch * channels, (k, a, y) => k(First, batch * channels, 1, a, y, inner));
         using (var scope = new TensorScope())
         {
             var bias = T(dy);
-            Compare<Action<Index1D, int, int, V, V, V, int>>(BatchBiasKernels.Forward, x, n, (k, a, y) => k(First, n, 1, a, bias.View, y, inner));
+            Compare(BatchBias.ForwardKernel, x, n, (k, a, y) => k(First, n, 1, a, bias.View, y, inner));
         }
     }
 }

@@ -1,6 +1,7 @@
 using ILGPU;
+using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Memory;
-using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using static IlgpuVq.Tests.Native.NativeTestKit;
 using V = ILGPU.ArrayView<float>;
 
@@ -13,8 +14,8 @@ public class NativeShiftTests
     static readonly Index1D First = new(0);
 
     /// <summary>The kernel and its native on random input and an all-NaN output (an unwritten element fails): equal bits.</summary>
-    static void Compare<TDelegate>(TDelegate kernel, int n, Action<TDelegate, V, V> launch) where TDelegate : Delegate =>
-        BitIdenticalOneToOne(kernel, Random(n, n), Enumerable.Repeat(float.NaN, n).ToArray(), launch);
+    static void Compare<TDelegate>(KernelSlot<TDelegate> slot, int n, Action<TDelegate, V, V> launch) where TDelegate : Delegate =>
+        BitIdenticalOneToOne(slot, Random(n, n), Enumerable.Repeat(float.NaN, n).ToArray(), launch);
 
     [Theory]
     [InlineData(1, 1, 1)]
@@ -25,10 +26,10 @@ public class NativeShiftTests
     {
         int n = planes * height * width;
         foreach (int shift in new[] { -height - 1, -2, -1, 0, 1, 2, height, height + 3 })
-            Compare<Action<Index1D, int, int, V, V, int, int, int>>(ShiftKernels.ShiftRows, n,
+            Compare(Shift.RowsKernel, n,
                 (k, x, y) => k(First, n, 1, x, y, height, width, shift));
         foreach (int shift in new[] { -width - 1, -2, -1, 0, 1, 2, width, width + 3 })
-            Compare<Action<Index1D, int, int, V, V, int, int>>(ShiftKernels.ShiftColumns, n,
+            Compare(Shift.ColsKernel, n,
                 (k, x, y) => k(First, n, 1, x, y, width, shift));
     }
 }

@@ -31,9 +31,13 @@ static class NativeTestKit
 
     public static Tensor Ti(int[] data) => Tensor.FromIntArray(Device, data, data.Length);
 
-    /// <summary>The native implementation registered for <paramref name="kernel"/> (fails if there is none).</summary>
-    public static TDelegate NativeOf<TDelegate>(TDelegate kernel) where TDelegate : Delegate =>
-        Assert.IsType<TDelegate>(NativeKernelTable.Find(kernel.Method), exactMatch: false);
+    /// <summary>The native implementation registered for <paramref name="slot"/>'s kernel (fails if there is none).</summary>
+    public static TDelegate NativeOf<TDelegate>(KernelSlot<TDelegate> slot) where TDelegate : Delegate =>
+        Assert.IsType<TDelegate>(NativeKernelTable.Find(slot.Kernel), exactMatch: false);
+
+    /// <summary>The registered native of <paramref name="slot"/>'s grid-stride kernel, or (<paramref name="native"/> false) its kernel body.</summary>
+    public static TDelegate Pick<TDelegate>(KernelSlot<TDelegate> slot, bool native) where TDelegate : Delegate =>
+        native ? NativeOf(slot) : Assert.IsType<TDelegate>(slot.Body, exactMatch: false);
 
     /// <summary>Asserts equal bit patterns (so −0 ≠ +0 and NaNs must match).</summary>
     public static void BitEqual(float[] expected, float[] actual)
@@ -48,7 +52,7 @@ static class NativeTestKit
     /// Runs <paramref name="launch"/>(kernel, x, y) with the kernel body and with its native (1 and 2 workers), each on fresh
     /// copies of <paramref name="x"/> and of the initial output <paramref name="y"/>; asserts equal bits in y.
     /// </summary>
-    public static void BitIdenticalOneToOne<TDelegate>(TDelegate kernel, float[] x, float[] y, Action<TDelegate, ArrayView<float>, ArrayView<float>> launch)
+    public static void BitIdenticalOneToOne<TDelegate>(KernelSlot<TDelegate> slot, float[] x, float[] y, Action<TDelegate, ArrayView<float>, ArrayView<float>> launch)
         where TDelegate : Delegate
     {
         float[] Run(TDelegate k)
@@ -58,8 +62,8 @@ static class NativeTestKit
             launch(k, tx.View, ty.View);
             return ty.ToArray();
         }
-        var expected = Run(kernel);
-        foreach (int workers in new[] { 1, 2 }) BitEqual(expected, WithWorkers(workers, () => Run(NativeOf(kernel))));
+        var expected = Run(Pick(slot, native: false));
+        foreach (int workers in new[] { 1, 2 }) BitEqual(expected, WithWorkers(workers, () => Run(NativeOf(slot))));
     }
 
     /// <summary>|expected − actual| ≤ atol + rtol·|expected| for every element (and the same NaN/∞ pattern).</summary>

@@ -1,12 +1,7 @@
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
-using TileDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
-    ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int>;
-using WeightGradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
-    IlgpuVq.Kernels.Conv2dGeometry, int>;
-using BiasGradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int, int, int>;
-using SumChunksDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, int, int>;
 
 namespace IlgpuVq.Engine.Native;
 
@@ -20,11 +15,11 @@ public static unsafe class Conv2dNative
 {
     internal static void Register(NativeRegistry r)
     {
-        r.GridStride<TileDelegate>(Conv2dKernels.Forward, Forward);
-        r.GridStride<TileDelegate>(Conv2dKernels.InputGrad, InputGrad);
-        r.GridStride<WeightGradDelegate>(Conv2dKernels.WeightGrad, WeightGrad);
-        r.GridStride<BiasGradDelegate>(Conv2dKernels.BiasGrad, BiasGrad);
-        r.GridStride<SumChunksDelegate>(Conv2dKernels.SumChunks, SumChunks);
+        r.Add(Conv2d.ForwardKernel, Forward);
+        r.Add(Conv2d.InputGradKernel, InputGrad);
+        r.Add(Conv2d.WeightGradKernel, WeightGrad);
+        r.Add(Conv2d.BiasGradKernel, BiasGrad);
+        r.Add(Conv2d.SumChunksKernel, SumChunks);
     }
 
     /// <summary>y_n [Cout, OH·OW] = w [Cout, Cin·KH·KW] · col(x_n) (+ bias[co]) for every image n.</summary>

@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics;
 using ILGPU;
 using ILGPU.Runtime;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Engine.Native;
@@ -24,9 +25,9 @@ public static unsafe class PixelCnnStepNative
 {
     internal static void Register(NativeRegistry r)
     {
-        r.Explicit<Action<KernelConfig, V, V, V, V, V, V, V, V, PixelCnnStepGeometry>>(PixelCnnStepKernels.VerticalRow, VerticalRow);
-        r.Explicit<Action<KernelConfig, V, V, V, V, V, V, V, V, V, V, V, PixelCnnStepGeometry, int>>(PixelCnnStepKernels.HorizontalPixel, HorizontalPixel);
-        r.Explicit<Action<KernelConfig, V, V, V, V, V, V, int, int, int, int>>(PixelCnnStepKernels.Head, Head);
+        r.Add(PixelCnnStep.VerticalKernel, VerticalRow);
+        r.Add(PixelCnnStep.HorizontalKernel, HorizontalPixel);
+        r.Add(PixelCnnStep.HeadKernel, Head);
     }
 
     static float* P(V view) => NativeView.Ptr(view);

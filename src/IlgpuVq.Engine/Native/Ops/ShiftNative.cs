@@ -1,5 +1,6 @@
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Engine.Native;
@@ -15,8 +16,8 @@ public static unsafe class ShiftNative
 
     internal static void Register(NativeRegistry r)
     {
-        r.GridStride<Action<Index1D, int, int, V, V, int, int, int>>(ShiftKernels.ShiftRows, ShiftRows);
-        r.GridStride<Action<Index1D, int, int, V, V, int, int>>(ShiftKernels.ShiftColumns, ShiftColumns);
+        r.Add(Shift.RowsKernel, ShiftRows);
+        r.Add(Shift.ColsKernel, ShiftColumns);
     }
 
     /// <summary>y[p, i, :] = x[p, i − shift, :] when 0 ≤ i − shift &lt; height, else 0; total = planes·height·width.</summary>

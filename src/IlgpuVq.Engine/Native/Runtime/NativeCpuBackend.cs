@@ -18,9 +18,7 @@ public sealed class NativeCpuBackend : IKernelBackend
         if (NativeKernelTable.Find(slot.Kernel) is { } native)
             return native as T ?? throw new InvalidOperationException(
                 $"native {slot.Name} has type {native.GetType()}, but its ops launch it as {typeof(T)}");
-        if (!slot.IsGridStride)
-            throw new NotSupportedException($"kernel {slot.Name} is explicitly grouped and has no native implementation");
-        return HostGrid.Wrap(slot.Kernel.CreateDelegate<T>());
+        return HostGrid.Wrap(slot.Body ?? throw new NotSupportedException($"kernel {slot.Name} is explicitly grouped and has no native implementation"));
     }
 
     /// <summary>How a kernel runs here: <c>native</c> (hand-written C#) or <c>host</c> (its kernel body on host threads).</summary>

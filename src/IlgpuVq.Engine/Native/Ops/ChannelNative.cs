@@ -1,5 +1,6 @@
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Engine.Native;
@@ -9,7 +10,7 @@ namespace IlgpuVq.Engine.Native;
 public static unsafe class ChannelNative
 {
     internal static void Register(NativeRegistry r) =>
-        r.GridStride<Action<Index1D, int, int, V, int, int, V, int, int, int, int>>(ChannelKernels.CopyChannels, CopyChannels);
+        r.Add(Channels.CopyKernel, CopyChannels);
 
     /// <summary>dst[n, dstOffset + c, s] = src[n, srcOffset + c, s] for the first <c>total</c> elements of [N, count, inner].</summary>
     public static void CopyChannels(Index1D thread, int total, int stride, V src, int srcC, int srcOffset,

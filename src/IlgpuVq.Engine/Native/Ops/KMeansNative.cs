@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Engine.Native;
@@ -16,7 +17,7 @@ public static unsafe class KMeansNative
     const int Lanes = 16;
 
     internal static void Register(NativeRegistry r) =>
-        r.GridStride<Action<Index1D, int, int, V, V, V, V, int, int, int, int, int, int>>(KMeansKernels.UpdateDistances, UpdateDistances);
+        r.Add(CodebookInit.UpdateKernel, UpdateDistances);
 
     /// <summary>For every chunk c &lt; total: the kernel's minDist update of its rows and partials[c].</summary>
     public static void UpdateDistances(Index1D thread, int total, int stride, V z, V codebook, V minDist, V partials,

@@ -1,4 +1,5 @@
 using System.Reflection;
+using IlgpuVq.Engine.Devices;
 
 namespace IlgpuVq.Engine.Native;
 
@@ -26,7 +27,6 @@ public static class NativeKernelTable
         ChannelNative.Register(r);
         ShiftNative.Register(r);
         Conv2dNative.Register(r);
-        ConvTranspose2dNative.Register(r);
         GemmNative.Register(r);
         PixelCnnStepNative.Register(r);
         return r.Entries;
@@ -44,11 +44,9 @@ public sealed class NativeRegistry
 {
     internal Dictionary<MethodInfo, Delegate> Entries { get; } = new();
 
-    /// <summary>A grid-stride kernel and its native replacement (same signature).</summary>
-    public void GridStride<T>(T kernel, T native) where T : Delegate => Add(kernel.Method, native);
-
-    /// <summary>An explicitly grouped kernel and a native launcher (<typeparamref name="T"/> = the launcher type, <c>KernelConfig</c> first).</summary>
-    public void Explicit<T>(Delegate kernel, T native) where T : Delegate => Add(kernel.Method, native);
+    /// <summary>The native replacement of <paramref name="slot"/>'s kernel, of the slot's launcher type <typeparamref name="T"/>: a
+    /// grid-stride native has the kernel's own signature, an explicitly grouped one the launcher's (<c>KernelConfig</c> first).</summary>
+    internal void Add<T>(KernelSlot<T> slot, T native) where T : Delegate => Add(slot.Kernel, native);
 
     void Add(MethodInfo kernel, Delegate native)
     {

@@ -1,10 +1,7 @@
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
-using NaiveDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
-    int, int, int, int, int, int>;
-using TiledDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
-    int, int, int, int, int, int, int>;
 
 namespace IlgpuVq.Engine.Native;
 
@@ -14,8 +11,8 @@ public static unsafe class GemmNative
 {
     internal static void Register(NativeRegistry r)
     {
-        r.GridStride<NaiveDelegate>(GemmKernels.Naive, Naive);
-        r.GridStride<TiledDelegate>(GemmKernels.Tiled, Tiled);
+        r.Add(Gemm.NaiveKernel, Naive);
+        r.Add(Gemm.TiledKernel, Tiled);
     }
 
     /// <summary>The baseline's product: M = total / n (one work item per element of C).</summary>

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
+using IlgpuVq.Engine.Optim;
 using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Engine.Native;
@@ -13,7 +15,7 @@ namespace IlgpuVq.Engine.Native;
 public static unsafe class AdamWNative
 {
     internal static void Register(NativeRegistry r) =>
-        r.GridStride<Action<Index1D, int, int, V, V, V, V, AdamWStepConstants>>(AdamWKernels.Step, Step);
+        r.Add(AdamW.StepKernel, Step);
 
     /// <summary>For i &lt; total: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g·g; p ← p·decay − stepSize·m / (√v·invBias2Sqrt + eps).</summary>
     public static void Step(Index1D thread, int total, int stride, V p, V g, V m, V v, AdamWStepConstants k)

@@ -1,5 +1,6 @@
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Engine.Native;
@@ -16,13 +17,13 @@ public static unsafe class ReductionNative
 {
     internal static void Register(NativeRegistry r)
     {
-        r.Explicit<Action<KernelConfig, V, int, float, V>>(ReductionKernels.SumPartials, SumPartials);
-        r.Explicit<Action<KernelConfig, V, V, int, float, V>>(LossKernels.SquaredErrorPartials, SquaredErrorPartials);
-        r.GridStride<Action<Index1D, int, int, V, int, int, int, int, V>>(ReductionKernels.ChannelSlices, ChannelSlices);
-        r.GridStride<Action<Index1D, int, int, V, int, float, V>>(ReductionKernels.RowSum, RowSum);
-        r.GridStride<Action<Index1D, int, int, V, float, V>>(ReductionKernels.BroadcastScalar, BroadcastScalar);
-        r.GridStride<Action<Index1D, int, int, V, int, int, float, V>>(ReductionKernels.BroadcastChannel, BroadcastChannel);
-        r.GridStride<Action<Index1D, int, int, V, int, float, V>>(ReductionKernels.BroadcastRows, BroadcastRows);
+        r.Add(Reduction.PartialsKernel, SumPartials);
+        r.Add(Loss.PartialsKernel, SquaredErrorPartials);
+        r.Add(Reduction.ChannelSlicesKernel, ChannelSlices);
+        r.Add(Reduction.RowKernel, RowSum);
+        r.Add(Reduction.BroadcastScalarKernel, BroadcastScalar);
+        r.Add(Reduction.BroadcastChannelKernel, BroadcastChannel);
+        r.Add(Reduction.BroadcastRowsKernel, BroadcastRows);
     }
 
     /// <summary>partials[c·slices + s] = Σ of channel c's elements k = s, s + slices, … (k = n·inner + j, ascending, float) for items &lt; total.</summary>

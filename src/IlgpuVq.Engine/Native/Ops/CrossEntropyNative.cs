@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Algorithms;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
 using I = ILGPU.ArrayView<int>;
 
@@ -18,9 +19,9 @@ public static unsafe class CrossEntropyNative
 
     internal static void Register(NativeRegistry r)
     {
-        r.GridStride<Action<Index1D, int, int, V, I, V, V, int, int>>(CrossEntropyKernels.Nll, Nll);
-        r.GridStride<Action<Index1D, int, int, V, V, int, int>>(CrossEntropyKernels.PartialSums, PartialSums);
-        r.GridStride<Action<Index1D, int, int, V, I, V, V, V, int, int, float, int>>(CrossEntropyKernels.SoftmaxBackward, SoftmaxBackward);
+        r.Add(CrossEntropy.NllKernel, Nll);
+        r.Add(CrossEntropy.PartialKernel, PartialSums);
+        r.Add(CrossEntropy.BackKernel, SoftmaxBackward);
     }
 
     /// <summary>For positions p = b·hw + s &lt; total: lse[p] = m + log Σ_k exp(x[b,k,s] − m) with m = max_k x[b,k,s];

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Engine.Native;
@@ -29,9 +30,9 @@ public static unsafe class CodebookNative
 
     internal static void Register(NativeRegistry r)
     {
-        r.Explicit<Action<KernelConfig, V, V, ArrayView<int>, int, int, int, int, int>>(CodebookKernels.NearestCode, NearestCode);
-        r.GridStride<Action<Index1D, int, int, V, V, V, int, int>>(CodebookKernels.SquaredDiffPartials, SquaredDiffPartials);
-        r.GridStride<Action<Index1D, int, int, V, V, V, V, float>>(CodebookKernels.ScaledDiff, ScaledDiff);
+        r.Add(Codebook.NearestKernel, NearestCode);
+        r.Add(Codebook.PartialKernel, SquaredDiffPartials);
+        r.Add(Codebook.DiffKernel, ScaledDiff);
     }
 
     /// <summary>indices[row] = argmin_k Σ_d (z[row,d] − e[k,d])² (d ascending, float), lowest k on exact ties;

@@ -1,5 +1,6 @@
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
 using I = ILGPU.ArrayView<int>;
 
@@ -18,12 +19,12 @@ public static unsafe class EmbeddingNative
 
     internal static void Register(NativeRegistry r)
     {
-        r.GridStride<Action<Index1D, int, int, V, I, V, int, int>>(EmbeddingKernels.Gather, Gather);
-        r.GridStride<Action<Index1D, int, int, V, I, V, int, int, int>>(EmbeddingKernels.GatherNchw, GatherNchw);
-        r.GridStride<Action<Index1D, int, int, I, I, int>>(EmbeddingKernels.CountIndices, CountIndices);
-        r.GridStride<Action<Index1D, int, int, I, I, I, int>>(EmbeddingKernels.FillPositions, FillPositions);
-        r.GridStride<Action<Index1D, int, int, V, I, I, V, int>>(EmbeddingKernels.GatherBackward, GatherBackward);
-        r.GridStride<Action<Index1D, int, int, V, I, I, V, int, int>>(EmbeddingKernels.GatherNchwBackward, GatherNchwBackward);
+        r.Add(Embedding.GatherKernel, Gather);
+        r.Add(Embedding.GatherNchwKernel, GatherNchw);
+        r.Add(Embedding.CountKernel, CountIndices);
+        r.Add(Embedding.FillKernel, FillPositions);
+        r.Add(Embedding.BackKernel, GatherBackward);
+        r.Add(Embedding.BackNchwKernel, GatherNchwBackward);
     }
 
     /// <summary>y[p·dim + d] = table[idx[p], d] (0 when idx[p] ∉ [0, codes)) for elements &lt; total.</summary>

@@ -1,5 +1,6 @@
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Engine.Native;
@@ -10,8 +11,8 @@ public static unsafe class BatchBiasNative
 {
     internal static void Register(NativeRegistry r)
     {
-        r.GridStride<Action<Index1D, int, int, V, V, V, int>>(BatchBiasKernels.Forward, Forward);
-        r.GridStride<Action<Index1D, int, int, V, V, int>>(BatchBiasKernels.BiasGrad, BiasGrad);
+        r.Add(BatchBias.ForwardKernel, Forward);
+        r.Add(BatchBias.BiasGradKernel, BiasGrad);
     }
 
     /// <summary>y[i] = x[i] + bias[i / plane] for i &lt; total.</summary>

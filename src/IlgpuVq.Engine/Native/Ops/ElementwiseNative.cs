@@ -1,5 +1,6 @@
 using ILGPU;
 using IlgpuVq.Kernels;
+using IlgpuVq.Engine.Ops;
 using V = ILGPU.ArrayView<float>;
 
 namespace IlgpuVq.Engine.Native;
@@ -14,24 +15,24 @@ public static unsafe class ElementwiseNative
 {
     internal static void Register(NativeRegistry r)
     {
-        r.GridStride<Action<Index1D, int, int, V, float>>(ElementwiseKernels.Fill, Fill);
-        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.Add, Add);
-        r.GridStride<Action<Index1D, int, int, V, V>>(ElementwiseKernels.AddInPlace, AddInPlace);
-        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.Sub, Sub);
-        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.Mul, Mul);
-        r.GridStride<Action<Index1D, int, int, V, float, V>>(ElementwiseKernels.Scale, Scale);
-        r.GridStride<Action<Index1D, int, int, V, float>>(ElementwiseKernels.ScaleInPlace, ScaleInPlace);
-        r.GridStride<Action<Index1D, int, int, V, float, V>>(ElementwiseKernels.AddScalar, AddScalar);
-        r.GridStride<Action<Index1D, int, int, V, V, int, int, V>>(ElementwiseKernels.BiasAdd, BiasAdd);
-        r.GridStride<Action<Index1D, int, int, V, V>>(ElementwiseKernels.Relu, Relu);
-        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.ReluBackward, ReluBackward);
-        r.GridStride<Action<Index1D, int, int, V, V>>(ElementwiseKernels.Tanh, Tanh);
-        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.TanhBackward, TanhBackward);
-        r.GridStride<Action<Index1D, int, int, V, V>>(ElementwiseKernels.Sigmoid, Sigmoid);
-        r.GridStride<Action<Index1D, int, int, V, V, V>>(ElementwiseKernels.SigmoidBackward, SigmoidBackward);
-        r.GridStride<Action<Index1D, int, int, V, int, int, V>>(ElementwiseKernels.GatedActivation, GatedActivation);
-        r.GridStride<Action<Index1D, int, int, V, V, int, int, V>>(ElementwiseKernels.GatedActivationBackward, GatedActivationBackward);
-        r.GridStride<Action<Index1D, int, int, V, V, V, float, V>>(LossKernels.MseBackward, MseBackward);
+        r.Add(Elementwise.FillKernel, Fill);
+        r.Add(Elementwise.AddKernel, Add);
+        r.Add(Elementwise.AddInPlaceKernel, AddInPlace);
+        r.Add(Elementwise.SubKernel, Sub);
+        r.Add(Elementwise.MulKernel, Mul);
+        r.Add(Elementwise.ScaleKernel, Scale);
+        r.Add(Elementwise.ScaleInPlaceKernel, ScaleInPlace);
+        r.Add(Elementwise.AddScalarKernel, AddScalar);
+        r.Add(Elementwise.BiasAddKernel, BiasAdd);
+        r.Add(Elementwise.ReluKernel, Relu);
+        r.Add(Elementwise.ReluBackwardKernel, ReluBackward);
+        r.Add(Elementwise.TanhKernel, Tanh);
+        r.Add(Elementwise.TanhBackwardKernel, TanhBackward);
+        r.Add(Elementwise.SigmoidKernel, Sigmoid);
+        r.Add(Elementwise.SigmoidBackwardKernel, SigmoidBackward);
+        r.Add(Elementwise.GatedKernel, GatedActivation);
+        r.Add(Elementwise.GatedBackwardKernel, GatedActivationBackward);
+        r.Add(Loss.BackwardKernel, MseBackward);
     }
 
     static float* P(V view) => NativeView.Ptr(view);
