@@ -35,6 +35,8 @@ public sealed record SampleEvaluation
     public required double FrechetFloor { get; init; }
     public required double Kid { get; init; }
     public required double KidFloor { get; init; }
+    /// <summary>The RMS of the real test features, by which KID divides every feature (see <see cref="KernelInceptionDistance"/>).</summary>
+    public required double KidFeatureScale { get; init; }
     /// <summary>The distances of the VQ-VAE's reconstructions of the floor images: how much of the gap to the floor is the codebook and decoder rather than the prior.</summary>
     public required double FrechetReconstruction { get; init; }
     public required double KidReconstruction { get; init; }
@@ -48,6 +50,8 @@ public sealed record SampleEvaluation
     /// could reach through this codebook and decoder.</summary>
     public required double? ClassConsistencyReconstruction { get; init; }
     public required IReadOnlyDictionary<string, double>? ClassConsistencyPerClass { get; init; }
+    /// <summary>Per class, the share of its floor images whose VQ-VAE reconstruction the classifier puts in that class.</summary>
+    public required IReadOnlyDictionary<string, double>? ClassConsistencyReconstructionPerClass { get; init; }
     /// <summary>Balanced accuracy of the classifier on the real test images (the ceiling of class consistency); null without a classifier.</summary>
     public required double? ClassifierAccuracy { get; init; }
     /// <summary>median(nearest-training distance of samples) / median(nearest-training distance of test images).</summary>
@@ -104,7 +108,7 @@ public sealed record SampleEvaluation
         double memorisation = NearestNeighbours.Median(sampleDistance) / NearestNeighbours.Median(testDistance);
 
         double? consistency = null, accuracy = null, reconConsistency = null;
-        Dictionary<string, double>? perClass = null;
+        Dictionary<string, double>? perClass = null, reconPerClass = null;
         if (extractor.Classifies)
         {
             var names = model.ClassNames;
@@ -117,8 +121,14 @@ public sealed record SampleEvaluation
                     .Count(i => reconFeatures.Predicted![i] == trainFeatures.Labels[floorIndices[i]]) / (double)floorIndices.Length;
                 perClass = names.Select((n, c) => (n, c)).ToDictionary(p => p.n,
                     p => Enumerable.Range(0, classes.Length).Count(i => classes[i] == p.c && sampleFeatures.Predicted![i] == p.c) / (double)options.Count);
+                reconPerClass = names.Select((n, c) => (n, c)).ToDictionary(p => p.n, p =>
+                {
+                    var members = Enumerable.Range(0, floorIndices.Length).Where(i => trainFeatures.Labels[floorIndices[i]] == p.c).ToArray();
+                    return members.Length == 0 ? double.NaN : members.Count(i => reconFeatures.Predicted![i] == p.c) / (double)members.Length;
+                });
             }
         }
+        double kidScale = KernelInceptionDistance.ScaleOf(testFeatures.Features);
         if (nearestPath != null)
             SaveNearest(nearestPath, images, classes, nearest, train, model, conditional, options.NearestPerClass);
 
@@ -126,12 +136,12 @@ public sealed record SampleEvaluation
         {
             FrechetDistance = Evaluation.FrechetDistance.Between(sampleFeatures.Features, testFeatures.Features),
             FrechetFloor = Evaluation.FrechetDistance.Between(floor, testFeatures.Features),
-            Kid = KernelInceptionDistance.Between(sampleFeatures.Features, testFeatures.Features),
-            KidFloor = KernelInceptionDistance.Between(floor, testFeatures.Features),
+            Kid = KernelInceptionDistance.Between(sampleFeatures.Features, testFeatures.Features, kidScale),
+            KidFloor = KernelInceptionDistance.Between(floor, testFeatures.Features, kidScale), KidFeatureScale = kidScale,
             FrechetReconstruction = Evaluation.FrechetDistance.Between(reconFeatures.Features, testFeatures.Features),
-            KidReconstruction = KernelInceptionDistance.Between(reconFeatures.Features, testFeatures.Features),
+            KidReconstruction = KernelInceptionDistance.Between(reconFeatures.Features, testFeatures.Features, kidScale),
             Precision = precision, Recall = recall, PrecisionFloor = precisionFloor, RecallFloor = recallFloor,
-            ClassConsistency = consistency, ClassConsistencyReconstruction = reconConsistency, ClassConsistencyPerClass = perClass, ClassifierAccuracy = accuracy, Memorisation = memorisation,
+            ClassConsistency = consistency, ClassConsistencyReconstruction = reconConsistency, ClassConsistencyPerClass = perClass, ClassConsistencyReconstructionPerClass = reconPerClass, ClassifierAccuracy = accuracy, Memorisation = memorisation,
             Codes = CodeStatistics.From(codes, model.Height * model.Width, samples.Labels, model.ClassNames),
             Samples = classes.Length, TestImages = testFeatures.Count, TrainImages = trainFeatures.Count, FloorImages = floor.Length,
             FeatureSpace = extractor.Description, Options = options, Conditional = conditional, SamplingSeconds = samplingSeconds,
@@ -225,10 +235,10 @@ public sealed record SampleEvaluation
     /// <summary>evaluation.json: the metrics under their names, then the extras; no timings, so the file is a pure function of the seed.</summary>
     public Dictionary<string, object?> ToJson() => new()
     {
-        ["frechet_distance"] = FrechetDistance, ["frechet_floor"] = FrechetFloor, ["kid"] = Kid, ["kid_floor"] = KidFloor,
+        ["frechet_distance"] = FrechetDistance, ["frechet_floor"] = FrechetFloor, ["kid"] = Kid, ["kid_floor"] = KidFloor, ["kid_feature_scale"] = KidFeatureScale,
         ["precision"] = Precision, ["recall"] = Recall, ["class_consistency"] = ClassConsistency, ["class_consistency_reconstruction"] = ClassConsistencyReconstruction, ["classifier_accuracy"] = ClassifierAccuracy,
         ["memorisation"] = Memorisation, ["codes"] = Codes.ToJson(),
-        ["frechet_reconstruction"] = FrechetReconstruction, ["kid_reconstruction"] = KidReconstruction, ["precision_floor"] = PrecisionFloor, ["recall_floor"] = RecallFloor, ["class_consistency_per_class"] = ClassConsistencyPerClass,
+        ["frechet_reconstruction"] = FrechetReconstruction, ["kid_reconstruction"] = KidReconstruction, ["precision_floor"] = PrecisionFloor, ["recall_floor"] = RecallFloor, ["class_consistency_per_class"] = ClassConsistencyPerClass, ["class_consistency_reconstruction_per_class"] = ClassConsistencyReconstructionPerClass,
         ["samples"] = Samples, ["samples_per_class"] = Conditional ? Options.Count : null, ["conditional"] = Conditional,
         ["temperature"] = Options.Temperature, ["seed"] = Options.Seed, ["test_images"] = TestImages, ["train_images"] = TrainImages,
         ["floor_images"] = FloorImages, ["feature_space"] = FeatureSpace, ["nearest_neighbours_k"] = ManifoldPrecisionRecall.K,

@@ -15,7 +15,7 @@ public class EvaluateCliTests : IDisposable
 
     static readonly string[] Keys =
         ["frechet_distance", "frechet_floor", "kid", "kid_floor", "precision", "recall", "class_consistency", "classifier_accuracy", "memorisation",
-         "frechet_reconstruction", "kid_reconstruction", "precision_floor", "recall_floor"];
+         "frechet_reconstruction", "kid_reconstruction", "kid_feature_scale", "precision_floor", "recall_floor"];
 
     [Fact]
     public void EvaluateOnATinyTrainedPipelineWritesEveryKeyWithFiniteValuesDeterministically()

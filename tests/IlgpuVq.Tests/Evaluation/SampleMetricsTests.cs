@@ -74,6 +74,23 @@ public class SampleMetricsTests
     }
 
     [Fact]
+    public void KidWithAFeatureScaleIsKidOfTheScaledFeaturesAndTheTestScaleGivesUnitRms()
+    {
+        var a = Gaussian(30, [40, -10, 25], [30, 20, 10], 5);
+        var b = Gaussian(30, [45, -5, 20], [30, 20, 10], 6);
+        double scale = KernelInceptionDistance.ScaleOf(b);
+        double Rms(double[][] x) => Math.Sqrt(x.Sum(r => r.Sum(v => v * v)) / (x.Length * x[0].Length));
+        double[][] Divided(double[][] x) => x.Select(r => r.Select(v => v / scale).ToArray()).ToArray();
+        Assert.Equal(Rms(b), scale, 1e-12);
+        Assert.Equal(1.0, Rms(Divided(b)), 1e-12);
+        double expected = KernelInceptionDistance.Between(Divided(a), Divided(b));
+        Assert.Equal(expected, KernelInceptionDistance.Between(a, b, scale), 1e-9 * Math.Abs(expected));
+        // Unscaled, the cubic kernel of features this large is about scale⁶ times bigger.
+        Assert.True(Math.Abs(KernelInceptionDistance.Between(a, b)) > 1e3 * Math.Abs(expected));
+        Assert.Equal(1.0, KernelInceptionDistance.ScaleOf([[0.0, 0.0]]));
+    }
+
+    [Fact]
     public void PrecisionAndRecallOfIdenticalSetsAreOneAndDropForADisjointSet()
     {
         var a = Gaussian(50, new double[4], [1, 1, 1, 1], 3);
