@@ -89,8 +89,11 @@ public static class DemoCommand
             Preset = preset.Name, Model = preset.VqVae, BatchSize = preset.VqVaeSchedule.BatchSize, LearningRate = preset.VqVaeSchedule.LearningRate,
             WeightDecay = preset.VqVaeSchedule.WeightDecay, Seed = (ulong)seed,
         };
+        // Class-balanced batches (as `train vqvae --balance`): with the data's skew the rare classes' colours and textures got too
+        // few codes, and the classifier recognised only 60 % of the VQ-VAE's reconstructions (vasc and akiec none); balanced, 83 %.
         var (vqResult, recon) = VqVaeJob.Run(device, dataset, new VqVaeJobOptions(
-            new TrainingOptions { OutDir = vqDir, Epochs = preset.VqVaeSchedule.Epochs, GridEvery = 1 }, vqSettings, spec, TestSize.Default, seed, true, false), cts.Token);
+            new TrainingOptions { OutDir = vqDir, Epochs = preset.VqVaeSchedule.Epochs, GridEvery = 1 }, vqSettings, spec, TestSize.Default, seed,
+            Augment: true, Balance: true), cts.Token);
         if (vqResult.Interrupted) return;
         var vqSeconds = clock.Elapsed.TotalSeconds;
         device.EmptyCache(); // the VQ-VAE phase's pooled buffers are not the prior's sizes
