@@ -70,7 +70,7 @@ public static unsafe class Conv2dNative
 
     /// <summary>
     /// dw_c [Cout, Cin·KH·KW] = Σ_{n in chunk c} dy_n [Cout, OH·OW] · col(x_n)ᵀ; the chunks (batchesPerChunk images each,
-    /// <c>total</c> / (ceil(Cout/4)·ceil(Cin/4)·KH·KW) of them) go to dw[c·Cout·Cin·KH·KW + ...]. A chunk's images are cut
+    /// ceil(N / batchesPerChunk) of them) go to dw[c·Cout·Cin·KH·KW + ...]. A chunk's images are cut
     /// into G = min(images, <see cref="WeightGroups"/>) contiguous groups (fixed by the problem); each group sums its images in
     /// ascending order, and the G partial sums are added in group order, so the result does not depend on the worker count.
     /// Groups run as <see cref="ForItems"/> runs items.
@@ -78,8 +78,7 @@ public static unsafe class Conv2dNative
     public static void WeightGrad(Index1D thread, int total, int stride, V dy, V x, V dw, Conv2dGeometry g, int batchesPerChunk)
     {
         float* pdy = NativeView.Ptr(dy), px = NativeView.Ptr(x), pdw = NativeView.Ptr(dw);
-        int tile = Conv2dKernels.TileWeight;
-        int perChunk = (g.Cout + tile - 1) / tile * ((g.Cin + tile - 1) / tile) * g.KH * g.KW, chunks = total / perChunk;
+        int chunks = (g.N + batchesPerChunk - 1) / batchesPerChunk; // from the shape, not from total (the launch contract)
         int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW;
         long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * pixels, weights = (long)g.Cout * depth;
         bool pointwise = IsPointwise(g);

@@ -15,9 +15,9 @@ public static unsafe class GemmNative
         r.Add(Gemm.TiledKernel, Tiled);
     }
 
-    /// <summary>The baseline's product: M = total / n (one work item per element of C).</summary>
+    /// <summary>The baseline's product (one work item per element of C): M = C's length / n, from the view, not from total.</summary>
     public static void Naive(Index1D thread, int total, int stride, V a, V b, V c, int n, int k, int sam, int sak, int sbk, int sbn) =>
-        Product(total / n, n, k, a, b, c, sam, sak, sbk, sbn);
+        Product((int)(c.Length / n), n, k, a, b, c, sam, sak, sbk, sbn);
 
     /// <summary>The tiled kernel's product (its work items are the 4×8 tiles; the whole of C is computed here).</summary>
     public static void Tiled(Index1D thread, int total, int stride, V a, V b, V c, int m, int n, int k, int sam, int sak, int sbk, int sbn) =>

@@ -20,11 +20,11 @@ public static unsafe class ShiftNative
         r.Add(Shift.ColsKernel, ShiftColumns);
     }
 
-    /// <summary>y[p, i, :] = x[p, i − shift, :] when 0 ≤ i − shift &lt; height, else 0; total = planes·height·width.</summary>
+    /// <summary>y[p, i, :] = x[p, i − shift, :] when 0 ≤ i − shift &lt; height, else 0; y holds planes·height·width values.</summary>
     public static void ShiftRows(Index1D thread, int total, int stride, V x, V y, int height, int width, int shift)
     {
         float* px = NativeView.Ptr(x), py = NativeView.Ptr(y);
-        long rows = total / width;
+        long rows = y.Length / width; // from the view, not from total (the launch contract)
         NativeParallel.ForBlocks(rows, RowsPerBlock, (start, end) =>
         {
             for (long r = start; r < end; r++)
@@ -37,11 +37,11 @@ public static unsafe class ShiftNative
         });
     }
 
-    /// <summary>y[p, i, j] = x[p, i, j − shift] when 0 ≤ j − shift &lt; width, else 0; total = rows·width.</summary>
+    /// <summary>y[p, i, j] = x[p, i, j − shift] when 0 ≤ j − shift &lt; width, else 0; y holds rows·width values.</summary>
     public static void ShiftColumns(Index1D thread, int total, int stride, V x, V y, int width, int shift)
     {
         float* px = NativeView.Ptr(x), py = NativeView.Ptr(y);
-        long rows = total / width;
+        long rows = y.Length / width; // from the view, not from total (the launch contract)
         int s = Math.Clamp(shift, -width, width), kept = width - Math.Abs(s);
         NativeParallel.ForBlocks(rows, RowsPerBlock, (start, end) =>
         {
