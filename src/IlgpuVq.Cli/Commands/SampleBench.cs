@@ -20,8 +20,7 @@ public static class SampleBench
 
     public static Command Create()
     {
-        var preset = new Option<string>("--preset") { Description = "prior preset: demo (the demo's prior), isic (the default 15-layer prior, K=128), ref", DefaultValueFactory = _ => "demo" };
-        preset.AcceptOnlyFromAmong(ModelPreset.Names);
+        var preset = PresetOption.Create(ModelPreset.Benchmark);
         var count = new Option<int>("--count") { Description = "samples drawn in one batch", DefaultValueFactory = _ => 64 };
         var grid = new Option<int?>("--grid") { Description = "code grid side H (H×H); default 16 for demo and ref, 32 for isic" };
         var sampler = new Option<string?>("--sampler") { Description = "naive or cached; default: both, with the speed-up" };

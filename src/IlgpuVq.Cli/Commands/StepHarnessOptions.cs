@@ -9,8 +9,7 @@ public sealed record StepHarnessOptions(Option<string> Device, Option<string> Pr
 {
     public static StepHarnessOptions Create()
     {
-        var preset = new Option<string>("--preset") { Description = "model preset", DefaultValueFactory = _ => "ref" };
-        preset.AcceptOnlyFromAmong(Models.Training.ModelPreset.Names);
+        var preset = PresetOption.Create(Models.Training.ModelPreset.Benchmark);
         var model = new Option<string>("--model") { Description = "vqvae (the VQ-VAE step) or prior (the Gated PixelCNN step on that preset's code grid)", DefaultValueFactory = _ => "vqvae" };
         model.AcceptOnlyFromAmong("vqvae", "prior");
         var batchSize = new Option<int>("--batch-size") { Description = "images (or code maps) per step", DefaultValueFactory = _ => 32 };

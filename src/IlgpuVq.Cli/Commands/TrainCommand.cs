@@ -57,8 +57,7 @@ public static class TrainCommand
     {
         var data = new DataCliOptions();
         var run = new RunOptions();
-        var preset = new Option<string>("--preset") { Description = "isic (K=128, D=512, the source report), ref (speed reference), demo (the demo's models)", DefaultValueFactory = _ => ModelPreset.Default.Name };
-        preset.AcceptOnlyFromAmong(ModelPreset.Names);
+        var preset = PresetOption.Create(ModelPreset.Default);
         var codes = new Option<int?>("--num-codes") { Description = "codebook size K" };
         var dim = new Option<int?>("--embedding-dim") { Description = "code dimension D" };
         var down = new Option<int?>("--downsample") { Description = "4 or 8 (8 gives a 32x32 code grid at 256 px)" };

@@ -62,6 +62,8 @@ public sealed record ModelPreset
     public static IReadOnlyList<ModelPreset> All { get; } = [Isic, Ref, Demo];
     /// <summary>The preset of <c>train vqvae</c> without <c>--preset</c>, and the defaults of <c>train prior</c> and <c>train classifier</c>.</summary>
     public static ModelPreset Default => Isic;
+    /// <summary>The preset that <c>bench step</c>, <c>bench sample</c> and <c>profile</c> measure without <c>--preset</c>: the speed reference.</summary>
+    public static ModelPreset Benchmark => Ref;
     public static readonly string[] Names = [.. All.Select(p => p.Name)];
 
     /// <summary>The preset called <paramref name="name"/> (any case); an <see cref="ArgumentException"/> naming the presets otherwise.</summary>
