@@ -29,18 +29,17 @@ public static class KernelInceptionDistance
     {
         if (a.Length < 2 || b.Length < 2) throw new ArgumentException("KID needs at least two feature vectors on each side");
         if (!(scale > 0)) throw new ArgumentException($"the feature scale must be > 0 (got {scale})");
-        int d = a[0].Length;
-        double s2 = scale * scale;
+        double norm = a[0].Length * scale * scale;
         double Within(double[][] x)
         {
             double s = 0;
             for (int i = 0; i < x.Length; i++)
-                for (int j = i + 1; j < x.Length; j++) s += Kernel(x[i], x[j], d * s2);
+                for (int j = i + 1; j < x.Length; j++) s += Kernel(x[i], x[j], norm);
             return 2 * s / ((double)x.Length * (x.Length - 1));
         }
         double cross = 0;
         foreach (var x in a)
-            foreach (var y in b) cross += Kernel(x, y, d * s2);
+            foreach (var y in b) cross += Kernel(x, y, norm);
         return Within(a) + Within(b) - 2 * cross / ((double)a.Length * b.Length);
     }
 

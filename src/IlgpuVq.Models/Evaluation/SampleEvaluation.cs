@@ -117,15 +117,14 @@ public sealed record SampleEvaluation
             if (conditional)
             {
                 consistency = samples.Consistency(sampleFeatures);
-                reconConsistency = Enumerable.Range(0, floorIndices.Length)
-                    .Count(i => reconFeatures.Predicted![i] == trainFeatures.Labels[floorIndices[i]]) / (double)floorIndices.Length;
+                // Floor image i is recognised when its reconstruction is put in the class of the real image.
+                var recognised = Enumerable.Range(0, floorIndices.Length).Select(i => reconFeatures.Predicted![i] == trainFeatures.Labels[floorIndices[i]]).ToArray();
+                reconConsistency = recognised.Count(r => r) / (double)recognised.Length;
                 perClass = names.Select((n, c) => (n, c)).ToDictionary(p => p.n,
                     p => Enumerable.Range(0, classes.Length).Count(i => classes[i] == p.c && sampleFeatures.Predicted![i] == p.c) / (double)options.Count);
-                reconPerClass = names.Select((n, c) => (n, c)).ToDictionary(p => p.n, p =>
-                {
-                    var members = Enumerable.Range(0, floorIndices.Length).Where(i => trainFeatures.Labels[floorIndices[i]] == p.c).ToArray();
-                    return members.Length == 0 ? double.NaN : members.Count(i => reconFeatures.Predicted![i] == p.c) / (double)members.Length;
-                });
+                // Per class of the floor images (a class without training images has none and is left out).
+                reconPerClass = Enumerable.Range(0, floorIndices.Length).GroupBy(i => trainFeatures.Labels[floorIndices[i]]).OrderBy(g => g.Key)
+                    .ToDictionary(g => names[g.Key], g => g.Count(i => recognised[i]) / (double)g.Count());
             }
         }
         double kidScale = KernelInceptionDistance.ScaleOf(testFeatures.Features);
