@@ -19,7 +19,7 @@ public sealed record DemoPlan
 {
     public int Images { get; init; } = 4000;
     public int ImageSize { get; init; } = 32;
-    public ModelPreset Preset { get; init; } = ModelPreset.Named("demo");
+    public ModelPreset Preset { get; init; } = ModelPreset.Demo;
     public int Samples { get; init; } = 70;
     /// <summary>Samples per class that <c>evaluate</c> measures; samples.png shows the first <see cref="Samples"/> / classes of each.</summary>
     public int EvaluationSamplesPerClass { get; init; } = 20;
@@ -84,11 +84,7 @@ public static class DemoCommand
 
         schedule.Begin(0);
         var vqDir = Path.Combine(root, "vqvae");
-        var vqSettings = new VqVaeSettings
-        {
-            Preset = preset.Name, Model = preset.VqVae, BatchSize = preset.VqVaeSchedule.BatchSize, LearningRate = preset.VqVaeSchedule.LearningRate,
-            WeightDecay = preset.VqVaeSchedule.WeightDecay, Seed = (ulong)seed,
-        };
+        var vqSettings = preset.VqVaeSchedule.Apply(new VqVaeSettings { Preset = preset.Name, Model = preset.VqVae, Seed = (ulong)seed });
         // Class-balanced batches (as `train vqvae --balance`): with the data's skew the rare classes' colours and textures got too
         // few codes, and the classifier recognised only 60 % of the VQ-VAE's reconstructions (vasc and akiec none); balanced, 83 %.
         var (vqResult, recon) = VqVaeJob.Run(device, dataset, new VqVaeJobOptions(
@@ -102,10 +98,7 @@ public static class DemoCommand
         var priorDir = Path.Combine(root, "prior");
         var priorResult = TrainPriorCommand.Run(device, new PriorJobOptions(
             new TrainingOptions { OutDir = priorDir, Epochs = preset.PriorSchedule.Epochs, GridEvery = Math.Max(1, preset.PriorSchedule.Epochs / 3) },
-            new PriorSettings
-            {
-                Model = preset.Prior, BatchSize = preset.PriorSchedule.BatchSize, LearningRate = preset.PriorSchedule.LearningRate, WeightDecay = preset.PriorSchedule.WeightDecay,
-            }, vqDir, null, null), cts.Token);
+            preset.PriorSchedule.Apply(new PriorSettings { Model = preset.Prior }), vqDir, null, null), cts.Token);
         if (priorResult.Interrupted) return;
         var priorSeconds = clock.Elapsed.TotalSeconds - vqSeconds;
         device.EmptyCache();
@@ -114,11 +107,10 @@ public static class DemoCommand
         var classifierDir = Path.Combine(root, "classifier");
         var (classifierResult, classifierReport) = ClassifierCommand.Run(device, dataset, new ClassifierJobOptions(
             new TrainingOptions { OutDir = classifierDir, Epochs = preset.ClassifierSchedule.Epochs },
-            new ClassifierSettings
+            preset.ClassifierSchedule.Apply(new ClassifierSettings
             {
-                Model = preset.ClassifierFor(dataset.ClassNames.Count, plan.ImageSize), BatchSize = preset.ClassifierSchedule.BatchSize,
-                LearningRate = preset.ClassifierSchedule.LearningRate, WeightDecay = preset.ClassifierSchedule.WeightDecay, Seed = (ulong)seed, ClassNames = dataset.ClassNames,
-            }, spec, TestSize.Default, seed, Balance: true), cts.Token);
+                Model = preset.ClassifierFor(dataset.ClassNames.Count, plan.ImageSize), Seed = (ulong)seed, ClassNames = dataset.ClassNames,
+            }), spec, TestSize.Default, seed, Balance: true), cts.Token);
         if (classifierResult.Interrupted) return;
         var classifierSeconds = clock.Elapsed.TotalSeconds - vqSeconds - priorSeconds;
 

@@ -5,7 +5,12 @@ using IlgpuVq.Models.VqVae;
 namespace IlgpuVq.Models.Training;
 
 /// <summary>How one model is trained by default: epochs, batch size, AdamW learning rate and weight decay.</summary>
-public sealed record TrainingSchedule(int Epochs, int BatchSize, float LearningRate, float WeightDecay = 1e-4f);
+public sealed record TrainingSchedule(int Epochs, int BatchSize, float LearningRate, float WeightDecay = 1e-4f)
+{
+    /// <summary><paramref name="settings"/> with this schedule's batch size, learning rate and weight decay.</summary>
+    public T Apply<T>(T settings) where T : TrainingSettings =>
+        (T)((TrainingSettings)settings with { BatchSize = BatchSize, LearningRate = LearningRate, WeightDecay = WeightDecay });
+}
 
 /// <summary>
 /// A named preset, the one place that says what a preset is: the architecture and training schedule of the VQ-VAE, of the

@@ -31,6 +31,16 @@ public class ModelPresetTests
     }
 
     [Fact]
+    public void A_schedule_sets_batch_size_learning_rate_and_weight_decay_and_keeps_the_rest()
+    {
+        var settings = new IlgpuVq.Models.Prior.PriorSettings { Seed = 9, SamplesPerClass = 2, BatchSize = 1, LearningRate = 1, WeightDecay = 1 };
+        var applied = new TrainingSchedule(3, 16, 5e-3f, 0.02f).Apply(settings);
+        Assert.Equal((16, 5e-3f, 0.02f), (applied.BatchSize, applied.LearningRate, applied.WeightDecay));
+        Assert.Equal((9UL, 2), (applied.Seed, applied.SamplesPerClass));
+        Assert.Equal(1, settings.BatchSize); // a copy: the given settings are unchanged
+    }
+
+    [Fact]
     public void Step_harnesses_of_a_preset_build_its_models()
     {
         var device = TestDevices.Get("cpu");
