@@ -37,6 +37,14 @@ static unsafe class NativeVector
     }
 
     static readonly bool Use512 = NativeIsa.Use512;
+    /// <summary>The 256-bit AVX2 paths of the stride-2 helpers (the AVX-512 path runs them for its tails too).</summary>
+    static readonly bool Use256 = NativeIsa.Path != SimdPath.Portable;
+
+
+    /// <summary>(a0, a2, a4, a6, b0, b2, b4, b6).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Evens(Vector256<float> a, Vector256<float> b) =>
+        Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
 
     /// <summary>Lane i of the even-element permutation: 2i (elements 0..31 of two concatenated vectors).</summary>
     static readonly Vector512<int> EvenIndices = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
@@ -51,6 +59,19 @@ static unsafe class NativeVector
         if (Use512)
             for (; i + 17 <= count; i += 16)
                 Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * i), EvenIndices, Vector512.Load(src + 2 * i + 16)).Store(dst + i);
+        if (Use256)
+        {
+            // Two loads of 8, the even lanes of each 128-bit half (vshufps), then the 64-bit quarters in order (vpermpd).
+            for (; i + 9 <= count; i += 8)
+                Evens(Vector256.Load(src + 2 * i), Vector256.Load(src + 2 * i + 8)).Store(dst + i);
+            // The last 8: the second load moved back by one float (ending at src[2·(count − 1)]) and its odd lanes taken.
+            if (i + 8 <= count)
+            {
+                var b = Vector256.Load(src + 2 * i + 7);
+                Avx2.Permute4x64(Avx.Shuffle(Vector256.Load(src + 2 * i), b, 0b11_01_10_00).AsDouble(), 0b11_01_10_00).AsSingle().Store(dst + i);
+                i += 8;
+            }
+        }
         for (; i < count; i++) dst[i] = src[2 * i];
     }
 
@@ -67,6 +88,29 @@ static unsafe class NativeVector
                 Vector512.ConditionalSelect(EvenLanes, lo + Avx512F.PermuteVar16x32(s, SpreadLow), lo).Store(dst + 2 * i);
                 Vector512.ConditionalSelect(EvenLanes, hi + Avx512F.PermuteVar16x32(s, SpreadHigh), hi).Store(dst + 2 * i + 16);
             }
+        if (Use256)
+            for (; i + 9 <= count; i += 8)
+            {
+                // s's 64-bit quarters as (0, 2, 1, 3), so that interleaving with zeros inside each 128-bit half gives
+                // s0 · s1 · s2 · s3 · and s4 · s5 · s6 · s7 ·; the sums are blended into the even lanes only, so the odd
+                // elements keep their bits (the last one written is dst[2i + 15] ≤ dst[2·(count − 1) − 1]).
+                var s = Avx2.Permute4x64(Vector256.Load(src + i).AsDouble(), 0b11_01_10_00).AsSingle();
+                var lo = Vector256.Load(dst + 2 * i);
+                var hi = Vector256.Load(dst + 2 * i + 8);
+                Avx.Blend(lo, lo + Avx.UnpackLow(s, Vector256<float>.Zero), 0b0101_0101).Store(dst + 2 * i);
+                Avx.Blend(hi, hi + Avx.UnpackHigh(s, Vector256<float>.Zero), 0b0101_0101).Store(dst + 2 * i + 8);
+            }
+        if (Use256 && i + 8 <= count)
+        {
+            // The last 8: the second window moved back by one float (ending at dst[2·(count − 1)]), so its sums go to the odd
+            // lanes; dst[2i + 7], in both windows, is stored unchanged twice.
+            var s = Avx2.Permute4x64(Vector256.Load(src + i).AsDouble(), 0b11_01_10_00).AsSingle();
+            var lo = Vector256.Load(dst + 2 * i);
+            var hi = Vector256.Load(dst + 2 * i + 7);
+            Avx.Blend(lo, lo + Avx.UnpackLow(s, Vector256<float>.Zero), 0b0101_0101).Store(dst + 2 * i);
+            Avx.Blend(hi, hi + Avx.UnpackHigh(Vector256<float>.Zero, s), 0b1010_1010).Store(dst + 2 * i + 7);
+            i += 8;
+        }
         for (; i < count; i++) dst[2 * i] += src[i];
     }
 }
