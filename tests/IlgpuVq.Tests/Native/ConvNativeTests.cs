@@ -166,4 +166,46 @@ public class ConvNativeTests
             NativeParallel.Workers = saved;
         }
     }
+
+    /// <summary>
+    /// The column matrix in chunks (<c>Conv2dNative.ChunkFloats</c>; one K slice of 256 rows per chunk in the forward, one
+    /// input channel per chunk in the gradients) gives the same bits as in one piece, for batch 1 (the product parallel
+    /// inside) and batch 3, strides 1 and 2.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 35, 16, 16, 18, 3, 1)]
+    [InlineData(3, 35, 16, 16, 18, 3, 1)]
+    [InlineData(3, 21, 11, 30, 6, 4, 2)]
+    public void ChunkedColumnsGiveTheBitsOfOnePiece(int batch, int cin, int h, int w, int cout, int k, int stride)
+    {
+        var g = Geometry([batch, cin, h, w, cout, k, k, stride, stride, 1, 1, 1, 1]);
+        using var scope = new TensorScope();
+        int xLen = g.N * g.Cin * g.H * g.W, yLen = g.N * g.Cout * g.OH * g.OW, wLen = g.Cout * g.Cin * g.KH * g.KW;
+        var x = Random(21, xLen).View;
+        var dy = Random(22, yLen).View;
+        var weight = Random(23, wLen).View;
+        var zero = new Index1D(0);
+        int tiles = Conv2dKernels.WeightGradTiles(g);
+        float[][] Run(int chunkFloats)
+        {
+            int saved = Conv2dNative.ChunkFloats;
+            Conv2dNative.ChunkFloats = chunkFloats;
+            try
+            {
+                var y = Poisoned(yLen); var dx = Poisoned(xLen); var dw = Poisoned(wLen);
+                Conv2dNative.Forward(zero, 1, 1, x, weight, weight, y.View, g, 0);
+                Conv2dNative.InputGrad(zero, 1, 1, dy, weight, weight, dx.View, g, 0);
+                Conv2dNative.WeightGrad(zero, tiles, 1, dy, x, dw.View, g, g.N);
+                return [y.ToArray(), dx.ToArray(), dw.ToArray()];
+            }
+            finally
+            {
+                Conv2dNative.ChunkFloats = saved;
+            }
+        }
+        var whole = Run(int.MaxValue);
+        var chunked = Run(1);
+        for (int i = 0; i < whole.Length; i++)
+            Assert.Equal(whole[i].Select(BitConverter.SingleToInt32Bits), chunked[i].Select(BitConverter.SingleToInt32Bits));
+    }
 }

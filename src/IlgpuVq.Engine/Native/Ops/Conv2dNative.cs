@@ -33,9 +33,17 @@ public static unsafe class Conv2dNative
         ForItems(g.N, (n, inside) =>
         {
             float* xn = px + n * inImage, yn = py + n * outImage;
-            float* cols = pointwise ? xn : Columns(xn, g, inside);
-            Sgemm.Multiply(g.Cout, pixels, depth, 1f, StridedMatrix.RowMajor(pw, depth), StridedMatrix.RowMajor(cols, pixels),
-                yn, pixels, false, inside);
+            if (pointwise)
+                Sgemm.Multiply(g.Cout, pixels, depth, 1f, StridedMatrix.RowMajor(pw, depth), StridedMatrix.RowMajor(xn, pixels), yn, pixels,
+                    false, inside);
+            else
+                // Chunks of whole K slices, each added to y in order: the same sums as one product over all of col(x_n).
+                for (int r0 = 0, chunk = ChunkRows(depth, pixels, Sgemm.BlockDepth); r0 < depth; r0 += chunk)
+                {
+                    int rows = Math.Min(chunk, depth - r0);
+                    Sgemm.Multiply(g.Cout, pixels, rows, 1f, StridedMatrix.RowMajor(pw + r0, depth),
+                        StridedMatrix.RowMajor(Columns(xn, g, r0, rows, inside), pixels), yn, pixels, r0 > 0, inside);
+                }
             if (pb != null) AddChannelBias(yn, pb, g.Cout, pixels);
         });
     }
@@ -47,20 +55,27 @@ public static unsafe class Conv2dNative
     {
         float* pdy = NativeView.Ptr(dy), pw = NativeView.Ptr(w), pdx = NativeView.Ptr(dx);
         float* pb = hasBias != 0 ? NativeView.Ptr(bias) : null;
-        int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW, plane = g.H * g.W;
+        int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW, plane = g.H * g.W, khw = g.KH * g.KW;
         long inImage = (long)g.Cin * plane, outImage = (long)g.Cout * pixels;
         bool pointwise = IsPointwise(g);
         ForItems(g.N, (n, inside) =>
         {
             float* dyn = pdy + n * outImage, dxn = pdx + n * inImage;
-            float* cols = pointwise ? dxn : NativeScratch.Get(ScratchSlot.Columns, (long)depth * pixels);
-            Sgemm.Multiply(depth, pixels, g.Cout, 1f, StridedMatrix.Transposed(pw, depth), StridedMatrix.RowMajor(dyn, pixels),
-                cols, pixels, false, inside);
-            if (!pointwise)
-            {
-                if (inside) ForChannelBlocks(g.Cin, (c0, c1) => Im2Col.Fold(cols, dxn, g, c0, c1));
-                else Im2Col.Fold(cols, dxn, g, 0, g.Cin);
-            }
+            if (pointwise)
+                Sgemm.Multiply(depth, pixels, g.Cout, 1f, StridedMatrix.Transposed(pw, depth), StridedMatrix.RowMajor(dyn, pixels), dxn,
+                    pixels, false, inside);
+            else
+                // The rows of whole input channels at a time, folded into their dx planes while they are still in cache.
+                for (int r0 = 0, chunk = ChunkRows(depth, pixels, khw); r0 < depth; r0 += chunk)
+                {
+                    int rows = Math.Min(chunk, depth - r0);
+                    float* cols = NativeScratch.Get(ScratchSlot.Columns, (long)rows * pixels), first = cols - (long)r0 * pixels;
+                    Sgemm.Multiply(rows, pixels, g.Cout, 1f, StridedMatrix.Transposed(pw + r0, depth), StridedMatrix.RowMajor(dyn, pixels),
+                        cols, pixels, false, inside);
+                    int c0 = r0 / khw, c1 = (r0 + rows) / khw;
+                    if (inside) ForRanges(c0, c1, (a, b) => Im2Col.Fold(first, dxn, g, a, b));
+                    else Im2Col.Fold(first, dxn, g, c0, c1);
+                }
             if (pb != null) AddChannelBias(dxn, pb, g.Cin, plane);
         });
     }
@@ -79,7 +94,7 @@ public static unsafe class Conv2dNative
     {
         float* pdy = NativeView.Ptr(dy), px = NativeView.Ptr(x), pdw = NativeView.Ptr(dw);
         int chunks = (g.N + batchesPerChunk - 1) / batchesPerChunk; // from the shape, not from total (the launch contract)
-        int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW;
+        int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW, khw = g.KH * g.KW;
         long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * pixels, weights = (long)g.Cout * depth;
         bool pointwise = IsPointwise(g);
         for (int c = 0; c < chunks; c++)
@@ -99,12 +114,21 @@ public static unsafe class Conv2dNative
             void Group(int gi, bool inside)
             {
                 int n0 = first + count * gi / groups, n1 = first + count * (gi + 1) / groups;
+                float* dwg = partials + gi * weights;
                 for (int n = n0; n < n1; n++)
                 {
                     float* xn = px + n * inImage;
-                    float* cols = pointwise ? xn : Columns(xn, g, inside);
-                    Sgemm.Multiply(g.Cout, depth, pixels, 1f, StridedMatrix.RowMajor(pdy + n * outImage, pixels),
-                        StridedMatrix.Transposed(cols, pixels), partials + gi * weights, depth, n > n0, inside);
+                    var dyn = StridedMatrix.RowMajor(pdy + n * outImage, pixels);
+                    bool add = n > n0;
+                    if (pointwise) Sgemm.Multiply(g.Cout, depth, pixels, 1f, dyn, StridedMatrix.Transposed(xn, pixels), dwg, depth, add, inside);
+                    else
+                        // Column blocks of dw, each from the rows of col(x_n) it needs.
+                        for (int r0 = 0, chunk = ChunkRows(depth, pixels, khw); r0 < depth; r0 += chunk)
+                        {
+                            int rows = Math.Min(chunk, depth - r0);
+                            Sgemm.Multiply(g.Cout, rows, pixels, 1f, dyn, StridedMatrix.Transposed(Columns(xn, g, r0, rows, inside), pixels),
+                                dwg + r0, depth, add, inside);
+                        }
                 }
             }
         }
@@ -151,12 +175,23 @@ public static unsafe class Conv2dNative
     static bool IsPointwise(in Conv2dGeometry g) =>
         g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PT == 0 && g.PL == 0 && g.OH == g.H && g.OW == g.W;
 
-    /// <summary>col(x_n) in the calling thread's column buffer, filled in parallel over channel blocks when <paramref name="parallel"/>.</summary>
-    static float* Columns(float* xn, Conv2dGeometry g, bool parallel)
+    /// <summary>Floats of the column matrix per chunk: 64 Ki (256 KiB) stays in a core's L2 beside the packed operands, where the
+    /// whole matrix (1.2 MB for 128 channels, 3×3, 16×16) would go out to L3 between being written and being read.</summary>
+    internal static int ChunkFloats { get; set; } = 1 << 16; // settable for tests: any size gives the same bits
+
+    /// <summary>Rows of col(x) per chunk: about <see cref="ChunkFloats"/> / pixels, a whole number of <paramref name="granule"/>
+    /// rows (at least one), at most all <paramref name="depth"/>.</summary>
+    static int ChunkRows(int depth, int pixels, int granule) =>
+        Math.Min(depth, Math.Max(granule, ChunkFloats / pixels / granule * granule));
+
+    /// <summary>Rows [r0, r0+rows) of col(x_n) in the calling thread's column buffer (row r0 first), filled in parallel over
+    /// blocks of rows when <paramref name="parallel"/>.</summary>
+    static float* Columns(float* xn, Conv2dGeometry g, int r0, int rows, bool parallel)
     {
-        float* cols = NativeScratch.Get(ScratchSlot.Columns, (long)g.Cin * g.KH * g.KW * g.OH * g.OW);
-        if (parallel) ForChannelBlocks(g.Cin, (c0, c1) => Im2Col.Expand(xn, cols, g, c0, c1));
-        else Im2Col.Expand(xn, cols, g, 0, g.Cin);
+        int pixels = g.OH * g.OW;
+        float* cols = NativeScratch.Get(ScratchSlot.Columns, (long)rows * pixels), first = cols - (long)r0 * pixels;
+        if (parallel) ForRanges(r0, r0 + rows, (a, b) => Im2Col.Expand(xn, first, g, a, b));
+        else Im2Col.Expand(xn, first, g, r0, r0 + rows);
         return cols;
     }
 
@@ -169,9 +204,9 @@ public static unsafe class Conv2dNative
             for (int i = 0; i < items; i++) body(i, true);
     }
 
-    /// <summary>body(c0, c1) over a fixed split of [0, channels) into blocks, in parallel.</summary>
-    static void ForChannelBlocks(int channels, Action<int, int> body) =>
-        NativeParallel.ForBlocks(channels, Math.Max(1, channels / 8), (c0, c1) => body((int)c0, (int)c1));
+    /// <summary>body(a, b) over a fixed split of [start, end) into about 8 blocks, in parallel.</summary>
+    static void ForRanges(int start, int end, Action<int, int> body) =>
+        NativeParallel.ForBlocks(end - start, Math.Max(1, (end - start) / 8), (a, b) => body(start + (int)a, start + (int)b));
 
     /// <summary>y[c, p] += bias[c] for a [channels, plane] block.</summary>
     static void AddChannelBias(float* y, float* bias, int channels, int plane)

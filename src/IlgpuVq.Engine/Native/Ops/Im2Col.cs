@@ -10,42 +10,42 @@ namespace IlgpuVq.Engine.Native;
 /// </summary>
 static unsafe class Im2Col
 {
-    /// <summary>Fills the rows of input channels [ci0, ci1) of col from one image x [Cin,H,W].</summary>
-    public static void Expand(float* x, float* col, in Conv2dGeometry g, int ci0, int ci1)
+    /// <summary>
+    /// Fills rows [row0, row1) of col from one image x [Cin,H,W]; row r = (ci·KH + kh)·KW + kw lies at col + r·OH·OW (so a
+    /// chunk of rows goes to a buffer of that chunk's size when col is offset back by row0·OH·OW).
+    /// </summary>
+    public static void Expand(float* x, float* col, in Conv2dGeometry g, int row0, int row1)
     {
-        int ohw = g.OH * g.OW;
-        for (int ci = ci0; ci < ci1; ci++)
+        int ohw = g.OH * g.OW, khw = g.KH * g.KW;
+        for (int r = row0; r < row1; r++)
         {
-            float* plane = x + (long)ci * g.H * g.W;
-            for (int kh = 0; kh < g.KH; kh++)
-                for (int kw = 0; kw < g.KW; kw++)
+            int ci = r / khw, kh = (r - ci * khw) / g.KW, kw = r - ci * khw - kh * g.KW;
+            float* plane = x + (long)ci * g.H * g.W, row = col + (long)r * ohw;
+            var (lo, hi) = ValidColumns(g, kw);
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                float* dst = row + oh * g.OW;
+                int ih = oh * g.SH - g.PT + kh;
+                if (ih < 0 || ih >= g.H)
                 {
-                    float* row = col + ((long)(ci * g.KH + kh) * g.KW + kw) * ohw;
-                    var (lo, hi) = ValidColumns(g, kw);
-                    for (int oh = 0; oh < g.OH; oh++)
-                    {
-                        float* dst = row + oh * g.OW;
-                        int ih = oh * g.SH - g.PT + kh;
-                        if (ih < 0 || ih >= g.H)
-                        {
-                            new Span<float>(dst, g.OW).Clear();
-                            continue;
-                        }
-                        float* src = plane + ih * g.W - g.PL + kw; // src[ow·SW] = x[ci, ih, ow·SW − PL + kw]
-                        for (int ow = 0; ow < lo; ow++) dst[ow] = 0f;
-                        if (g.SW == 1) Unsafe.CopyBlockUnaligned(dst + lo, src + lo, (uint)(hi - lo) * sizeof(float));
-                        else if (g.SW == 2) NativeVector.GatherEven(dst + lo, src + 2 * lo, hi - lo);
-                        else
-                            for (int ow = lo; ow < hi; ow++) dst[ow] = src[ow * g.SW];
-                        for (int ow = hi; ow < g.OW; ow++) dst[ow] = 0f;
-                    }
+                    new Span<float>(dst, g.OW).Clear();
+                    continue;
                 }
+                float* src = plane + ih * g.W - g.PL + kw; // src[ow·SW] = x[ci, ih, ow·SW − PL + kw]
+                for (int ow = 0; ow < lo; ow++) dst[ow] = 0f;
+                if (g.SW == 1) Unsafe.CopyBlockUnaligned(dst + lo, src + lo, (uint)(hi - lo) * sizeof(float));
+                else if (g.SW == 2) NativeVector.GatherEven(dst + lo, src + 2 * lo, hi - lo);
+                else
+                    for (int ow = lo; ow < hi; ow++) dst[ow] = src[ow * g.SW];
+                for (int ow = hi; ow < g.OW; ow++) dst[ow] = 0f;
+            }
         }
     }
 
     /// <summary>
-    /// The adjoint of <see cref="Expand"/> for input channels [ci0, ci1): dx[ci, ih, iw] = Σ over the col entries that read
-    /// (ci, ih, iw), summed in the fixed order (kh, kw, oh, ow); dx planes are overwritten.
+    /// The adjoint of <see cref="Expand"/> for input channels [ci0, ci1), whose rows start at col + ci0·KH·KW·OH·OW:
+    /// dx[ci, ih, iw] = Σ over the col entries that read (ci, ih, iw), summed in the fixed order (kh, kw, oh, ow); dx planes
+    /// are overwritten.
     /// </summary>
     public static void Fold(float* col, float* dx, in Conv2dGeometry g, int ci0, int ci1)
     {
