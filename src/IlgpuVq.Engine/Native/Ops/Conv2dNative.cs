@@ -94,7 +94,7 @@ public static unsafe class Conv2dNative
     {
         float* pdy = NativeView.Ptr(dy), px = NativeView.Ptr(x), pdw = NativeView.Ptr(dw);
         int chunks = (g.N + batchesPerChunk - 1) / batchesPerChunk; // from the shape, not from total (the launch contract)
-        int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW, khw = g.KH * g.KW;
+        int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW;
         long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * pixels, weights = (long)g.Cout * depth;
         bool pointwise = IsPointwise(g);
         for (int c = 0; c < chunks; c++)
@@ -123,7 +123,7 @@ public static unsafe class Conv2dNative
                     if (pointwise) Sgemm.Multiply(g.Cout, depth, pixels, 1f, dyn, StridedMatrix.Transposed(xn, pixels), dwg, depth, add, inside);
                     else
                         // Column blocks of dw, each from the rows of col(x_n) it needs.
-                        for (int r0 = 0, chunk = ChunkRows(depth, pixels, khw); r0 < depth; r0 += chunk)
+                        for (int r0 = 0, chunk = ChunkRows(depth, pixels, WeightGradGranule); r0 < depth; r0 += chunk)
                         {
                             int rows = Math.Min(chunk, depth - r0);
                             Sgemm.Multiply(g.Cout, rows, pixels, 1f, dyn, StridedMatrix.Transposed(Columns(xn, g, r0, rows, inside), pixels),
@@ -177,6 +177,10 @@ public static unsafe class Conv2dNative
 
     /// <summary>Floats of the column matrix per chunk: 64 Ki (256 KiB) stays in a core's L2 beside the packed operands, where the
     /// whole matrix (1.2 MB for 128 channels, 3×3, 16×16) would go out to L3 between being written and being read.</summary>
+    /// <summary>Columns of dw per weight-gradient chunk: a multiple of 32, so that only the last chunk has edge tiles in
+    /// <see cref="Sgemm"/> (its tiles are 16 or 32 columns wide).</summary>
+    const int WeightGradGranule = 32;
+
     internal static int ChunkFloats { get; set; } = 1 << 16; // settable for tests: any size gives the same bits
 
     /// <summary>Rows of col(x) per chunk: about <see cref="ChunkFloats"/> / pixels, a whole number of <paramref name="granule"/>
