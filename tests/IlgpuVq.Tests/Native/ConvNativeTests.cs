@@ -10,7 +10,8 @@ namespace IlgpuVq.Tests.Native;
 /// <summary>
 /// Each native convolution / GEMM kernel against its ILGPU kernel method run directly on the host (thread 0, stride 1
 /// covers every work item), on odd geometries: strides, asymmetric padding, batch 1, channel counts that are not multiples
-/// of the tiles, and batch chunks for the weight and bias gradients. Output buffers start as NaN, so unwritten elements fail.
+/// of the tiles, batch chunks for the weight and bias gradients, and stride-1 geometries with fewer output than input channels
+/// (whose input gradient runs as a forward convolution with the flipped kernel). Output buffers start as NaN, so unwritten elements fail.
 /// </summary>
 public class ConvNativeTests
 {
@@ -29,6 +30,7 @@ public class ConvNativeTests
         [2, 35, 16, 16, 18, 3, 3, 1, 1, 1, 1, 1, 1],
         [2, 5, 11, 70, 6, 4, 4, 2, 2, 1, 1, 1, 1],
         [1, 3, 9, 67, 4, 3, 3, 2, 2, 1, 0, 0, 2],
+        [2, 12, 7, 9, 5, 3, 2, 1, 1, 0, 2, 1, 0],
     ];
 
     static Conv2dGeometry Geometry(int[] s)

@@ -13,6 +13,8 @@ public enum ScratchSlot
     Columns,
     /// <summary>Per-group partial sums of a convolution's weight gradient.</summary>
     Partials,
+    /// <summary>A convolution's flipped, transposed kernel, for its input gradient as a forward convolution.</summary>
+    FlippedKernel,
     /// <summary>The nearest-code search's transposed, padded codebook [D, K'].</summary>
     CodebookTransposed,
     /// <summary>Embedding's per-code write cursors (ints).</summary>
