@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using IlgpuVq.Kernels;
 
 namespace IlgpuVq.Engine.Native;
@@ -33,7 +32,7 @@ static unsafe class Im2Col
                 }
                 float* src = plane + ih * g.W - g.PL + kw; // src[ow·SW] = x[ci, ih, ow·SW − PL + kw]
                 for (int ow = 0; ow < lo; ow++) dst[ow] = 0f;
-                if (g.SW == 1) Unsafe.CopyBlockUnaligned(dst + lo, src + lo, (uint)(hi - lo) * sizeof(float));
+                if (g.SW == 1) NativeVector.Copy(dst + lo, src + lo, hi - lo);
                 else if (g.SW == 2) NativeVector.GatherEven(dst + lo, src + 2 * lo, hi - lo);
                 else
                     for (int ow = lo; ow < hi; ow++) dst[ow] = src[ow * g.SW];

@@ -6,6 +6,15 @@ namespace IlgpuVq.Engine.Native;
 /// <summary>Elementwise helpers of the native kernels (results independent of the vector width: one rounding per element).</summary>
 static unsafe class NativeVector
 {
+    /// <summary>dst[i] = src[i] for i &lt; count: vector moves inline, for the short rows of im2col (16 floats at 16×16), where
+    /// a call to memmove per row cost more than the copy (2.5 % of a ref VQ-VAE step in memmove on Zen 3).</summary>
+    public static void Copy(float* dst, float* src, int count)
+    {
+        int i = 0;
+        for (; i + 8 <= count; i += 8) Vector256.Load(src + i).Store(dst + i);
+        for (; i < count; i++) dst[i] = src[i];
+    }
+
     /// <summary>dst[i] += src[i] for i &lt; count.</summary>
     public static void AddTo(float* dst, float* src, int count)
     {
