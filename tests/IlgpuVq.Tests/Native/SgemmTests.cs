@@ -93,6 +93,33 @@ public unsafe class SgemmTests
         }
     }
 
+    /// <summary>A packed once (<see cref="Sgemm.PackA"/>) gives the same bits as A packed inside the product: row blocks past the
+    /// first, edge rows, K over several slices, both transposes of A, serial and parallel.</summary>
+    [Theory]
+    [InlineData(131, 77, 600)]
+    [InlineData(300, 40, 257)]
+    [InlineData(1, 300, 31)]
+    [InlineData(34, 1030, 9)]
+    public void PrepackedAIsBitIdentical(int m, int n, int k)
+    {
+        var a = Seeded(11, m * k);
+        var b = Seeded(12, k * n);
+        var c = Seeded(13, m * n);
+        foreach (var ta in new[] { false, true })
+            foreach (var parallel in new[] { false, true })
+            {
+                var want = Multiply(m, n, k, 1f, a, ta, b, false, c, true, parallel);
+                var got = (float[])c.Clone();
+                var packed = new float[Sgemm.PackedASize(SgemmTile.Current, m, k)];
+                fixed (float* pa = a, pb = b, pc = got, pp = packed)
+                {
+                    Sgemm.PackA(m, k, ta ? StridedMatrix.Transposed(pa, m) : StridedMatrix.RowMajor(pa, k), pp);
+                    Sgemm.Multiply(m, n, k, 1f, pp, StridedMatrix.RowMajor(pb, n), pc, n, true, parallel);
+                }
+                Assert.Equal(want, got);
+            }
+    }
+
     [Fact]
     public void CurrentTileIsTheIsasTile()
     {

@@ -29,7 +29,34 @@ public static unsafe class Sgemm
 
     /// <summary>The same product with the register tile <paramref name="tile"/> (one of <see cref="SgemmTile.Supported"/>).</summary>
     public static void Multiply(SgemmTile tile, int m, int n, int k, float alpha, StridedMatrix a, StridedMatrix b, float* c, long ldc,
-        bool accumulate, bool parallel)
+        bool accumulate, bool parallel) => Multiply(tile, m, n, k, alpha, a, null, b, c, ldc, accumulate, parallel);
+
+    /// <summary>Floats <see cref="PackA"/> writes for an m × k matrix A with <paramref name="tile"/>.</summary>
+    public static long PackedASize(SgemmTile tile, int m, int k) => (long)RoundUp(m, tile.Rows) * k + SgemmPacking.Slack;
+
+    /// <summary>
+    /// A [m, k] packed once for every product with it (<see cref="Multiply(int, int, int, float, float*, StridedMatrix, float*, long, bool, bool)"/>):
+    /// K slice s (columns p0 = s·<see cref="BlockDepth"/>..) at dst + p0·RoundUp(m, MR), in the panels <see cref="SgemmPacking.PackA"/>
+    /// makes, so a block of rows i0.. (a multiple of MR) starts i0·kc further. A product that reuses the same A for many B (a
+    /// convolution's weights for every image) then packs it once instead of once per product. dst holds <see cref="PackedASize"/> floats.
+    /// </summary>
+    public static void PackA(int m, int k, StridedMatrix a, float* dst)
+    {
+        var tile = SgemmTile.Current;
+        for (int p0 = 0; p0 < k; p0 += BlockDepth)
+            SgemmPacking.PackA(tile, a, 0, m, p0, Math.Min(BlockDepth, k - p0), dst + (long)p0 * RoundUp(m, tile.Rows));
+    }
+
+    /// <summary>Columns [p0, k) of an m-row A packed by <see cref="PackA"/>, as a packed A of their own (p0 a multiple of
+    /// <see cref="BlockDepth"/>): for a product over a chunk of K that starts there.</summary>
+    public static float* PackedFrom(float* packedA, int m, int p0) => packedA + (long)p0 * RoundUp(m, SgemmTile.Current.Rows);
+
+    /// <summary>The product with A given packed by <see cref="PackA"/> (the same bits as from A itself).</summary>
+    public static void Multiply(int m, int n, int k, float alpha, float* packedA, StridedMatrix b, float* c, long ldc, bool accumulate,
+        bool parallel) => Multiply(SgemmTile.Current, m, n, k, alpha, default, packedA, b, c, ldc, accumulate, parallel);
+
+    static void Multiply(SgemmTile tile, int m, int n, int k, float alpha, StridedMatrix a, float* packedA, StridedMatrix b, float* c,
+        long ldc, bool accumulate, bool parallel)
     {
         if (m <= 0 || n <= 0) return;
         if (k <= 0)
@@ -57,24 +84,27 @@ public static unsafe class Sgemm
         {
             int rb = t / colBlocks, cb = t - rb * colBlocks;
             int i0 = rb * blockRows, j0 = cb * blockCols;
-            Block(tile, i0, Math.Min(blockRows, m - i0), j0, Math.Min(blockCols, n - j0), k, alpha, a, b, c, ldc, accumulate);
+            Block(tile, i0, Math.Min(blockRows, m - i0), j0, Math.Min(blockCols, n - j0), k, alpha, a, packedA, RoundUp(m, tile.Rows), b, c, ldc,
+                accumulate);
         }
     }
 
-    /// <summary>The C block rows [i0, i0+mc) × columns [j0, j0+nc), all of K, on the calling thread.</summary>
-    static void Block(SgemmTile tile, int i0, int mc, int j0, int nc, int k, float alpha, StridedMatrix a, StridedMatrix b, float* c,
-        long ldc, bool accumulate)
+    /// <summary>The C block rows [i0, i0+mc) × columns [j0, j0+nc), all of K, on the calling thread; A from
+    /// <paramref name="packedA"/> (packed by <see cref="PackA"/>, <paramref name="packedRows"/> = RoundUp(m, MR)) when not null.</summary>
+    static void Block(SgemmTile tile, int i0, int mc, int j0, int nc, int k, float alpha, StridedMatrix a, float* packedA, int packedRows,
+        StridedMatrix b, float* c, long ldc, bool accumulate)
     {
         int mr = tile.Rows, nr = tile.Cols;
         int kcMax = Math.Min(k, BlockDepth);
-        float* ap = NativeScratch.Get(ScratchSlot.PackA, (long)RoundUp(mc, mr) * kcMax + SgemmPacking.Slack);
+        float* ap = packedA != null ? null : NativeScratch.Get(ScratchSlot.PackA, (long)RoundUp(mc, mr) * kcMax + SgemmPacking.Slack);
         float* bp = NativeScratch.Get(ScratchSlot.PackB, (long)RoundUp(nc, nr) * kcMax);
         float* edge = stackalloc float[mr * nr];
         for (int p0 = 0; p0 < k; p0 += BlockDepth)
         {
             int kc = Math.Min(BlockDepth, k - p0);
             SgemmPacking.PackB(tile, b, p0, kc, j0, nc, bp);
-            SgemmPacking.PackA(tile, a, i0, mc, p0, kc, ap);
+            if (packedA != null) ap = packedA + (long)p0 * packedRows + (long)i0 * kc;
+            else SgemmPacking.PackA(tile, a, i0, mc, p0, kc, ap);
             bool add = accumulate || p0 > 0;
             for (int jr = 0; jr < nc; jr += nr)
             {

@@ -28,30 +28,41 @@ public static unsafe class Conv2dNative
         float* px = NativeView.Ptr(x), pw = NativeView.Ptr(w), py = NativeView.Ptr(y);
         float* pb = hasBias != 0 ? NativeView.Ptr(bias) : null;
         long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * g.OH * g.OW;
+        float* packed = PackedWeights(StridedMatrix.RowMajor(pw, g.Cin * g.KH * g.KW), g.Cout, g.Cin * g.KH * g.KW);
         ForItems(g.N, (n, inside) =>
         {
             float* yn = py + n * outImage;
-            ForwardImage(px + n * inImage, pw, yn, g, inside);
+            ForwardImage(px + n * inImage, packed, yn, g, inside);
             if (pb != null) AddChannelBias(yn, pb, g.Cout, g.OH * g.OW);
         });
     }
 
-    /// <summary>y [Cout, OH·OW] = w [Cout, Cin·KH·KW] · col(x) for one image x.</summary>
-    static void ForwardImage(float* x, float* w, float* y, in Conv2dGeometry g, bool inside)
+    /// <summary>y [Cout, OH·OW] = w [Cout, Cin·KH·KW] · col(x) for one image x, w packed by <see cref="PackedWeights"/>.</summary>
+    static void ForwardImage(float* x, float* packedW, float* y, in Conv2dGeometry g, bool inside)
     {
         int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW;
         if (IsPointwise(g))
         {
-            Sgemm.Multiply(g.Cout, pixels, depth, 1f, StridedMatrix.RowMajor(w, depth), StridedMatrix.RowMajor(x, pixels), y, pixels, false, inside);
+            Sgemm.Multiply(g.Cout, pixels, depth, 1f, packedW, StridedMatrix.RowMajor(x, pixels), y, pixels, false, inside);
             return;
         }
         // Chunks of whole K slices, each added to y in order: the same sums as one product over all of col(x).
         for (int r0 = 0, chunk = ChunkRows(depth, pixels, Sgemm.BlockDepth); r0 < depth; r0 += chunk)
         {
             int rows = Math.Min(chunk, depth - r0);
-            Sgemm.Multiply(g.Cout, pixels, rows, 1f, StridedMatrix.RowMajor(w + r0, depth), StridedMatrix.RowMajor(Columns(x, g, r0, rows, inside), pixels),
+            Sgemm.Multiply(g.Cout, pixels, rows, 1f, Sgemm.PackedFrom(packedW, g.Cout, r0), StridedMatrix.RowMajor(Columns(x, g, r0, rows, inside), pixels),
                 y, pixels, r0 > 0, inside);
         }
+    }
+
+    /// <summary>The kernel matrix w [rows, depth] packed for <see cref="Sgemm"/> once per launch, in the calling thread's buffer
+    /// (read by every worker): each image's product then skips packing it (packing the weights per image was about 5 % of a
+    /// ref VQ-VAE step).</summary>
+    static float* PackedWeights(StridedMatrix w, int rows, int depth)
+    {
+        float* packed = NativeScratch.Get(ScratchSlot.PackedWeights, Sgemm.PackedASize(SgemmTile.Current, rows, depth));
+        Sgemm.PackA(rows, depth, w, packed);
+        return packed;
     }
 
     /// <summary>
@@ -68,22 +79,29 @@ public static unsafe class Conv2dNative
         long inImage = (long)g.Cin * plane, outImage = (long)g.Cout * pixels;
         bool pointwise = IsPointwise(g);
         var transposed = AsForwardOfGradient(g);
-        float* flipped = transposed.HasValue ? FlippedKernel(pw, g) : null;
+        int chunk = pointwise ? depth : ChunkRows(depth, pixels, khw);
+        long perChunk = Sgemm.PackedASize(SgemmTile.Current, chunk, g.Cout);
+        // wᵀ packed once per launch: the flipped kernel [Cin, Cout·KH·KW], or wᵀ [Cin·KH·KW, Cout] a chunk of rows at a time.
+        float* packed;
+        if (transposed.HasValue) packed = PackedWeights(StridedMatrix.RowMajor(FlippedKernel(pw, g), g.Cout * khw), g.Cin, g.Cout * khw);
+        else
+        {
+            packed = NativeScratch.Get(ScratchSlot.PackedWeights, (depth + chunk - 1) / chunk * perChunk);
+            for (int r0 = 0, c = 0; r0 < depth; r0 += chunk, c++)
+                Sgemm.PackA(Math.Min(chunk, depth - r0), g.Cout, StridedMatrix.Transposed(pw + r0, depth), packed + c * perChunk);
+        }
         ForItems(g.N, (n, inside) =>
         {
             float* dyn = pdy + n * outImage, dxn = pdx + n * inImage;
-            if (flipped != null) ForwardImage(dyn, flipped, dxn, transposed!.Value, inside);
-            else if (pointwise)
-                Sgemm.Multiply(depth, pixels, g.Cout, 1f, StridedMatrix.Transposed(pw, depth), StridedMatrix.RowMajor(dyn, pixels), dxn,
-                    pixels, false, inside);
+            if (transposed.HasValue) ForwardImage(dyn, packed, dxn, transposed.Value, inside);
+            else if (pointwise) Sgemm.Multiply(depth, pixels, g.Cout, 1f, packed, StridedMatrix.RowMajor(dyn, pixels), dxn, pixels, false, inside);
             else
                 // The rows of whole input channels at a time, folded into their dx planes while they are still in cache.
-                for (int r0 = 0, chunk = ChunkRows(depth, pixels, khw); r0 < depth; r0 += chunk)
+                for (int r0 = 0, c = 0; r0 < depth; r0 += chunk, c++)
                 {
                     int rows = Math.Min(chunk, depth - r0);
                     float* cols = NativeScratch.Get(ScratchSlot.Columns, (long)rows * pixels), first = cols - (long)r0 * pixels;
-                    Sgemm.Multiply(rows, pixels, g.Cout, 1f, StridedMatrix.Transposed(pw + r0, depth), StridedMatrix.RowMajor(dyn, pixels),
-                        cols, pixels, false, inside);
+                    Sgemm.Multiply(rows, pixels, g.Cout, 1f, packed + c * perChunk, StridedMatrix.RowMajor(dyn, pixels), cols, pixels, false, inside);
                     int c0 = r0 / khw, c1 = (r0 + rows) / khw;
                     if (inside) ForRanges(c0, c1, (a, b) => Im2Col.Fold(first, dxn, g, a, b));
                     else Im2Col.Fold(first, dxn, g, c0, c1);

@@ -15,6 +15,8 @@ public enum ScratchSlot
     Partials,
     /// <summary>A convolution's flipped, transposed kernel, for its input gradient as a forward convolution.</summary>
     FlippedKernel,
+    /// <summary>A convolution's kernel matrix packed for <see cref="Sgemm"/> once per launch (read by every worker).</summary>
+    PackedWeights,
     /// <summary>The nearest-code search's transposed, padded codebook [D, K'].</summary>
     CodebookTransposed,
     /// <summary>Embedding's per-code write cursors (ints).</summary>
