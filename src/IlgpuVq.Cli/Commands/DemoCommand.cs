@@ -23,8 +23,9 @@ public sealed record DemoPlan
     public int Samples { get; init; } = 70;
     /// <summary>Samples per class that <c>evaluate</c> measures; samples.png shows the first <see cref="Samples"/> / classes of each.</summary>
     public int EvaluationSamplesPerClass { get; init; } = 20;
-    /// <summary>The classifier-free guidance scale of the evaluated samples (the preset's prior is trained with label dropout);
-    /// chosen by measurement (README, demo prior and samples).</summary>
+    /// <summary>The classifier-free guidance scale of the evaluated samples (the preset's prior trains with label dropout 0.2).
+    /// Measured on the demo's models (README, performance table): class consistency 0.64 at s = 1, 0.71 at 1.5, 0.80 at 2 and
+    /// 0.79 at 3, where KID and the Fréchet distance pass twice their floors; 2 is the best that keeps both within them.</summary>
     public float Guidance { get; init; } = 2f;
 
     /// <summary>A plan small enough for a test (seconds, not minutes).</summary>
