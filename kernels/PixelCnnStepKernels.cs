@@ -18,6 +18,8 @@ public struct PixelCnnStepGeometry
     /// <summary>VerticalRow: ring rows of the next layer's window (0 = last layer, nothing written).
     /// HorizontalPixel: 1 for the mask-A first layer (last tap masked, no residual input, skip sum restarted).</summary>
     public int Next;
+    /// <summary>SamplePixel: the samples drawn (codes [Samples, height, W]); the window holds Batch = m·Samples rows (m = 2 when guided).</summary>
+    public int Samples;
 }
 
 /// <summary>
@@ -34,7 +36,8 @@ public struct PixelCnnStepGeometry
 /// 1×(k/2+1) horizontal convolution over the current row + cached v_to_h + class bias, then the 1×1 residual and skip.</item>
 /// <item><see cref="Head"/>: a group per sample; ReLU → 1×1 (hidden in shared memory) → ReLU → 1×1 to the K logits.</item>
 /// <item><see cref="SamplePixel"/>: one work item per sample: the Gumbel-max draw of <see cref="RandomKernels.SampleCategorical"/>
-/// (same counters, so the same code for the same logits), written into the code map and, embedded, into layer 0's window.</item>
+/// (same counters, so the same code for the same logits), written into the code map and, embedded, into layer 0's window (into
+/// both the conditional and the null-class row of the sample when the window holds a guided sampler's 2B rows).</item>
 /// </list>
 /// Sums run in a fixed order (bias first, then inputs ascending), no atomics.
 /// </summary>
@@ -180,7 +183,10 @@ public static class PixelCnnStepKernels
     /// For sample b: code = the Gumbel-max draw from logits[b, :] (K = <paramref name="classes"/>) with the counters of position
     /// (Row, Column) of a [B, height, W] code map after <paramref name="offset"/> (see <see cref="RandomKernels.SampleCategorical"/>);
     /// codes[b,Row,Column] = code;
-    /// window[((Row mod Slots)·W + Column)·B + b)·C + c] = embedding[code, c] (layer 0's input).
+    /// window[((Row mod Slots)·W + Column)·Batch + b')·C + c] = embedding[code, c] (layer 0's input) for every window row
+    /// b' = b + m·Samples &lt; Batch, b &lt; Samples (one work item each; codes [Samples, height, W]): with guidance
+    /// the window holds the conditional rows and then the null-class rows of the same samples (Batch = 2·samples), and both get
+    /// the one code drawn from the mixed logits.
     /// </summary>
     public static void SamplePixel(Index1D thread, int total, int stride, ArrayView<float> logits, ArrayView<int> codes, ArrayView<float> embedding,
         ArrayView<float> window, PixelCnnStepGeometry g, int height, int classes, float invTemperature, int greedy, uint key0, uint key1, ulong offset)
@@ -192,8 +198,9 @@ public static class PixelCnnStepKernels
             ulong counter = offset + (ulong)(((long)b * height * g.Width + pos) * classes);
             int code = RandomKernels.GumbelArgmax(logits, b * classes, 1, classes, invTemperature, greedy, counter, key0, key1);
             codes[b * height * g.Width + pos] = code;
-            for (int ci = 0; ci < g.Channels; ci++)
-                window[((g.Row % g.Slots * g.Width + g.Column) * g.Batch + b) * g.Channels + ci] = embedding[code * g.Channels + ci];
+            for (int row = b; row < g.Batch; row += g.Samples)
+                for (int ci = 0; ci < g.Channels; ci++)
+                    window[((g.Row % g.Slots * g.Width + g.Column) * g.Batch + row) * g.Channels + ci] = embedding[code * g.Channels + ci];
         }
     }
 

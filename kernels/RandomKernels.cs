@@ -49,19 +49,20 @@ public static class RandomKernels
 
     /// <summary>
     /// codes[b,h,w] = argmax_k(logits[b,k,h,w]·invTemperature + G_k), G_k = -ln(-ln u) with u = ((word0 &gt;&gt; 8) + ½)·2⁻²⁴
-    /// from counter offset + ((b·H + h)·W + w)·K + k (so one offset serves a whole image). greedy ≠ 0 drops the noise
-    /// and the temperature (plain argmax). Ties go to the lowest k. One work item per b.
+    /// from counter offset + ((b·H + h)·W + w)·K + k (so one offset serves a whole image), for b &lt; <paramref name="samples"/>
+    /// (one work item each), <paramref name="plane"/> = H·W and <paramref name="pos"/> = h·W + w. greedy ≠ 0 drops the noise
+    /// and the temperature (plain argmax). Ties go to the lowest k. The code also goes to codes[b + m·B, h, w] for
+    /// 0 &lt; m &lt; <paramref name="copies"/> (a guided sampler's null-class rows share the code maps of their samples).
     /// </summary>
-    public static void SampleCategorical(Index1D thread, int total, int stride, ArrayView<float> logits, ArrayView<int> codes, int classes, int height, int width,
-        int h, int w, float invTemperature, int greedy, uint key0, uint key1, ulong offset)
+    public static void SampleCategorical(Index1D thread, int total, int stride, ArrayView<float> logits, ArrayView<int> codes, int classes, int plane,
+        int pos, float invTemperature, int greedy, uint key0, uint key1, ulong offset, int samples, int copies)
     {
         for (long item = thread; item < total; item += stride)
         {
             int b = (int)item;
-            int plane = height * width;
-            int pos = h * width + w;
             ulong baseCounter = offset + (ulong)(((long)b * plane + pos) * classes);
-            codes[b * plane + pos] = GumbelArgmax(logits, b * classes * plane + pos, plane, classes, invTemperature, greedy, baseCounter, key0, key1);
+            int code = GumbelArgmax(logits, b * classes * plane + pos, plane, classes, invTemperature, greedy, baseCounter, key0, key1);
+            for (int m = 0; m < copies; m++) codes[(m * samples + b) * plane + pos] = code;
         }
     }
 

@@ -23,6 +23,10 @@ public sealed record DemoPlan
     public int Samples { get; init; } = 70;
     /// <summary>Samples per class that <c>evaluate</c> measures; samples.png shows the first <see cref="Samples"/> / classes of each.</summary>
     public int EvaluationSamplesPerClass { get; init; } = 20;
+    /// <summary>The classifier-free guidance scale of the evaluated samples (the preset's prior trains with label dropout 0.2).
+    /// Measured on the demo's models (README, performance table): class consistency 0.64 at s = 1, 0.71 at 1.5, 0.80 at 2 and
+    /// 0.79 at 3, where KID and the Fréchet distance pass twice their floors; 2 is the best that keeps both within them.</summary>
+    public float Guidance { get; init; } = 2f;
 
     /// <summary>A plan small enough for a test (seconds, not minutes).</summary>
     public static DemoPlan Tiny => new()
@@ -33,7 +37,7 @@ public sealed record DemoPlan
             Name = "tiny",
             VqVae = new VqVaeConfig { Hidden = 8, ResidualHidden = 4, ResidualBlocks = 1, EmbeddingDim = 4, NumCodes = 8, Ema = true, DeadCodeWindow = 5 },
             VqVaeSchedule = new(1, 8, 2e-3f),
-            Prior = new PixelCnnConfig { Channels = 8, Layers = 1, HeadChannels = 8 }, PriorSchedule = new(1, 8, 2e-3f),
+            Prior = new PixelCnnConfig { Channels = 8, Layers = 1, HeadChannels = 8, LabelDropout = ModelPreset.Demo.Prior.LabelDropout }, PriorSchedule = new(1, 8, 2e-3f),
             Classifier = new ClassifierConfig { Width = 4, BlocksPerStage = 1 }, ClassifierSchedule = new(1, 8, 2e-3f),
         },
     };
@@ -117,7 +121,8 @@ public static class DemoCommand
         schedule.Begin(3);
         var sampleClock = Stopwatch.StartNew();
         var evaluation = EvaluateCommand.Run(device, new EvaluationInputs(vqDir, priorDir, classifierDir, null),
-            new SampleEvaluationOptions { Count = plan.EvaluationSamplesPerClass, Temperature = 1f, Seed = (ulong)seed + 1 }, Path.Combine(root, "evaluation"), dataset);
+            new SampleEvaluationOptions { Count = plan.EvaluationSamplesPerClass, Temperature = 1f, Guidance = plan.Guidance, Seed = (ulong)seed + 1 },
+            Path.Combine(root, "evaluation"), dataset);
         EvaluateCommand.Print(evaluation);
         SaveSampleGrid(Path.Combine(root, "samples.png"), evaluation, plan, dataset.ClassNames);
         var sampleSeconds = sampleClock.Elapsed.TotalSeconds;

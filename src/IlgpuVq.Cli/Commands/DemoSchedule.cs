@@ -41,7 +41,7 @@ public sealed class DemoSchedule
             new("VQ-VAE", $"{vq.Epochs} epochs × {Batches(trainImages, vq.BatchSize)} steps ({vqStep * 1000:0} ms/step measured)", vqSeconds),
             new("prior", $"{prior.Epochs} epochs × {Batches(trainImages, prior.BatchSize)} steps ({priorStep * 1000:0} ms/step measured)", priorSeconds),
             new("classifier", $"{preset.ClassifierSchedule.Epochs} epochs", 0.05 * vqSeconds),
-            new("evaluation", $"{plan.EvaluationSamplesPerClass} samples per class, cached sampler", 0.03 * vqSeconds),
+            new("evaluation", $"{plan.EvaluationSamplesPerClass} samples per class, cached sampler{(Models.Prior.PriorSampling.Guided(plan.Guidance) ? $", guidance {plan.Guidance}" : "")}", 0.03 * vqSeconds),
         ]);
     }
 

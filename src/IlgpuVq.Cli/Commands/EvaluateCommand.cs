@@ -27,15 +27,19 @@ public static class EvaluateCommand
         var classifier = new Option<string?>("--classifier") { Description = "classifier run folder or checkpoint (default: VQ-VAE encoder features, no class metrics)" };
         var count = new Option<int>("--count") { Description = "samples per class (class-conditional prior) or in all", DefaultValueFactory = _ => 32 };
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => 1f };
+        var guidance = GuidanceOption.Create();
         var seed = SeedOption.Create("the samples and the real images they are compared with");
         var outDir = OutOption.Create("evaluation.json and nearest.png");
         var cacheDir = new Option<string?>("--cache-dir") { Description = "preprocessing cache folder of the dataset" };
         var device = DeviceOption.Create();
         var cmd = new Command("evaluate", "Measure sample quality: Fréchet distance, KID, precision/recall, class consistency, memorisation, code statistics")
-            { vqvae, prior, classifier, count, temperature, seed, outDir, cacheDir, device };
+            { vqvae, prior, classifier, count, temperature, guidance, seed, outDir, cacheDir, device };
         cmd.SetAction(parse =>
         {
-            var options = new SampleEvaluationOptions { Count = parse.GetValue(count), Temperature = parse.GetValue(temperature), Seed = SeedOption.Stream(parse.GetValue(seed)) };
+            var options = new SampleEvaluationOptions
+            {
+                Count = parse.GetValue(count), Temperature = parse.GetValue(temperature), Guidance = parse.GetValue(guidance), Seed = SeedOption.Stream(parse.GetValue(seed)),
+            };
             if (options.Count < 2) throw new UserError($"--count must be at least 2 (got {options.Count})");
             if (!(options.Temperature > 0)) throw new UserError($"--temperature must be > 0 (got {options.Temperature})");
             var result = Run(DeviceOption.Open(parse.GetValue(device)!),
@@ -53,6 +57,7 @@ public static class EvaluateCommand
         var info = VqVaeRunInfo.Read(inputs.VqVaePath)
             ?? throw new UserError($"--vqvae '{inputs.VqVaePath}' is not a VQ-VAE run folder (config.json and split.csv name the real images to compare with)");
         using var model = PixelCnnVqVae.Load(device, inputs.VqVaePath, inputs.PriorPath);
+        GuidanceOption.Check(options.Guidance, model.Prior.Config);
         using var classifier = inputs.ClassifierPath == null ? null : ClassifierCheckpoint.Load(device, inputs.ClassifierPath);
         if (classifier != null)
         {
@@ -90,7 +95,8 @@ public static class EvaluateCommand
     public static void Print(SampleEvaluation r)
     {
         string F(double? v) => v is { } x ? x.ToString("0.0000", CultureInfo.InvariantCulture) : "n/a";
-        Console.WriteLine($"{r.Samples} samples (T = {r.Options.Temperature.ToString(CultureInfo.InvariantCulture)}, {r.SamplingSeconds:0.0} s) vs {r.TestImages} test images; features: {r.FeatureSpace}");
+        string guidance = PriorSampling.Guided(r.Options.Guidance) ? $", guidance {r.Options.Guidance.ToString(CultureInfo.InvariantCulture)}" : "";
+        Console.WriteLine($"{r.Samples} samples (T = {r.Options.Temperature.ToString(CultureInfo.InvariantCulture)}{guidance}, {r.SamplingSeconds:0.0} s) vs {r.TestImages} test images; features: {r.FeatureSpace}");
         Console.WriteLine($"  frechet_distance {F(r.FrechetDistance)} (floor {F(r.FrechetFloor)}, VQ-VAE reconstructions {F(r.FrechetReconstruction)}), " +
                           $"kid {F(r.Kid)} (floor {F(r.KidFloor)}, reconstructions {F(r.KidReconstruction)})");
         Console.WriteLine($"  precision {F(r.Precision)} (floor {F(r.PrecisionFloor)}), recall {F(r.Recall)} (floor {F(r.RecallFloor)})");

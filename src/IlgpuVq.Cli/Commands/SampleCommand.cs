@@ -22,6 +22,7 @@ public static class SampleCommand
         var count = new Option<int>("--count") { DefaultValueFactory = _ => 64 };
         var cls = new Option<string?>("--class") { Description = "class to sample (class-conditional priors); default: a row per class" };
         var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => 1f };
+        var guidance = GuidanceOption.Create();
         var seed = SeedOption.Create("the samples");
         var outFolder = OutOption.Create($"{GridName} (a grid of the first batch: all samples when --count ≤ --batch-size) and each sample as <class>_<index>.png at the model's image size");
         var outDir = OldOptionName.Create(outFolder, "--out-dir");
@@ -31,7 +32,7 @@ public static class SampleCommand
         sampler.AcceptOnlyFromAmong(PriorSamplers.Names);
         var device = DeviceOption.Create();
         var cmd = new Command("sample", "Sample code maps with the prior (raster order, on the device) and decode them with the VQ-VAE")
-            { vqvae, prior, count, cls, temperature, seed, outFolder, outDir, batch, batchOld, sampler, device };
+            { vqvae, prior, count, cls, temperature, guidance, seed, outFolder, outDir, batch, batchOld, sampler, device };
         OldOptionName.Require(cmd, outFolder, outDir);
         var quality = new QualityProbeOptions();
         quality.AddTo(cmd, everyEpochs: false);
@@ -44,6 +45,7 @@ public static class SampleCommand
             if (!(t > 0)) throw new UserError($"--temperature must be > 0 (got {t})");
             var kind = PriorSamplers.Parse(parse.GetValue(sampler)!);
             using var model = PixelCnnVqVae.Load(DeviceOption.Open(parse.GetValue(device)!), parse.GetValue(vqvae)!, parse.GetValue(prior)!);
+            float s = GuidanceOption.Check(parse.GetValue(guidance), model.Prior.Config);
             var (classes, columns, rowLabels) = Layout(model, parse.GetValue(cls), n);
             var (path, dir) = Outputs(parse.GetValue(outFolder), parse.GetValue(outDir));
             int size = model.ImageSize, per = 3 * size * size, digits = Math.Max(4, (n - 1).ToString().Length);
@@ -62,7 +64,7 @@ public static class SampleCommand
                     {
                         model.VqVae.Device.Synchronize();
                         return progress(k, rows);
-                    }, start);
+                    }, start, s);
                     grid ??= images;
                     if (probe != null) { probeImages.Add(images); probeCodes.Add(codes); } // the probe reads every sample: kept only when asked for
                     if (dir == null) continue;
@@ -83,7 +85,7 @@ public static class SampleCommand
                 Console.WriteLine(probe.Describe(model.VqVae.Device, parse.GetValue(vqvae)!,
                     new SampleSet(probeImages.SelectMany(a => a).ToArray(), probeCodes.SelectMany(a => a).ToArray(), classes, model.Prior.Config.ClassConditional), size));
             string where = string.Join(", ", new[] { path, dir == null ? null : $"{dir}/ ({n} files)" }.Where(s => s != null));
-            Console.WriteLine($"sampled {n} images of {size}x{size} ({model.Height}x{model.Width} codes, {kind.Name()} sampler) in {seconds:0.0} s on {model.VqVae.Device.Name}: {where}");
+            Console.WriteLine($"sampled {n} images of {size}x{size} ({model.Height}x{model.Width} codes, {kind.Name()} sampler{(PriorSampling.Guided(s) ? $", guidance {s}" : "")}) in {seconds:0.0} s on {model.VqVae.Device.Name}: {where}");
             return 0;
         });
         return cmd;

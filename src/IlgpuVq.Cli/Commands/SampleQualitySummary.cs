@@ -15,7 +15,7 @@ public static class SampleQualitySummary
         s.AppendLine("## Sample quality (measured: [`evaluation/evaluation.json`](evaluation/evaluation.json))").AppendLine();
         s.AppendLine($"Evaluator classifier ([`classifier/`](classifier/confusion_matrix.png)) on the {classifier.Images} real test images: accuracy {F(classifier.Accuracy)}, " +
                      $"balanced accuracy {F(classifier.BalancedAccuracy)} (always answering the majority class: accuracy {F(classifier.MajorityShare)}, balanced 1/{classifier.ClassNames.Count}). " +
-                     $"{q.Samples} samples ({q.Options.Count} per class, temperature {F(q.Options.Temperature, "0.##")}) against {q.TestImages} test images " +
+                     $"{q.Samples} samples ({q.Options.Count} per class, temperature {F(q.Options.Temperature, "0.##")}{(IlgpuVq.Models.Prior.PriorSampling.Guided(q.Options.Guidance) ? $", classifier-free guidance {F(q.Options.Guidance, "0.##")}" : "")}) against {q.TestImages} test images " +
                      $"in the feature space of the {q.FeatureSpace}; floors use {q.FloorImages} random real training images.").AppendLine();
         s.AppendLine("| metric | samples | real floor / ceiling | target | what it means |").AppendLine("|---|---|---|---|---|");
         s.AppendLine($"| Fréchet distance | {F(q.FrechetDistance)} | {F(q.FrechetFloor)} | ≤ 2 × floor: {Met(q.FrechetDistance <= 2 * q.FrechetFloor)} | " +

@@ -22,8 +22,13 @@ public static class TrainPriorCommand
         var channels = new Option<int>("--channels") { Description = "channels of both stacks", DefaultValueFactory = _ => preset.Prior.Channels };
         var head = new Option<int>("--head-channels") { DefaultValueFactory = _ => preset.Prior.HeadChannels };
         var conditional = new Option<bool?>("--class-conditional") { Description = "per-class gate bias (default: on when the data has labels)" };
+        var dropout = new Option<double>("--label-dropout")
+        {
+            Description = "probability of training an example under the null class instead of its own (classifier-free guidance: sample/evaluate --guidance S); 0 = none",
+            DefaultValueFactory = _ => preset.Prior.LabelDropout,
+        };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "preprocessing cache folder of the dataset" };
-        var cmd = new Command("prior", "Train a Gated PixelCNN prior on a VQ-VAE's code maps (encoded once, cached by checkpoint hash)") { vqvae, layers, channels, head, conditional, cacheDir };
+        var cmd = new Command("prior", "Train a Gated PixelCNN prior on a VQ-VAE's code maps (encoded once, cached by checkpoint hash)") { vqvae, layers, channels, head, conditional, dropout, cacheDir };
         run.AddTo(cmd);
         var quality = new QualityProbeOptions();
         quality.AddTo(cmd, everyEpochs: true);
@@ -34,7 +39,10 @@ public static class TrainPriorCommand
             var training = run.Training(parse, defaultEpochs: preset.PriorSchedule.Epochs);
             var settings = new PriorSettings
             {
-                Model = new PixelCnnConfig { Layers = parse.GetValue(layers), Channels = parse.GetValue(channels), HeadChannels = parse.GetValue(head) },
+                Model = new PixelCnnConfig
+                {
+                    Layers = parse.GetValue(layers), Channels = parse.GetValue(channels), HeadChannels = parse.GetValue(head), LabelDropout = parse.GetValue(dropout),
+                },
                 BatchSize = parse.GetValue(run.BatchSize) ?? preset.PriorSchedule.BatchSize, LearningRate = parse.GetValue(run.Lr) ?? preset.PriorSchedule.LearningRate, WeightDecay = parse.GetValue(run.WeightDecay),
             };
             UserError.Check(settings.Model.Validate);
@@ -54,6 +62,8 @@ public static class TrainPriorCommand
         using var _ = dataset;
         bool conditional = o.ClassConditional ?? dataset.HasLabels;
         if (conditional && !dataset.HasLabels) throw new UserError("--class-conditional needs class labels, and this dataset has none");
+        if (!conditional && o.Settings.Model.LabelDropout > 0)
+            throw new UserError("--label-dropout needs a class-conditional prior (it trains the null class of classifier-free guidance)");
         var settings = o.Settings with
         {
             Model = o.Settings.Model with { NumCodes = vq.Model.Config.NumCodes, NumClasses = conditional ? dataset.ClassNames.Count : 0 },

@@ -102,7 +102,8 @@ public static class PixelCnnStep
     /// Draws the code at (<paramref name="row"/>, <paramref name="column"/>) of every sample from logits [B,K] exactly as
     /// <see cref="Rng.SampleCategorical"/> would from the full map (same seed, offset and counters), writes it into
     /// <paramref name="codes"/> [B,H,W] and its embedding row (<paramref name="embedding"/> [K,C]) into ring slot row mod S of
-    /// layer 0's window [S,W,B,C].
+    /// layer 0's window [S,W,m·B,C], into every window row b + j·B of sample b (m = 2 for guided sampling, whose window holds
+    /// the conditional rows and then the null-class rows: both see the code drawn from the mixed logits).
     /// </summary>
     public static void SamplePixel(Tensor logits, int row, int column, float temperature, ulong seed, ulong offset, Tensor codes, Tensor embedding, Tensor window)
     {
@@ -111,14 +112,14 @@ public static class PixelCnnStep
         Shape.RequireRank(op, codes, 3);
         Shape.RequireRank(op, window, 4);
         int batch = logits.Shape[0], classes = logits.Shape[1], height = codes.Shape[1], width = codes.Shape[2];
-        if (codes.DType != DType.Int32 || codes.Shape[0] != batch || embedding.Shape[0] != classes || window.Shape[2] != batch
-            || window.Shape[3] != embedding.Shape[1] || window.Shape[1] != width)
+        if (codes.DType != DType.Int32 || codes.Shape[0] != batch || embedding.Shape[0] != classes || batch < 1 || window.Shape[2] % batch != 0
+            || window.Shape[2] == 0 || window.Shape[3] != embedding.Shape[1] || window.Shape[1] != width)
             throw new ArgumentException($"{op}: logits {logits.Describe()}, codes {codes.Describe()}, embedding {embedding.Describe()}, window {window.Describe()} do not fit");
         if (row < 0 || row >= height || column < 0 || column >= width)
             throw new ArgumentException($"{op}: position ({row},{column}) outside {codes.Describe()}");
         var g = new PixelCnnStepGeometry
         {
-            Batch = batch, Channels = window.Shape[3], Width = width, Slots = window.Shape[0], Row = row, Column = column,
+            Batch = window.Shape[2], Channels = window.Shape[3], Width = width, Slots = window.Shape[0], Row = row, Column = column, Samples = batch,
         };
         bool greedy = temperature <= 0f;
         var device = logits.Device;

@@ -22,7 +22,7 @@ public static class Rng
         new(RandomKernels.Uniform);
     internal static readonly KernelSlot<Action<Index1D, int, int, V, uint, uint, ulong, float, float>> NormalKernel =
         new(RandomKernels.Normal);
-    internal static readonly KernelSlot<Action<Index1D, int, int, V, ArrayView<int>, int, int, int, int, int, float, int, uint, uint, ulong>> SampleKernel =
+    internal static readonly KernelSlot<Action<Index1D, int, int, V, ArrayView<int>, int, int, int, float, int, uint, uint, ulong, int, int>> SampleKernel =
         new(RandomKernels.SampleCategorical);
     internal static readonly KernelSlot<Action<Index1D, int, int, V, int, int, ArrayView<int>>> ArgmaxKernel =
         new(RandomKernels.ArgmaxChannel);
@@ -91,22 +91,25 @@ public static class Rng
     /// Samples position (h, w) of every image: codes[b,h,w] = argmax_k(logits[b,k,h,w]/T + Gumbel noise), i.e. a draw
     /// from softmax(logits[b,:,h,w]/T). temperature ≤ 0 gives the argmax (the T → 0 limit). Ties go to the lowest k.
     /// The noise of (b,h,w,k) uses counter offset + ((b·H + h)·W + w)·K + k, so one offset can serve a whole
-    /// image-by-image sampling pass. Other entries of <paramref name="codes"/> are left untouched.
+    /// image-by-image sampling pass. Other entries of <paramref name="codes"/> are left untouched. <paramref name="codes"/> may hold
+    /// m·B maps [m·B,H,W] (m ≥ 1): image b's code then goes to maps b, B + b, …, (m − 1)·B + b (a guided sampler's conditional and
+    /// null-class rows share their code maps).
     /// </summary>
     public static void SampleCategorical(Tensor logits, int h, int w, float temperature, ulong seed, ulong offset, Tensor codes)
     {
         Shape.RequireRank("sample_categorical", logits, 4);
         int b = logits.Shape[0], k = logits.Shape[1], height = logits.Shape[2], width = logits.Shape[3];
-        if (codes.DType != DType.Int32 || !codes.Shape.AsSpan().SequenceEqual([b, height, width]))
-            throw new ArgumentException($"sample_categorical: codes must be int32 [{b},{height},{width}] for logits {logits.Describe()}, got {codes.Describe()}");
+        int copies = b > 0 && codes.Rank == 3 ? codes.Shape[0] / b : 1;
+        if (codes.DType != DType.Int32 || copies < 1 || !codes.Shape.AsSpan().SequenceEqual([copies * b, height, width]))
+            throw new ArgumentException($"sample_categorical: codes must be int32 [{b},{height},{width}] (or a multiple of {b} maps) for logits {logits.Describe()}, got {codes.Describe()}");
         if (h < 0 || h >= height || w < 0 || w >= width || k == 0)
             throw new ArgumentException($"sample_categorical: position ({h},{w}) outside logits {logits.Describe()}");
         Shape.RequireSameDevice("sample_categorical", logits, codes);
         var (k0, k1) = Key(seed);
         bool greedy = temperature <= 0f;
         if (b > 0)
-            logits.Device.Launch(SampleKernel, b, logits.View, codes.IntView, k, height, width, h, w,
-                greedy ? 1f : 1f / temperature, greedy ? 1 : 0, k0, k1, offset);
+            logits.Device.Launch(SampleKernel, b, logits.View, codes.IntView, k, height * width, h * width + w,
+                greedy ? 1f : 1f / temperature, greedy ? 1 : 0, k0, k1, offset, b, copies);
     }
 
     /// <summary>Argmax over the channel axis: [B,K,...] float → [B,...] int32 (rank 2 gives [B]). Ties → lowest k.</summary>

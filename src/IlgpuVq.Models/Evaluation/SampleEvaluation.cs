@@ -18,6 +18,8 @@ public sealed record SampleEvaluationOptions
     /// <summary>Samples per class for a class-conditional prior, in all for an unconditional one.</summary>
     public int Count { get; init; } = 32;
     public float Temperature { get; init; } = 1f;
+    /// <summary>Classifier-free guidance scale (1: plain conditional sampling; other values need a prior trained with label dropout).</summary>
+    public float Guidance { get; init; } = 1f;
     public ulong Seed { get; init; } = 1;
     /// <summary>Samples per class shown in nearest.png.</summary>
     public int NearestPerClass { get; init; } = 4;
@@ -80,7 +82,7 @@ public sealed record SampleEvaluation
             throw new ArgumentException($"the feature extractor works on {extractor.ImageSize} px images, the data is {train.ImageSize} px and the samples are {model.ImageSize} px; they must agree");
         if (options.Count < 2) throw new ArgumentException($"at least 2 samples are needed (got {options.Count})");
         var clock = Stopwatch.StartNew();
-        var samples = SampleSet.Draw(model, options.Count, options.Temperature, options.Seed);
+        var samples = SampleSet.Draw(model, options.Count, options.Temperature, options.Seed, options.Guidance);
         double samplingSeconds = clock.Elapsed.TotalSeconds;
         var (images, codes, classes, conditional) = samples;
 
@@ -239,7 +241,7 @@ public sealed record SampleEvaluation
         ["memorisation"] = Memorisation, ["codes"] = Codes.ToJson(),
         ["frechet_reconstruction"] = FrechetReconstruction, ["kid_reconstruction"] = KidReconstruction, ["precision_floor"] = PrecisionFloor, ["recall_floor"] = RecallFloor, ["class_consistency_per_class"] = ClassConsistencyPerClass, ["class_consistency_reconstruction_per_class"] = ClassConsistencyReconstructionPerClass,
         ["samples"] = Samples, ["samples_per_class"] = Conditional ? Options.Count : null, ["conditional"] = Conditional,
-        ["temperature"] = Options.Temperature, ["seed"] = Options.Seed, ["test_images"] = TestImages, ["train_images"] = TrainImages,
+        ["temperature"] = Options.Temperature, ["guidance"] = Options.Guidance, ["seed"] = Options.Seed, ["test_images"] = TestImages, ["train_images"] = TrainImages,
         ["floor_images"] = FloorImages, ["feature_space"] = FeatureSpace, ["nearest_neighbours_k"] = ManifoldPrecisionRecall.K,
     };
 

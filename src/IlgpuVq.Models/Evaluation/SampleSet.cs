@@ -13,13 +13,13 @@ public sealed record SampleSet(float[] Images, int[] Codes, int[] Classes, bool 
     /// <summary>The label each sample carries into feature extraction: its class, or −1 when unconditional.</summary>
     public int[] Labels => Conditional ? Classes : Enumerable.Repeat(-1, Classes.Length).ToArray();
 
-    public static SampleSet Draw(PixelCnnVqVae model, int perClass, float temperature, ulong seed)
+    public static SampleSet Draw(PixelCnnVqVae model, int perClass, float temperature, ulong seed, float guidance = 1f)
     {
         bool conditional = model.Prior.Config.ClassConditional && model.ClassNames.Count > 0;
         var classes = conditional
             ? Enumerable.Range(0, model.ClassNames.Count * perClass).Select(i => i / perClass).ToArray()
             : new int[perClass];
-        var (images, codes) = model.Sample(classes.Length, classes, temperature, seed);
+        var (images, codes) = model.Sample(classes.Length, classes, temperature, seed, guidance: guidance);
         return new SampleSet(images, codes, classes, conditional);
     }
 

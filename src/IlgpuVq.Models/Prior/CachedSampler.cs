@@ -11,17 +11,21 @@ namespace IlgpuVq.Models.Prior;
 /// its gated row into the next layer's window. Then, per column of row r, each layer computes its horizontal stack at that one
 /// position from the last k/2+1 inputs of the row and the cached v_to_h value, the head maps the summed skips to the logits,
 /// and the code is drawn (the same noise as <see cref="NaiveSampler"/>) and embedded into layer 0's window. Per position: one
-/// launch per layer, the head and the draw; per row: one launch per layer. Class biases are looked up once.
+/// launch per layer, the head and the draw; per row: one launch per layer. Class biases are looked up once. Guided
+/// (<see cref="PriorSampling"/>): the state holds 2B rows, the samples' classes and then the null class; each position's logits
+/// [2B,K] are mixed by <see cref="Guidance.Mix"/> into [B,K], and the one code drawn per sample goes into both of its rows.
 /// </summary>
 public static class CachedSampler
 {
-    /// <summary>Fills <paramref name="codes"/> [B,H,W] (see <see cref="PriorSampling"/>); <paramref name="positionLogits"/>, when
-    /// given, sees the logits [B,K] of every position (row, column) before its draw (tests compare them with the naive forward).</summary>
-    public static void Run(GatedPixelCnn prior, Tensor? labels, Tensor codes, float temperature, ulong seed, ulong offset, Func<int, bool>? rowDone,
-        Action<int, int, Tensor>? positionLogits = null)
+    /// <summary>Fills <paramref name="codes"/> [B,H,W] (see <see cref="PriorSampling"/>); <paramref name="labels"/> holds 2B labels
+    /// when <paramref name="guidance"/> ≠ 1; <paramref name="positionLogits"/>, when given, sees the logits [B,K] (mixed, when
+    /// guided) of every position (row, column) before its draw (tests compare them with the naive forward).</summary>
+    public static void Run(GatedPixelCnn prior, Tensor? labels, Tensor codes, float temperature, float guidance, ulong seed, ulong offset,
+        Func<int, bool>? rowDone, Action<int, int, Tensor>? positionLogits = null)
     {
         var device = codes.Device;
-        int batch = codes.Shape[0], height = codes.Shape[1], width = codes.Shape[2];
+        bool guided = PriorSampling.Guided(guidance);
+        int batch = (guided ? 2 : 1) * codes.Shape[0], height = codes.Shape[1], width = codes.Shape[2];
         int channels = prior.Config.Channels, classes = prior.Config.NumCodes;
         using var scope = new TensorScope();
         var layers = prior.Layers;
@@ -51,8 +55,10 @@ public static class CachedSampler
                     PixelCnnStep.HorizontalPixel(weights[l], input, slot, c, toHorizontal[l], biasH[l], rows[l], skip);
                 }
                 PixelCnnStep.Head(skip, hidden.Weight, hidden.Bias!, output.Weight, output.Bias!, logits);
-                positionLogits?.Invoke(r, c, logits);
-                PixelCnnStep.SamplePixel(logits, r, c, temperature, seed, offset, codes, prior.CodeEmbedding, windows[0]);
+                using var position = new TensorScope();
+                var drawn = guided ? Guidance.Mix(logits, guidance) : logits;
+                positionLogits?.Invoke(r, c, drawn);
+                PixelCnnStep.SamplePixel(drawn, r, c, temperature, seed, offset, codes, prior.CodeEmbedding, windows[0]);
             }
             if (rowDone != null && !rowDone(r + 1)) return;
         }

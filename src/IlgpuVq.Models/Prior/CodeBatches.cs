@@ -6,21 +6,28 @@ namespace IlgpuVq.Models.Prior;
 public sealed record CodeBatch(int[] Codes, int[] Labels, int Count, int Height, int Width);
 
 /// <summary>Batches of code maps: shuffled per epoch by <see cref="BatchOrder"/> (the image batches' shuffle, a pure function of
-/// (seed, epoch)) with full batches only, or in order with the last partial batch for evaluation.</summary>
+/// (seed, epoch)) with full batches only, or in order with the last partial batch for evaluation. With label dropout p (training
+/// for classifier-free guidance) each example's label becomes <c>nullLabel</c> with probability p, drawn from a
+/// <see cref="CounterRng"/> keyed by (seed, epoch, batch): the same labels for a seed on any thread count, and on resume.</summary>
 public sealed class CodeBatches
 {
     readonly CodeMaps maps;
     readonly int batchSize;
     readonly long seed;
     readonly bool shuffle;
+    readonly double labelDropout;
+    readonly int nullLabel;
     readonly int[] all;
 
-    public CodeBatches(CodeMaps maps, int batchSize, ulong seed, bool shuffle, string what)
+    public CodeBatches(CodeMaps maps, int batchSize, ulong seed, bool shuffle, string what, double labelDropout = 0, int nullLabel = -1)
     {
+        if (!(labelDropout >= 0 && labelDropout < 1)) throw new ArgumentException($"label dropout must be in [0, 1) (got {labelDropout})");
         this.maps = maps;
         this.batchSize = batchSize;
         this.seed = unchecked((long)seed);
         this.shuffle = shuffle;
+        this.labelDropout = labelDropout;
+        this.nullLabel = nullLabel;
         all = [.. Enumerable.Range(0, maps.Count)];
         BatchesPerEpoch = BatchCount.PerEpoch(maps.Count, batchSize, dropLast: shuffle, what);
     }
@@ -36,11 +43,12 @@ public sealed class CodeBatches
             int n = Math.Min(batchSize, maps.Count - b * batchSize);
             var codes = new int[n * maps.Plane];
             var labels = new int[n];
+            var dropout = new CounterRng(RngStreams.LabelDropout, seed, epoch, b);
             for (int k = 0; k < n; k++)
             {
                 int src = order[b * batchSize + k];
                 Array.Copy(maps.Codes, src * maps.Plane, codes, k * maps.Plane, maps.Plane);
-                labels[k] = maps.Labels[src];
+                labels[k] = labelDropout > 0 && dropout.Chance(labelDropout) ? nullLabel : maps.Labels[src];
             }
             yield return new CodeBatch(codes, labels, n, maps.Height, maps.Width);
         }

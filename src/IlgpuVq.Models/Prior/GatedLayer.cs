@@ -25,7 +25,7 @@ public sealed class GatedLayer : Module
     readonly Tensor? horizontalMask;
     readonly Tensor? classBiasV, classBiasH;
 
-    public GatedLayer(ComputeDevice device, SeedSequence seeds, int channels, int kernel, bool first, int numClasses)
+    public GatedLayer(ComputeDevice device, SeedSequence seeds, int channels, int kernel, bool first, int classBiasRows)
     {
         this.channels = channels;
         this.first = first;
@@ -41,10 +41,10 @@ public sealed class GatedLayer : Module
             using (new Engine.Memory.TensorScope())
                 horizontalMask.CopyFrom(MaskedConv2d.BuildMask(device, MaskKind.Horizontal, MaskType.A, 1, half + 1, 2 * channels, channels));
         }
-        if (numClasses > 0)
+        if (classBiasRows > 0)
         {
-            classBiasV = RegisterParameter("class_bias_v", Rng.UniformParameter(device, seeds.Next(), [numClasses, 2 * channels], 0f));
-            classBiasH = RegisterParameter("class_bias_h", Rng.UniformParameter(device, seeds.Next(), [numClasses, 2 * channels], 0f));
+            classBiasV = RegisterParameter("class_bias_v", Rng.UniformParameter(device, seeds.Next(), [classBiasRows, 2 * channels], 0f));
+            classBiasH = RegisterParameter("class_bias_h", Rng.UniformParameter(device, seeds.Next(), [classBiasRows, 2 * channels], 0f));
         }
     }
 
@@ -52,7 +52,7 @@ public sealed class GatedLayer : Module
     internal GatedLayerWeights StepWeights => new(vertical.Weight, vertical.Bias!, verticalToHorizontal.Weight, verticalToHorizontal.Bias!,
         horizontal.Weight, horizontal.Bias!, residual.Weight, residual.Bias!, skip.Weight, skip.Bias!, first);
 
-    /// <summary>The per-class gate biases [classes, 2C] of the vertical and horizontal stacks (null when unconditional).</summary>
+    /// <summary>The per-class gate biases [classes (+ the null class), 2C] of the vertical and horizontal stacks (null when unconditional).</summary>
     internal (Tensor? Vertical, Tensor? Horizontal) ClassBiases => (classBiasV, classBiasH);
 
     /// <summary>Returns the next (vertical, horizontal) inputs and this layer's skip contribution.</summary>

@@ -15,8 +15,21 @@ public sealed record PixelCnnConfig
     public int HeadChannels { get; init; } = 256;
     /// <summary>Number of classes for the per-class gate bias; 0 = unconditional.</summary>
     public int NumClasses { get; init; }
+    /// <summary>
+    /// Classifier-free guidance training (Ho &amp; Salimans 2022): the probability with which a training example's label is
+    /// replaced by the null class <see cref="NullClass"/> (an extra row of the class-bias tables), so that the one network
+    /// also learns the unconditional model that guided sampling pushes away from. 0 (the default, and every checkpoint
+    /// written before the setting existed): no null class.
+    /// </summary>
+    public double LabelDropout { get; init; }
 
     public bool ClassConditional => NumClasses > 0;
+    /// <summary>Whether the class-bias tables have the null-class row that guided sampling conditions on.</summary>
+    public bool HasNullClass => ClassConditional && LabelDropout > 0;
+    /// <summary>The label of the null class: the row after the real classes.</summary>
+    public int NullClass => NumClasses;
+    /// <summary>Rows of each class-bias table: the classes, and the null class when <see cref="HasNullClass"/>.</summary>
+    public int ClassBiasRows => HasNullClass ? NumClasses + 1 : NumClasses;
 
     public void Validate()
     {
@@ -24,5 +37,6 @@ public sealed record PixelCnnConfig
         if (Channels < 1 || Layers < 0 || HeadChannels < 1) throw new ArgumentException("prior channels, layers and head channels must be positive");
         if (FirstKernel < 1 || FirstKernel % 2 == 0 || Kernel < 1 || Kernel % 2 == 0) throw new ArgumentException("PixelCNN kernel sizes must be odd");
         if (NumClasses < 0) throw new ArgumentException("number of classes must be ≥ 0");
+        if (!(LabelDropout >= 0 && LabelDropout < 1)) throw new ArgumentException($"label dropout must be in [0, 1) (got {LabelDropout})");
     }
 }

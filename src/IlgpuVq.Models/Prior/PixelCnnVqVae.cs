@@ -94,14 +94,15 @@ public sealed class PixelCnnVqVae : IDisposable
     /// Samples <paramref name="count"/> code maps in one batch, position by position in raster order, on the device
     /// (<see cref="PriorSampling"/>: the only host transfer is the final codes and images), and decodes them. Same seed → same
     /// images, with either <paramref name="sampler"/>. <paramref name="rowDone"/> sees the rows completed (progress);
-    /// <paramref name="firstSample"/>: the index of the first sample in a longer run drawn batch by batch.
+    /// <paramref name="firstSample"/>: the index of the first sample in a longer run drawn batch by batch; <paramref name="guidance"/>:
+    /// the classifier-free guidance scale (1: plain conditional sampling; see <see cref="PriorSampling"/>).
     /// </summary>
     public (float[] Images, int[] Codes) Sample(int count, int[] classes, float temperature, ulong seed,
-        PriorSampler sampler = PriorSampler.Cached, Func<int, bool>? rowDone = null, int firstSample = 0)
+        PriorSampler sampler = PriorSampler.Cached, Func<int, bool>? rowDone = null, int firstSample = 0, float guidance = 1f)
     {
         using var noGrad = GradMode.NoGrad();
         using var scope = new TensorScope();
-        var codes = PriorSampling.SampleCodes(Prior, count, classes, Height, Width, temperature, seed, sampler, rowDone, firstSample);
+        var codes = PriorSampling.SampleCodes(Prior, count, classes, Height, Width, temperature, seed, sampler, rowDone, firstSample, guidance);
         var images = VqVae.Decode(codes);
         return (images.ToArray(), codes.ToIntArray());
     }

@@ -42,7 +42,9 @@ public sealed class PriorTrainingTask : ITrainingTask<CodeBatch>, IDisposable
         this.vqvaeHash = vqvaeHash;
         Height = trainMaps.Height;
         Width = trainMaps.Width;
-        train = new CodeBatches(trainMaps, settings.BatchSize, settings.Seed, shuffle: true, "training code maps");
+        // Label dropout only in training: validation measures the NLL under the true classes.
+        train = new CodeBatches(trainMaps, settings.BatchSize, settings.Seed, shuffle: true, "training code maps",
+            settings.Model.HasNullClass ? settings.Model.LabelDropout : 0, settings.Model.NullClass);
         test = new CodeBatches(testMaps, settings.BatchSize, 0, shuffle: false, "test code maps");
         Prior = new GatedPixelCnn(device, settings.Model, settings.Seed);
         Optimizer = settings.Optimizer(Prior);

@@ -54,13 +54,14 @@ public sealed record ModelPreset
     /// <summary><c>demo</c>: the models and schedule of <c>ilgpuvq demo</c>, chosen to finish inside 5 minutes on a 2-core AVX-512 CPU
     /// at 32 px (an 8×8 code grid): a VQ-VAE of 64 channels, 2 residual blocks of 32, D=32, K=128 for 16 epochs; a prior of
     /// 64 channels, 10 gated layers, head 128 for 5 epochs (its validation NLL is lowest at epoch 4–5 on the demo's 3600 code
-    /// maps and rises after); the classifier for 8 epochs; AdamW 2e-3 for all three.</summary>
+    /// maps and rises after), trained with label dropout for classifier-free guidance (the demo samples at <c>DemoPlan.Guidance</c>);
+    /// the classifier for 8 epochs; AdamW 2e-3 for all three.</summary>
     public static ModelPreset Demo { get; } = new()
     {
         Name = "demo",
         VqVae = new VqVaeConfig { Hidden = 64, ResidualHidden = 32, ResidualBlocks = 2, EmbeddingDim = 32, NumCodes = 128, Downsample = 4 },
         VqVaeSchedule = new(16, 32, 2e-3f),
-        Prior = new PixelCnnConfig { Channels = 64, Layers = 10, HeadChannels = 128, NumCodes = 128 }, PriorSchedule = new(5, 32, 2e-3f),
+        Prior = new PixelCnnConfig { Channels = 64, Layers = 10, HeadChannels = 128, NumCodes = 128, LabelDropout = 0.2 }, PriorSchedule = new(5, 32, 2e-3f),
         ClassifierSchedule = new(8, 32, 2e-3f),
     };
 

@@ -90,6 +90,10 @@ public class CliPipelineTests : IDisposable
         Assert.Contains("PSNR", summary);
         foreach (var metric in new[] { "Fréchet distance", "KID", "precision", "recall", "class consistency", "memorisation", "Hamming" })
             Assert.Contains(metric, summary);
+        // The plan's guidance reaches the evaluation (the tiny plan's prior has the demo preset's label dropout).
+        using (var evaluation = System.Text.Json.JsonDocument.Parse(File.ReadAllText(P("demo/evaluation/evaluation.json"))))
+            Assert.Equal(DemoPlan.Tiny.Guidance, (float)evaluation.RootElement.GetProperty("guidance").GetDouble());
+        if (IlgpuVq.Models.Prior.PriorSampling.Guided(DemoPlan.Tiny.Guidance)) Assert.Contains("classifier-free guidance", summary);
         Assert.Throws<UserError>(() => DemoCommand.Run(TestDevices.Get("cpu"), P("demo"), DemoPlan.Tiny, seed: 0));
     }
 }

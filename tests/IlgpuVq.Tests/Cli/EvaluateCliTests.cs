@@ -43,6 +43,20 @@ public class EvaluateCliTests : IDisposable
         Assert.Equal(7, codes.GetProperty("distinct_share").EnumerateObject().Count());
         Assert.Equal(21, root.GetProperty("samples").GetInt32()); // 3 per class, 7 classes
         Assert.InRange(root.GetProperty("class_consistency").GetDouble(), 0, 1);
+        Assert.Equal(1, root.GetProperty("guidance").GetDouble());
+
+        // Classifier-free guidance: a prior trained with label dropout, evaluated at scale 2 (recorded in evaluation.json).
+        Assert.Equal(0, CliApp.Run(["train", "prior", "--vqvae", P("vq"), "--epochs", "1", "--layers", "1", "--channels", "8", "--head-channels", "8", "--batch-size", "8",
+            "--label-dropout", "0.3", "--device", "cpu", "--out", P("prior_cfg")]));
+        string[] guided = ["evaluate", "--vqvae", P("vq"), "--prior", P("prior_cfg"), "--classifier", P("cls"), "--seed", "4", "--count", "3", "--device", "cpu", "--cache-dir", Path.GetTempPath()];
+        Assert.Equal(0, CliApp.Run([.. guided, "--guidance", "2", "--out", P("g2")]));
+        Assert.Equal(0, CliApp.Run([.. guided, "--out", P("g1")]));
+        using var g2 = JsonDocument.Parse(File.ReadAllText(P("g2/evaluation.json")));
+        using var g1 = JsonDocument.Parse(File.ReadAllText(P("g1/evaluation.json")));
+        Assert.Equal(2, g2.RootElement.GetProperty("guidance").GetDouble());
+        Assert.Equal(1, g1.RootElement.GetProperty("guidance").GetDouble());
+        foreach (var key in Keys)
+            Assert.True(double.IsFinite(g2.RootElement.GetProperty(key).GetDouble()), $"guided {key} is not a finite number");
 
         // Without a classifier: the VQ-VAE encoder's pooled latents, no class metrics.
         Assert.Equal(0, CliApp.Run(["evaluate", "--vqvae", P("vq"), "--prior", P("prior"), "--count", "3", "--device", "cpu", "--cache-dir", Path.GetTempPath(), "--out", P("e3")]));
@@ -67,6 +81,10 @@ public class EvaluateCliTests : IDisposable
 
         // Bad input: one error line, exit code 2.
         Assert.Equal(2, CliApp.Run([.. evaluate, "--count", "1", "--out", P("x")]));
+        Assert.Equal(2, CliApp.Run([.. evaluate, "--guidance", "2", "--out", P("x")])); // this prior has no null class
+        Assert.Equal(2, CliApp.Run([.. guided, "--guidance", "-1", "--out", P("x")]));
+        Assert.Equal(2, CliApp.Run([.. guided, "--guidance", "abc", "--out", P("x")]));
+        Assert.Equal(2, CliApp.Run(["train", "prior", "--vqvae", P("vq"), "--label-dropout", "1", "--device", "cpu", "--out", P("x")]));
         Assert.Equal(2, CliApp.Run(["evaluate", "--vqvae", P("vq"), "--prior", P("prior"), "--classifier", P("vq"), "--device", "cpu", "--out", P("x")]));
         Assert.Equal(2, CliApp.Run(["evaluate", "--vqvae", P("prior"), "--prior", P("prior"), "--device", "cpu", "--out", P("x")]));
         Assert.Equal(2, CliApp.Run(["train", "classifier", "--data", "synthetic:48:16", "--width", "0", "--device", "cpu", "--out", P("x")]));

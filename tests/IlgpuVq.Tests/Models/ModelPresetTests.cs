@@ -28,6 +28,8 @@ public class ModelPresetTests
         Assert.Equal((64, 10, 128), (demo.Prior.Channels, demo.Prior.Layers, demo.Prior.HeadChannels));
         Assert.Equal((16, 5, 8), (demo.VqVaeSchedule.Epochs, demo.PriorSchedule.Epochs, demo.ClassifierSchedule.Epochs));
         Assert.Equal(2, demo.ClassifierFor(7, new DemoPlan().ImageSize).StemStride);
+        // A guided demo needs its prior trained with the null class (else evaluate refuses the scale).
+        Assert.True(!IlgpuVq.Models.Prior.PriorSampling.Guided(new DemoPlan().Guidance) || demo.Prior.HasNullClass || demo.Prior.LabelDropout > 0);
     }
 
     [Fact]

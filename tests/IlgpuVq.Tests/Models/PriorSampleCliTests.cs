@@ -48,6 +48,7 @@ public class PriorSampleCliTests : IDisposable
         // Bad input: clear errors (exit code 2) before any work.
         Assert.Equal(2, CliApp.Run(Sample("bad", "--sampler", "fast")));
         Assert.Equal(2, CliApp.Run(Sample("bad", "--batch-size", "0")));
+        Assert.Equal(2, CliApp.Run(Sample("bad", "--guidance", "2"))); // trained without --label-dropout: no null class to guide with
         Assert.Equal(2, CliApp.Run(["sample", "--vqvae", P("vq"), "--prior", P("prior"), "--device", "cpu"]));
         Assert.False(Directory.Exists(P("bad")));
     }

@@ -173,4 +173,32 @@ public class RandomTests
             Assert.Equal(v, again.ToArray());
         }
     }
+
+    /// <summary>Codes with m·B maps (a guided sampler's conditional and null-class rows): every copy of image b gets the code that
+    /// a plain draw into B maps gives it, at that position only.</summary>
+    [Theory]
+    [MemberData(nameof(TestDevices.All), MemberType = typeof(TestDevices))]
+    public void CategoricalDrawGoesIntoEveryCopyOfTheImage(string deviceName)
+    {
+        var device = TestDevices.Get(deviceName);
+        using var scope = new TensorScope();
+        const int batch = 5, k = 7, height = 3, width = 2, h = 2, w = 1;
+        var rng = new Random(3);
+        var x = Tensor.FromArray(device, Enumerable.Range(0, batch * k * height * width).Select(_ => (float)rng.NextDouble() * 4).ToArray(), batch, k, height, width);
+        var plain = Tensor.ZerosInt(device, batch, height, width);
+        Rng.SampleCategorical(x, h, w, 1f, 77, 5, plain);
+        var expected = plain.ToIntArray();
+        Assert.True(expected.Distinct().Count() > 2);
+        foreach (int copies in new[] { 2, 3 })
+        {
+            var codes = Tensor.FromIntArray(device, Enumerable.Repeat(-1, copies * batch * height * width).ToArray(), copies * batch, height, width);
+            Rng.SampleCategorical(x, h, w, 1f, 77, 5, codes);
+            var all = codes.ToIntArray();
+            for (int m = 0; m < copies; m++)
+                for (int b = 0; b < batch; b++)
+                    for (int s = 0; s < height * width; s++)
+                        Assert.Equal(s == h * width + w ? expected[b * height * width + s] : -1, all[((m * batch) + b) * height * width + s]);
+        }
+        Assert.Throws<ArgumentException>(() => Rng.SampleCategorical(x, h, w, 1f, 77, 5, Tensor.ZerosInt(device, batch + 1, height, width)));
+    }
 }

@@ -29,6 +29,7 @@ public static class NativeKernelTable
         Conv2dNative.Register(r);
         GemmNative.Register(r);
         PixelCnnStepNative.Register(r);
+        GuidanceNative.Register(r);
         return r.Entries;
     }
 
