@@ -28,7 +28,8 @@ public static unsafe class Conv2dNative
         float* px = NativeView.Ptr(x), pw = NativeView.Ptr(w), py = NativeView.Ptr(y);
         float* pb = hasBias != 0 ? NativeView.Ptr(bias) : null;
         long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * g.OH * g.OW;
-        float* packed = PackedWeights(StridedMatrix.RowMajor(pw, g.Cin * g.KH * g.KW), g.Cout, g.Cin * g.KH * g.KW);
+        int depth = g.Cin * g.KH * g.KW;
+        float* packed = PackedWeights(StridedMatrix.RowMajor(pw, depth), g.Cout, depth);
         ForItems(g.N, (n, inside) =>
         {
             float* yn = py + n * outImage;
@@ -235,13 +236,14 @@ public static unsafe class Conv2dNative
     static bool IsPointwise(in Conv2dGeometry g) =>
         g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PT == 0 && g.PL == 0 && g.OH == g.H && g.OW == g.W;
 
-    /// <summary>Floats of the column matrix per chunk: 64 Ki (256 KiB) stays in a core's L2 beside the packed operands, where the
-    /// whole matrix (1.2 MB for 128 channels, 3×3, 16×16) would go out to L3 between being written and being read.</summary>
     /// <summary>Columns of dw per weight-gradient chunk: a multiple of 32, so that only the last chunk has edge tiles in
     /// <see cref="Sgemm"/> (its tiles are 16 or 32 columns wide).</summary>
     const int WeightGradGranule = 32;
 
-    internal static int ChunkFloats { get; set; } = 1 << 16; // settable for tests: any size gives the same bits
+    /// <summary>Floats of the column matrix per chunk: 64 Ki (256 KiB) stays in a core's L2 beside the packed operands, where the
+    /// whole matrix (1.2 MB for 128 channels, 3×3, 16×16) would go out to L3 between being written and being read. Settable
+    /// for tests: any size gives the same bits.</summary>
+    internal static int ChunkFloats { get; set; } = 1 << 16;
 
     /// <summary>Rows of col(x) per chunk: about <see cref="ChunkFloats"/> / pixels, a whole number of <paramref name="granule"/>
     /// rows (at least one), at most all <paramref name="depth"/>.</summary>

@@ -49,11 +49,10 @@ static unsafe class NativeVector
     /// <summary>The 256-bit AVX2 paths of the stride-2 helpers (the AVX-512 path runs them for its tails too).</summary>
     static readonly bool Use256 = NativeIsa.Path != SimdPath.Portable;
 
-
-    /// <summary>(a0, a2, a4, a6, b0, b2, b4, b6).</summary>
+    /// <summary>v's 64-bit quarters in the order (0, 2, 1, 3) (vpermpd): undoes the per-128-bit-half interleave of vshufps and
+    /// vunpck, and sets up the spread of <see cref="AddToEven"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Evens(Vector256<float> a, Vector256<float> b) =>
-        Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+    static Vector256<float> Quarters0213(Vector256<float> v) => Avx2.Permute4x64(v.AsDouble(), 0b11_01_10_00).AsSingle();
 
     /// <summary>Lane i of the even-element permutation: 2i (elements 0..31 of two concatenated vectors).</summary>
     static readonly Vector512<int> EvenIndices = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
@@ -72,12 +71,11 @@ static unsafe class NativeVector
         {
             // Two loads of 8, the even lanes of each 128-bit half (vshufps), then the 64-bit quarters in order (vpermpd).
             for (; i + 9 <= count; i += 8)
-                Evens(Vector256.Load(src + 2 * i), Vector256.Load(src + 2 * i + 8)).Store(dst + i);
+                Quarters0213(Avx.Shuffle(Vector256.Load(src + 2 * i), Vector256.Load(src + 2 * i + 8), 0b10_00_10_00)).Store(dst + i);
             // The last 8: the second load moved back by one float (ending at src[2·(count − 1)]) and its odd lanes taken.
             if (i + 8 <= count)
             {
-                var b = Vector256.Load(src + 2 * i + 7);
-                Avx2.Permute4x64(Avx.Shuffle(Vector256.Load(src + 2 * i), b, 0b11_01_10_00).AsDouble(), 0b11_01_10_00).AsSingle().Store(dst + i);
+                Quarters0213(Avx.Shuffle(Vector256.Load(src + 2 * i), Vector256.Load(src + 2 * i + 7), 0b11_01_10_00)).Store(dst + i);
                 i += 8;
             }
         }
@@ -103,7 +101,7 @@ static unsafe class NativeVector
                 // s's 64-bit quarters as (0, 2, 1, 3), so that interleaving with zeros inside each 128-bit half gives
                 // s0 · s1 · s2 · s3 · and s4 · s5 · s6 · s7 ·; the sums are blended into the even lanes only, so the odd
                 // elements keep their bits (the last one written is dst[2i + 15] ≤ dst[2·(count − 1) − 1]).
-                var s = Avx2.Permute4x64(Vector256.Load(src + i).AsDouble(), 0b11_01_10_00).AsSingle();
+                var s = Quarters0213(Vector256.Load(src + i));
                 var lo = Vector256.Load(dst + 2 * i);
                 var hi = Vector256.Load(dst + 2 * i + 8);
                 Avx.Blend(lo, lo + Avx.UnpackLow(s, Vector256<float>.Zero), 0b0101_0101).Store(dst + 2 * i);
@@ -113,7 +111,7 @@ static unsafe class NativeVector
         {
             // The last 8: the second window moved back by one float (ending at dst[2·(count − 1)]), so its sums go to the odd
             // lanes; dst[2i + 7], in both windows, is stored unchanged twice.
-            var s = Avx2.Permute4x64(Vector256.Load(src + i).AsDouble(), 0b11_01_10_00).AsSingle();
+            var s = Quarters0213(Vector256.Load(src + i));
             var lo = Vector256.Load(dst + 2 * i);
             var hi = Vector256.Load(dst + 2 * i + 7);
             Avx.Blend(lo, lo + Avx.UnpackLow(s, Vector256<float>.Zero), 0b0101_0101).Store(dst + 2 * i);
