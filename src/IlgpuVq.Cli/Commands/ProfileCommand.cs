@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.CommandLine;
 using IlgpuVq.Engine.Devices;
 using Spectre.Console;
@@ -21,14 +22,18 @@ public static class ProfileCommand
             var allocations = harness.Device.Pool.DeviceAllocations;
             var profiler = new KernelProfiler();
             harness.Device.Profiler = profiler;
+            var clock = Stopwatch.StartNew();
             try { for (int i = 0; i < n; i++) harness.Step(); }
             finally { harness.Device.Profiler = null; }
+            double stepMs = clock.Elapsed.TotalMilliseconds / n;
             var timings = profiler.Timings();
             double total = WriteTable(timings, n, "step");
             double flops = timings.Sum(t => t.Flops) / n;
             Console.WriteLine($"{harness.Describe} on {harness.Device.Name}: kernel time {total / n:0.0} ms/step over {n} steps " +
                               $"({flops / 1e9:0.00} GFLOP/step in compute kernels, {flops / (total / n) / 1e6:0.0} GFLOP/s over all kernel time); " +
                               $"{(harness.Device.Pool.DeviceAllocations - allocations) / (double)n:0.##} device allocations per steady-state step");
+            Console.WriteLine($"step wall time {stepMs:0.0} ms/step: {stepMs - total / n:0.0} ms ({100 * (1 - total / n / stepMs):0.0}%) outside the kernels " +
+                              "(autograd, allocation, launches and, on a GPU, the host waiting)");
             return 0;
         });
         return cmd;
