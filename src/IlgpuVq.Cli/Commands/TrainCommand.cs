@@ -25,6 +25,18 @@ public static class TrainCommand
         public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "batch size (default: the preset's)" };
         public Option<float?> Lr { get; } = new("--lr") { Description = "AdamW learning rate (default: the preset's)" };
         public Option<float> WeightDecay { get; } = new("--weight-decay") { DefaultValueFactory = _ => 1e-4f };
+        public Option<string> LrSchedule { get; } = LrScheduleOption();
+
+        static Option<string> LrScheduleOption()
+        {
+            var o = new Option<string>("--lr-schedule")
+            {
+                Description = "constant: --lr throughout; cosine: --lr decayed to 0 over the run's steps as ½(1 + cos(π t/T))",
+                DefaultValueFactory = _ => "constant",
+            };
+            o.AcceptOnlyFromAmong("constant", "cosine");
+            return o;
+        }
         public Option<int> GridEvery { get; } = new("--grid-every") { Description = "write image grids every N epochs", DefaultValueFactory = _ => 1 };
         public Option<int> KeepLast { get; } = new("--keep-last") { Description = "epoch checkpoints to keep (plus the best)", DefaultValueFactory = _ => 3 };
         public Option<bool> Resume { get; } = new("--resume") { Description = "continue the run in --out from its latest checkpoint, exactly, with the settings in its config.json (only a larger --epochs may be given)" };
@@ -35,7 +47,7 @@ public static class TrainCommand
 
         public void AddTo(Command c)
         {
-            foreach (var o in new Option[] { Out, Epochs, BatchSize, Lr, WeightDecay, GridEvery, KeepLast, Resume, Device }) c.Options.Add(o);
+            foreach (var o in new Option[] { Out, Epochs, BatchSize, Lr, WeightDecay, LrSchedule, GridEvery, KeepLast, Resume, Device }) c.Options.Add(o);
         }
 
         public TrainingOptions Training(ParseResult p, int defaultEpochs)
@@ -49,7 +61,8 @@ public static class TrainCommand
                 throw new UserError($"--resume: '{outDir}' has no checkpoints to continue from");
             if (!resume && Directory.Exists(Path.Combine(outDir, "checkpoints")) && Directory.EnumerateFileSystemEntries(Path.Combine(outDir, "checkpoints")).Any())
                 throw new UserError($"'{outDir}' already holds a run; use --resume to continue it or choose another --out (nothing was overwritten)");
-            return new TrainingOptions { OutDir = outDir, Epochs = epochs, GridEvery = every, KeepLast = keep, Resume = resume, Arguments = RunArguments.Record(p) };
+            return new TrainingOptions { OutDir = outDir, Epochs = epochs, GridEvery = every, KeepLast = keep, Resume = resume, LrSchedule = Enum.Parse<LearningRateSchedule>(p.GetValue(LrSchedule)!, ignoreCase: true),
+                Arguments = RunArguments.Record(p) };
         }
     }
 

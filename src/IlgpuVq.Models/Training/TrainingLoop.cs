@@ -50,6 +50,8 @@ public sealed class TrainingLoop<TBatch>
 
     TrainResult RunEpochs(Tensor[] sums, CancellationToken cancel)
     {
+        float baseLr = task.Optimizer.LearningRate;
+        long totalSteps = (long)options.Epochs * task.BatchesPerEpoch;
         int startEpoch = 1, startBatch = 0;
         long step = 0;
         double best = double.PositiveInfinity;
@@ -84,6 +86,7 @@ public sealed class TrainingLoop<TBatch>
                     reporter.Message($"stopped: checkpoint saved at epoch {epoch}, batch {position}; continue with --resume");
                     return new TrainResult(epoch - 1, step, true, metrics.Rows);
                 }
+                task.Optimizer.LearningRate = (float)(baseLr * options.LrSchedule.Factor(step, totalSteps));
                 var (loss, detail) = Step(batch, sums, step, readLoss: (step + 1) % Math.Max(1, options.LogEvery) == 0);
                 if (loss is { } l && !float.IsFinite(l)) throw NonFinite(epoch, step);
                 step++;
@@ -150,7 +153,7 @@ public sealed class TrainingLoop<TBatch>
     {
         var config = new Dictionary<string, object?>(task.Config)
         {
-            ["model"] = task.Kind, ["epochs"] = options.Epochs, ["grid_every"] = options.GridEvery, ["keep_last"] = options.KeepLast, ["device"] = device.Name,
+            ["model"] = task.Kind, ["epochs"] = options.Epochs, ["lr_schedule"] = options.LrSchedule.ToString().ToLowerInvariant(), ["grid_every"] = options.GridEvery, ["keep_last"] = options.KeepLast, ["device"] = device.Name,
         };
         if (options.Arguments != null) config["options"] = options.Arguments;
         AtomicFile.WriteAllText(run.Config, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));

@@ -11,8 +11,31 @@ public sealed record TrainingOptions
     /// <summary>Read the loss back for the progress display (and the NaN guard) every this many steps.</summary>
     public int LogEvery { get; init; } = 10;
     public bool Resume { get; init; }
+    /// <summary>How the learning rate moves over the run's steps (see <see cref="LearningRateSchedule"/>).</summary>
+    public LearningRateSchedule LrSchedule { get; init; } = LearningRateSchedule.Constant;
     /// <summary>The command line's options by name (config.json's <c>options</c>), from which <c>--resume</c> rebuilds the run.</summary>
     public IReadOnlyDictionary<string, string>? Arguments { get; init; }
     /// <summary>Stop (saving a checkpoint, as on Ctrl+C) once this many steps have run in total; for tests.</summary>
     public long? StopAtStep { get; init; }
+}
+
+/// <summary>The learning rate of step t of T (= epochs × batches per epoch) as a share of the settings' rate: <c>Constant</c> keeps it,
+/// <c>Cosine</c> decays it as ½(1 + cos(π t / T)) (Loshchilov and Hutter 2017, without restarts), so a short run ends at a small step
+/// size instead of wherever the loss was bouncing. A pure function of the step, so <c>--resume</c> continues it exactly (as long as
+/// --epochs is unchanged: a larger --epochs stretches the rest of the decay).</summary>
+public enum LearningRateSchedule
+{
+    Constant,
+    Cosine,
+}
+
+public static class LearningRateSchedules
+{
+    /// <summary>The factor of step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>
+    public static double Factor(this LearningRateSchedule schedule, long step, long totalSteps) => schedule switch
+    {
+        LearningRateSchedule.Constant => 1,
+        LearningRateSchedule.Cosine => 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, totalSteps) / Math.Max(1, totalSteps))),
+        _ => throw new ArgumentOutOfRangeException(nameof(schedule)),
+    };
 }
