@@ -65,4 +65,5 @@ public static class RngStreams
     public const ulong SynthCatalog = 0xA0C0_0007;
     public const ulong SynthMetadata = 0xA0C0_0008;
     public const ulong LabelDropout = 0xA0C0_0009;
+    public const ulong CodeVariant = 0xA0C0_000A;
 }

@@ -147,7 +147,11 @@ public sealed class DataCliOptions
         { Description = "skip images whose header declares more pixels than this (width × height)", DefaultValueFactory = _ => DataOptions.DefaultMaxPixels };
 
     /// <summary><c>--balance</c> for training commands (not added by <see cref="AddTo"/>): class-balanced sampling, see <see cref="BatchLoader"/>.</summary>
-    public Option<bool> Balance { get; } = new("--balance") { Description = "sample classes uniformly in training batches (counters the NV skew; needs labels)" };
+    public Option<bool> Balance { get; } = BalanceOption();
+
+    /// <summary>A new <c>--balance</c> option: classes drawn uniformly in training batches (<see cref="BatchOrder.ForEpoch"/>), for
+    /// the image trainers and <c>train prior</c> alike.</summary>
+    public static Option<bool> BalanceOption() => new("--balance") { Description = "sample classes uniformly in training batches (counters the NV skew; needs labels)" };
 
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command cmd)

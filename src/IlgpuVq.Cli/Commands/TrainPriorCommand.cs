@@ -27,8 +27,10 @@ public static class TrainPriorCommand
             Description = "probability of training an example under the null class instead of its own (classifier-free guidance: sample/evaluate --guidance S); 0 = none",
             DefaultValueFactory = _ => preset.Prior.LabelDropout,
         };
+        var balance = DataCliOptions.BalanceOption();
+        var noAugment = new Option<bool>("--no-augment") { Description = "learn the code maps of the training images only, not also of their flips" };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "preprocessing cache folder of the dataset" };
-        var cmd = new Command("prior", "Train a Gated PixelCNN prior on a VQ-VAE's code maps (encoded once, cached by checkpoint hash)") { vqvae, layers, channels, head, conditional, dropout, cacheDir };
+        var cmd = new Command("prior", "Train a Gated PixelCNN prior on a VQ-VAE's code maps (encoded once, cached by checkpoint hash)") { vqvae, layers, channels, head, conditional, dropout, balance, noAugment, cacheDir };
         run.AddTo(cmd);
         var quality = new QualityProbeOptions();
         quality.AddTo(cmd, everyEpochs: true);
@@ -44,6 +46,7 @@ public static class TrainPriorCommand
                     Layers = parse.GetValue(layers), Channels = parse.GetValue(channels), HeadChannels = parse.GetValue(head), LabelDropout = parse.GetValue(dropout),
                 },
                 BatchSize = parse.GetValue(run.BatchSize) ?? preset.PriorSchedule.BatchSize, LearningRate = parse.GetValue(run.Lr) ?? preset.PriorSchedule.LearningRate, WeightDecay = parse.GetValue(run.WeightDecay),
+                Balance = parse.GetValue(balance), Augment = !parse.GetValue(noAugment),
             };
             UserError.Check(settings.Model.Validate);
             var device = DeviceOption.Open(parse.GetValue(run.Device)!);
@@ -64,6 +67,7 @@ public static class TrainPriorCommand
         if (conditional && !dataset.HasLabels) throw new UserError("--class-conditional needs class labels, and this dataset has none");
         if (!conditional && o.Settings.Model.LabelDropout > 0)
             throw new UserError("--label-dropout needs a class-conditional prior (it trains the null class of classifier-free guidance)");
+        if (o.Settings.Balance && !dataset.HasLabels) throw new UserError("--balance needs class labels, and this dataset has none");
         var settings = o.Settings with
         {
             Model = o.Settings.Model with { NumCodes = vq.Model.Config.NumCodes, NumClasses = conditional ? dataset.ClassNames.Count : 0 },
@@ -75,8 +79,9 @@ public static class TrainPriorCommand
         var hash = CodeDataset.Hash(vq.ModelFile);
         using var trainImages = DatasetBatches.ForEvaluation(dataset, split.Train, 32);
         using var testImages = DatasetBatches.ForEvaluation(dataset, split.Test, 32);
-        var (trainMaps, testMaps, cached) = CodeDataset.LoadOrEncode(run.Root, hash, vq.Model, trainImages, testImages);
-        Console.WriteLine($"code maps: {trainMaps.Count} train, {testMaps.Count} test, {trainMaps.Height}x{trainMaps.Width} codes each ({(cached ? "cached" : "encoded")}, VQ-VAE sha256 {hash[..12]}…)");
+        var (trainMaps, testMaps, cached) = CodeDataset.LoadOrEncode(run.Root, hash, vq.Model, trainImages, testImages, settings.Augment);
+        Console.WriteLine($"code maps: {trainMaps.Count} train, {testMaps.Count} test, {trainMaps.Height}x{trainMaps.Width} codes each" +
+                          (trainMaps.Variants > 1 ? $", {trainMaps.Variants} per training image with its flips" : "") + $" ({(cached ? "cached" : "encoded")}, VQ-VAE sha256 {hash[..12]}…)");
         using var task = new PriorTrainingTask(device, settings, trainMaps, testMaps, vq, hash);
         using var probe = o.Quality?.Open(device, dataset, split);
         var loopTask = probe?.Wrap(task, vq.Model, settings.ClassNames) ?? (ITrainingTask<CodeBatch>)task;

@@ -19,6 +19,10 @@ public sealed record PriorSettings : TrainingSettings
     /// <summary>Samples per class in each epoch's sample grid.</summary>
     public int SamplesPerClass { get; init; } = 4;
     public IReadOnlyList<string> ClassNames { get; init; } = [];
+    /// <summary>Class-balanced training batches (<c>train prior --balance</c>; see <see cref="CodeBatches"/>).</summary>
+    public bool Balance { get; init; }
+    /// <summary>Also learn the code maps of the training images' flips (<see cref="CodeDataset.FlipVariants"/>; <c>train prior --no-augment</c> turns it off).</summary>
+    public bool Augment { get; init; } = true;
 }
 
 /// <summary>
@@ -33,6 +37,7 @@ public sealed class PriorTrainingTask : ITrainingTask<CodeBatch>, IDisposable
     readonly CodeBatches train, test;
     readonly LoadedVqVae vqvae;
     readonly string vqvaeHash;
+    readonly int trainMapsVariants;
 
     public PriorTrainingTask(ComputeDevice device, PriorSettings settings, CodeMaps trainMaps, CodeMaps testMaps, LoadedVqVae vqvae, string vqvaeHash)
     {
@@ -41,10 +46,11 @@ public sealed class PriorTrainingTask : ITrainingTask<CodeBatch>, IDisposable
         this.vqvae = vqvae;
         this.vqvaeHash = vqvaeHash;
         Height = trainMaps.Height;
+        trainMapsVariants = trainMaps.Variants;
         Width = trainMaps.Width;
         // Label dropout only in training: validation measures the NLL under the true classes.
         train = new CodeBatches(trainMaps, settings.BatchSize, settings.Seed, shuffle: true, "training code maps",
-            settings.Model.HasNullClass ? settings.Model.LabelDropout : 0, settings.Model.NullClass);
+            settings.Model.HasNullClass ? settings.Model.LabelDropout : 0, settings.Model.NullClass, settings.Balance);
         test = new CodeBatches(testMaps, settings.BatchSize, 0, shuffle: false, "test code maps");
         Prior = new GatedPixelCnn(device, settings.Model, settings.Seed);
         Optimizer = settings.Optimizer(Prior);
@@ -110,6 +116,7 @@ public sealed class PriorTrainingTask : ITrainingTask<CodeBatch>, IDisposable
     {
         ["vqvae"] = vqvae.ModelFile, ["vqvae_sha256"] = vqvaeHash,
         ["grid"] = $"{Height}x{Width}", ["classes"] = settings.ClassNames, ["train_maps"] = train.Count, ["test_maps"] = test.Count,
+        ["balance"] = settings.Balance, ["augment"] = trainMapsVariants > 1 ? "flips" : "none",
     };
 
     public IReadOnlyDictionary<string, string> CheckpointInfo => new Dictionary<string, string>

@@ -47,7 +47,15 @@ public class EvaluateCliTests : IDisposable
 
         // Classifier-free guidance: a prior trained with label dropout, evaluated at scale 2 (recorded in evaluation.json).
         Assert.Equal(0, CliApp.Run(["train", "prior", "--vqvae", P("vq"), "--epochs", "1", "--layers", "1", "--channels", "8", "--head-channels", "8", "--batch-size", "8",
-            "--label-dropout", "0.3", "--device", "cpu", "--out", P("prior_cfg")]));
+            "--label-dropout", "0.3", "--balance", "--lr-schedule", "cosine", "--device", "cpu", "--out", P("prior_cfg")]));
+        using (var cfg = JsonDocument.Parse(File.ReadAllText(P("prior_cfg/config.json"))))
+        {
+            Assert.True(cfg.RootElement.GetProperty("balance").GetBoolean());
+            Assert.Equal("flips", cfg.RootElement.GetProperty("augment").GetString()); // the default: the flips' code maps too
+            Assert.Equal("cosine", cfg.RootElement.GetProperty("lr_schedule").GetString());
+        }
+        using (var cfg = JsonDocument.Parse(File.ReadAllText(P("prior/config.json"))))
+            Assert.Equal("constant", cfg.RootElement.GetProperty("lr_schedule").GetString());
         string[] guided = ["evaluate", "--vqvae", P("vq"), "--prior", P("prior_cfg"), "--classifier", P("cls"), "--seed", "4", "--count", "3", "--device", "cpu", "--cache-dir", Path.GetTempPath()];
         Assert.Equal(0, CliApp.Run([.. guided, "--guidance", "2", "--out", P("g2")]));
         Assert.Equal(0, CliApp.Run([.. guided, "--out", P("g1")]));
@@ -85,6 +93,7 @@ public class EvaluateCliTests : IDisposable
         Assert.Equal(2, CliApp.Run([.. guided, "--guidance", "-1", "--out", P("x")]));
         Assert.Equal(2, CliApp.Run([.. guided, "--guidance", "abc", "--out", P("x")]));
         Assert.Equal(2, CliApp.Run(["train", "prior", "--vqvae", P("vq"), "--label-dropout", "1", "--device", "cpu", "--out", P("x")]));
+        Assert.Equal(2, CliApp.Run(["train", "prior", "--vqvae", P("vq"), "--lr-schedule", "linear", "--device", "cpu", "--out", P("x")]));
         Assert.Equal(2, CliApp.Run(["evaluate", "--vqvae", P("vq"), "--prior", P("prior"), "--classifier", P("vq"), "--device", "cpu", "--out", P("x")]));
         Assert.Equal(2, CliApp.Run(["evaluate", "--vqvae", P("prior"), "--prior", P("prior"), "--device", "cpu", "--out", P("x")]));
         Assert.Equal(2, CliApp.Run(["train", "classifier", "--data", "synthetic:48:16", "--width", "0", "--device", "cpu", "--out", P("x")]));
