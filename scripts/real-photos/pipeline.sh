@@ -5,7 +5,9 @@
 #   e.g. scripts/real-photos/pipeline.sh /work/realdata/photos-ham32 runs/real 8 3
 # Environment: MODES (default "unbalanced balanced"), LABEL_DROPOUT (the prior's, default 0), GUIDANCE (the scales to
 # evaluate, default "1"; above 1 needs LABEL_DROPOUT > 0), e.g. MODES=unbalanced LABEL_DROPOUT=0.2 GUIDANCE="1 2" for the
-# classifier-free guidance check.
+# classifier-free guidance check; PRIOR_ARGS (default "--layers 10") for the prior's other options, e.g.
+# PRIOR_ARGS="--layers 6 --balance --lr-schedule cosine" for the demo's prior (code maps of the flips too, the default; add
+# --no-augment for the images' own maps only).
 # Writes OUT/{cls,vq-MODE,prior-MODE,eval-MODE-gS} and prints each evaluation's summary lines.
 set -euo pipefail
 data=${1:?usage: pipeline.sh DATA OUT [VQ_EPOCHS] [PRIOR_EPOCHS]}
@@ -20,7 +22,8 @@ for mode in ${MODES:-unbalanced balanced}; do
   extra=(); [ "$mode" = balanced ] && extra=(--balance)
   ilgpuvq train vqvae --preset demo --data "$data" --image-size "$size" --epochs "$vq_epochs" "${extra[@]}" \
     --out "$out/vq-$mode" --device cpu > "$out/vq-$mode.log"
-  ilgpuvq train prior --vqvae "$out/vq-$mode" --layers 10 --channels 64 --head-channels 128 --epochs "$prior_epochs" --lr 2e-3 \
+  # shellcheck disable=SC2086 # PRIOR_ARGS is a list of options
+  ilgpuvq train prior --vqvae "$out/vq-$mode" ${PRIOR_ARGS:---layers 10} --channels 64 --head-channels 128 --epochs "$prior_epochs" --lr 2e-3 \
     --label-dropout "${LABEL_DROPOUT:-0}" --out "$out/prior-$mode" --device cpu > "$out/prior-$mode.log"
   for s in ${GUIDANCE:-1}; do
     echo "== $mode VQ-VAE batches, guidance $s"

@@ -23,10 +23,11 @@ public class ModelPresetTests
         var demo = ModelPreset.Named("demo");
         Assert.Same(demo, new DemoPlan().Preset);
         // The demo's sizes (issue 14: bench step --preset demo must time these): VQ-VAE 64 channels, 2 residual blocks of 32,
-        // D=32, K=128; prior 64 channels, 10 gated layers, head 128; 16, 5 and 8 epochs at AdamW 2e-3.
+        // D=32, K=128; prior 64 channels, 6 gated layers, head 128; 14, 7 (cosine-decayed) and 8 epochs at AdamW 2e-3.
         Assert.Equal((64, 32, 2, 32, 128), (demo.VqVae.Hidden, demo.VqVae.ResidualHidden, demo.VqVae.ResidualBlocks, demo.VqVae.EmbeddingDim, demo.VqVae.NumCodes));
-        Assert.Equal((64, 10, 128), (demo.Prior.Channels, demo.Prior.Layers, demo.Prior.HeadChannels));
-        Assert.Equal((16, 5, 8), (demo.VqVaeSchedule.Epochs, demo.PriorSchedule.Epochs, demo.ClassifierSchedule.Epochs));
+        Assert.Equal((64, 6, 128), (demo.Prior.Channels, demo.Prior.Layers, demo.Prior.HeadChannels));
+        Assert.Equal((14, 7, 8), (demo.VqVaeSchedule.Epochs, demo.PriorSchedule.Epochs, demo.ClassifierSchedule.Epochs));
+        Assert.Equal(LearningRateSchedule.Cosine, demo.PriorSchedule.LrSchedule);
         Assert.Equal(2, demo.ClassifierFor(7, new DemoPlan().ImageSize).StemStride);
         // A guided demo needs its prior trained with the null class (else evaluate refuses the scale).
         Assert.True(!IlgpuVq.Models.Prior.PriorSampling.Guided(new DemoPlan().Guidance) || demo.Prior.HasNullClass || demo.Prior.LabelDropout > 0);
