@@ -53,7 +53,7 @@ public class ModelPresetTests
             vq.Step();
         }
         using var prior = PriorStepHarness.ForPreset(device, "demo", 1, 16);
-        Assert.StartsWith("PixelCNN prior (64 ch, 10 layers, K=128) batch 1x4x4", prior.Describe);
+        Assert.StartsWith($"PixelCNN prior (64 ch, {ModelPreset.Demo.Prior.Layers} layers, K=128) batch 1x4x4", prior.Describe);
         Assert.Throws<IlgpuVq.Cli.UserError>(() => VqVaeStepHarness.ForPreset(device, "huge", 1, 16));
     }
 }
