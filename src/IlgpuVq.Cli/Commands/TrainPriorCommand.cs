@@ -68,10 +68,16 @@ public static class TrainPriorCommand
         if (!conditional && o.Settings.Model.LabelDropout > 0)
             throw new UserError("--label-dropout needs a class-conditional prior (it trains the null class of classifier-free guidance)");
         if (o.Settings.Balance && !dataset.HasLabels) throw new UserError("--balance needs class labels, and this dataset has none");
+        // A resumed run keeps the maps it trained on: config.json's "augment" (absent in runs begun before flip augmentation: none).
+        var configPath = Path.Combine(o.Training.OutDir, "config.json");
+        bool augment = o.Training.Resume && File.Exists(configPath)
+            ? RunConfigJson.Read(configPath, c => c.TryGetProperty("augment", out var a) && a.GetString() == "flips")
+            : o.Settings.Augment;
         var settings = o.Settings with
         {
             Model = o.Settings.Model with { NumCodes = vq.Model.Config.NumCodes, NumClasses = conditional ? dataset.ClassNames.Count : 0 },
             ClassNames = conditional ? dataset.ClassNames : [],
+            Augment = augment,
             Seed = (ulong)info.Seed,
         };
         var run = new RunFolder(o.Training.OutDir);

@@ -39,8 +39,8 @@ public static class CodeDataset
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
     }
 
-    /// <summary>Loads the cached code maps when their hash matches, otherwise encodes both splits and writes the cache.</summary>
-    /// <summary>As above; <paramref name="flips"/> also encodes every training image's flips (<see cref="FlipVariants"/> maps each).</summary>
+    /// <summary>Loads the cached code maps when their hash and variant count match, otherwise encodes both splits and writes the cache;
+    /// <paramref name="flips"/> also encodes every training image's flips (<see cref="FlipVariants"/> maps each).</summary>
     public static (CodeMaps Train, CodeMaps Test, bool FromCache) LoadOrEncode(string runFolder, string vqvaeHash, VqVaeModel vqvae,
         IImageBatchSource train, IImageBatchSource test, bool flips = false)
     {

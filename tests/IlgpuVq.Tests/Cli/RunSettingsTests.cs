@@ -88,5 +88,21 @@ public class RunSettingsTests : IDisposable
         Assert.Equal(2, resumed.Count);
         Assert.Equal(straight[1]["train_nll"], resumed[1]["train_nll"]);
         Assert.Equal(straight[1]["val_nll"], resumed[1]["val_nll"]);
+
+        // A run begun before flip-augmented code maps existed (config.json without "augment") resumes on the images' own maps.
+        Assert.Equal(0, Run([.. prior, "--epochs", "1", "--out", P("old")]).Code);
+        Assert.Equal("flips", ConfigString(P("old"), "augment"));
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(P("old/config.json")))!.AsObject();
+        config.Remove("augment");
+        File.WriteAllText(P("old/config.json"), config.ToJsonString());
+        Assert.Equal(0, Run("train", "prior", "--resume", "--out", P("old"), "--epochs", "2").Code);
+        Assert.Equal("none", ConfigString(P("old"), "augment"));
+        Assert.Equal(3, IlgpuVq.Engine.Serialization.SafeTensors.Read(P("old/codes.safetensors")).Tensors["train.codes"].Shape.Length);
+    }
+
+    static string? ConfigString(string run, string key)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        return doc.RootElement.GetProperty(key).GetString();
     }
 }
