@@ -21,8 +21,8 @@ public sealed record DemoPlan
     public int ImageSize { get; init; } = 32;
     public ModelPreset Preset { get; init; } = ModelPreset.Demo;
     public int Samples { get; init; } = 70;
-    /// <summary>Samples per class that <c>evaluate</c> measures; samples.png shows the first <see cref="Samples"/> / classes of each.</summary>
-    /// <summary>At 20 per class one sample moves a class's consistency by 0.05, and seeds 1–3 spread the mean by ±0.04; 40 halves that
+    /// <summary>Samples per class that <c>evaluate</c> measures; samples.png shows the first <see cref="Samples"/> / classes of each.
+    /// At 20 per class one sample moves a class's consistency by 0.05, and seeds 1–3 spread the mean by ±0.04; 40 halves that
     /// for 2 s more of sampling.</summary>
     public int EvaluationSamplesPerClass { get; init; } = 40;
     /// <summary>The classifier-free guidance scale of the evaluated samples (the preset's prior trains with label dropout 0.2).

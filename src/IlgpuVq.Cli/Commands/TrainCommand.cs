@@ -32,9 +32,9 @@ public static class TrainCommand
             var o = new Option<string>("--lr-schedule")
             {
                 Description = "constant: --lr throughout; cosine: --lr decayed to 0 over the run's steps as ½(1 + cos(π t/T))",
-                DefaultValueFactory = _ => "constant",
+                DefaultValueFactory = _ => LearningRateSchedule.Constant.Name(),
             };
-            o.AcceptOnlyFromAmong("constant", "cosine");
+            o.AcceptOnlyFromAmong(LearningRateSchedules.Names);
             return o;
         }
         public Option<int> GridEvery { get; } = new("--grid-every") { Description = "write image grids every N epochs", DefaultValueFactory = _ => 1 };
@@ -61,7 +61,7 @@ public static class TrainCommand
                 throw new UserError($"--resume: '{outDir}' has no checkpoints to continue from");
             if (!resume && Directory.Exists(Path.Combine(outDir, "checkpoints")) && Directory.EnumerateFileSystemEntries(Path.Combine(outDir, "checkpoints")).Any())
                 throw new UserError($"'{outDir}' already holds a run; use --resume to continue it or choose another --out (nothing was overwritten)");
-            return new TrainingOptions { OutDir = outDir, Epochs = epochs, GridEvery = every, KeepLast = keep, Resume = resume, LrSchedule = Enum.Parse<LearningRateSchedule>(p.GetValue(LrSchedule)!, ignoreCase: true),
+            return new TrainingOptions { OutDir = outDir, Epochs = epochs, GridEvery = every, KeepLast = keep, Resume = resume, LrSchedule = LearningRateSchedules.Parse(p.GetValue(LrSchedule)!),
                 Arguments = RunArguments.Record(p) };
         }
     }

@@ -69,9 +69,9 @@ public static class TrainPriorCommand
             throw new UserError("--label-dropout needs a class-conditional prior (it trains the null class of classifier-free guidance)");
         if (o.Settings.Balance && !dataset.HasLabels) throw new UserError("--balance needs class labels, and this dataset has none");
         // A resumed run keeps the maps it trained on: config.json's "augment" (absent in runs begun before flip augmentation: none).
-        var configPath = Path.Combine(o.Training.OutDir, "config.json");
-        bool augment = o.Training.Resume && File.Exists(configPath)
-            ? RunConfigJson.Read(configPath, c => c.TryGetProperty("augment", out var a) && a.GetString() == "flips")
+        var run = new RunFolder(o.Training.OutDir);
+        bool augment = o.Training.Resume && File.Exists(run.Config)
+            ? RunConfigJson.Read(run.Config, c => c.TryGetProperty("augment", out var a) && a.GetString() == CodeDataset.AugmentName(CodeDataset.FlipVariants))
             : o.Settings.Augment;
         var settings = o.Settings with
         {
@@ -80,7 +80,6 @@ public static class TrainPriorCommand
             Augment = augment,
             Seed = (ulong)info.Seed,
         };
-        var run = new RunFolder(o.Training.OutDir);
         run.Create();
         var hash = CodeDataset.Hash(vq.ModelFile);
         using var trainImages = DatasetBatches.ForEvaluation(dataset, split.Train, 32);

@@ -39,6 +39,8 @@ public sealed class CodeBatches
 
     public int BatchesPerEpoch { get; }
     public int Count => maps.Count;
+    /// <summary>Maps per image (<see cref="CodeMaps.Variants"/>).</summary>
+    public int Variants => maps.Variants;
 
     public IEnumerable<CodeBatch> Epoch(int epoch, int startBatch)
     {

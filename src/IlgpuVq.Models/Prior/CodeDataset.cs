@@ -33,6 +33,9 @@ public static class CodeDataset
     /// <summary>Maps per training image with augmentation: as it is, flipped left-right, top-bottom, and both.</summary>
     public const int FlipVariants = 4;
 
+    /// <summary>config.json's <c>augment</c> of a prior trained on maps with <paramref name="variants"/> per image: "flips" or "none".</summary>
+    public static string AugmentName(int variants) => variants > 1 ? "flips" : "none";
+
     public static string Hash(string modelFile)
     {
         using var stream = File.OpenRead(modelFile);

@@ -37,7 +37,6 @@ public sealed class PriorTrainingTask : ITrainingTask<CodeBatch>, IDisposable
     readonly CodeBatches train, test;
     readonly LoadedVqVae vqvae;
     readonly string vqvaeHash;
-    readonly int trainMapsVariants;
 
     public PriorTrainingTask(ComputeDevice device, PriorSettings settings, CodeMaps trainMaps, CodeMaps testMaps, LoadedVqVae vqvae, string vqvaeHash)
     {
@@ -46,7 +45,6 @@ public sealed class PriorTrainingTask : ITrainingTask<CodeBatch>, IDisposable
         this.vqvae = vqvae;
         this.vqvaeHash = vqvaeHash;
         Height = trainMaps.Height;
-        trainMapsVariants = trainMaps.Variants;
         Width = trainMaps.Width;
         // Label dropout only in training: validation measures the NLL under the true classes.
         train = new CodeBatches(trainMaps, settings.BatchSize, settings.Seed, shuffle: true, "training code maps",
@@ -116,7 +114,7 @@ public sealed class PriorTrainingTask : ITrainingTask<CodeBatch>, IDisposable
     {
         ["vqvae"] = vqvae.ModelFile, ["vqvae_sha256"] = vqvaeHash,
         ["grid"] = $"{Height}x{Width}", ["classes"] = settings.ClassNames, ["train_maps"] = train.Count, ["test_maps"] = test.Count,
-        ["balance"] = settings.Balance, ["augment"] = trainMapsVariants > 1 ? "flips" : "none",
+        ["balance"] = settings.Balance, ["augment"] = CodeDataset.AugmentName(train.Variants),
     };
 
     public IReadOnlyDictionary<string, string> CheckpointInfo => new Dictionary<string, string>

@@ -153,7 +153,7 @@ public sealed class TrainingLoop<TBatch>
     {
         var config = new Dictionary<string, object?>(task.Config)
         {
-            ["model"] = task.Kind, ["epochs"] = options.Epochs, ["lr_schedule"] = options.LrSchedule.ToString().ToLowerInvariant(), ["grid_every"] = options.GridEvery, ["keep_last"] = options.KeepLast, ["device"] = device.Name,
+            ["model"] = task.Kind, ["epochs"] = options.Epochs, ["lr_schedule"] = options.LrSchedule.Name(), ["grid_every"] = options.GridEvery, ["keep_last"] = options.KeepLast, ["device"] = device.Name,
         };
         if (options.Arguments != null) config["options"] = options.Arguments;
         AtomicFile.WriteAllText(run.Config, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));

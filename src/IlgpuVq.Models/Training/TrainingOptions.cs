@@ -31,6 +31,19 @@ public enum LearningRateSchedule
 
 public static class LearningRateSchedules
 {
+    public static readonly string[] Names = [.. Enum.GetValues<LearningRateSchedule>().Select(Name)];
+
+    /// <summary>The schedule named <paramref name="name"/> (any case); an unknown name is an error listing the valid ones.</summary>
+    public static LearningRateSchedule Parse(string name)
+    {
+        foreach (var schedule in Enum.GetValues<LearningRateSchedule>())
+            if (string.Equals(schedule.Name(), name, StringComparison.OrdinalIgnoreCase)) return schedule;
+        throw new ArgumentException($"unknown learning-rate schedule '{name}'; schedules: {string.Join(", ", Names)}");
+    }
+
+    /// <summary>The schedule's name on the command line and in config.json.</summary>
+    public static string Name(this LearningRateSchedule schedule) => schedule.ToString().ToLowerInvariant();
+
     /// <summary>The factor of step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>
     public static double Factor(this LearningRateSchedule schedule, long step, long totalSteps) => schedule switch
     {
