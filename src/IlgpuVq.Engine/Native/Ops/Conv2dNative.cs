@@ -8,7 +8,7 @@ namespace IlgpuVq.Engine.Native;
 /// <summary>
 /// Native <see cref="Conv2dKernels"/> (same signatures and results up to summation order): per image, the column matrix
 /// (<see cref="Im2Col"/>; skipped for 1×1 stride-1 unpadded convolutions, where it is the image itself) and one
-/// <see cref="Sgemm"/>. Batches of at least <see cref="NativeParallel.Workers"/> images run one image per task (<see cref="ForItems"/>); smaller ones
+/// <see cref="Sgemm"/>; stride-1 3×3 convolutions (forward, input and weight gradients) by <see cref="Conv2dWinograd"/> instead. Batches of at least <see cref="NativeParallel.Workers"/> images run one image per task (<see cref="ForItems"/>); smaller ones
 /// parallelize inside the product. Sums run in an order fixed by the problem, so results are bit-identical for any worker count.
 /// </summary>
 public static unsafe class Conv2dNative
@@ -29,6 +29,13 @@ public static unsafe class Conv2dNative
         float* pb = hasBias != 0 ? NativeView.Ptr(bias) : null;
         long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * g.OH * g.OW;
         int depth = g.Cin * g.KH * g.KW;
+        if (Conv2dWinograd.Applies(g))
+        {
+            float* u = Conv2dWinograd.PackWeights(pw, g);
+            var wg = g;
+            ForItems(g.N, (n, inside) => Conv2dWinograd.ForwardImage(px + n * inImage, u, pb, py + n * outImage, wg, inside));
+            return;
+        }
         float* packed = PackedWeights(StridedMatrix.RowMajor(pw, depth), g.Cout, depth);
         ForItems(g.N, (n, inside) =>
         {
@@ -71,6 +78,7 @@ public static unsafe class Conv2dNative
     /// convolution with fewer output than input channels (a residual block's 3×3 conv to its narrow hidden width) instead
     /// runs as the forward convolution of dy with the flipped, transposed kernel (<see cref="AsForwardOfGradient"/>): its
     /// column matrix has Cout·KH·KW rows instead of Cin·KH·KW, and nothing is folded (1.4–1.7× on 128 ← 32, 3×3, 16×16).
+    /// Where that forward is a <see cref="Conv2dWinograd"/> one (3×3), it runs so for any channel ratio.
     /// </summary>
     public static void InputGrad(Index1D thread, int total, int stride, V dy, V w, V bias, V dx, Conv2dGeometry g, int hasBias)
     {
@@ -80,6 +88,14 @@ public static unsafe class Conv2dNative
         long inImage = (long)g.Cin * plane, outImage = (long)g.Cout * pixels;
         bool pointwise = IsPointwise(g);
         var transposed = AsForwardOfGradient(g);
+        if (transposed.HasValue && Conv2dWinograd.Applies(transposed.Value))
+        {
+            var tg = transposed.Value;
+            float* u = Conv2dWinograd.PackWeights(FlippedKernel(pw, g), tg);
+            ForItems(g.N, (n, inside) => Conv2dWinograd.ForwardImage(pdy + n * outImage, u, pb, pdx + n * inImage, tg, inside));
+            return;
+        }
+        if (g.Cout >= g.Cin) transposed = null; // the column matrix would not be smaller
         int chunk = pointwise ? depth : ChunkRows(depth, pixels, khw);
         long perChunk = Sgemm.PackedASize(SgemmTile.Current, chunk, g.Cout);
         // wᵀ packed once per launch: the flipped kernel [Cin, Cout·KH·KW], or wᵀ [Cin·KH·KW, Cout] a chunk of rows at a time.
@@ -112,14 +128,14 @@ public static unsafe class Conv2dNative
     }
 
     /// <summary>
-    /// For a stride-1 convolution with Cout &lt; Cin, not 1×1, and padding below the kernel size: the geometry of dx as a forward
+    /// For a stride-1 convolution, not 1×1, with padding below the kernel size: the geometry of dx as a forward
     /// convolution, dx[ci, ih, iw] = Σ_{co,kh',kw'} w̃[ci, co, kh', kw'] · dy[co, ih − PT' + kh', iw − PL' + kw'] with
     /// w̃[ci, co, kh', kw'] = w[co, ci, KH−1−kh', KW−1−kw'] and PT' = KH−1−PT, PL' = KW−1−PL (out-of-range dy reads as zero);
     /// null otherwise.
     /// </summary>
     static Conv2dGeometry? AsForwardOfGradient(in Conv2dGeometry g)
     {
-        if (g.SH != 1 || g.SW != 1 || g.Cout >= g.Cin || IsPointwise(g) || g.PT > g.KH - 1 || g.PL > g.KW - 1) return null;
+        if (g.SH != 1 || g.SW != 1 || IsPointwise(g) || g.PT > g.KH - 1 || g.PL > g.KW - 1) return null;
         return new Conv2dGeometry
         {
             N = g.N, Cin = g.Cout, H = g.OH, W = g.OW, Cout = g.Cin, OH = g.H, OW = g.W,
@@ -157,7 +173,7 @@ public static unsafe class Conv2dNative
         int chunks = (g.N + batchesPerChunk - 1) / batchesPerChunk; // from the shape, not from total (the launch contract)
         int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW;
         long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * pixels, weights = (long)g.Cout * depth;
-        bool pointwise = IsPointwise(g);
+        bool pointwise = IsPointwise(g), winograd = Conv2dWinograd.Applies(g);
         for (int c = 0; c < chunks; c++)
         {
             float* dwc = pdw + c * weights;
@@ -176,6 +192,11 @@ public static unsafe class Conv2dNative
             {
                 int n0 = first + count * gi / groups, n1 = first + count * (gi + 1) / groups;
                 float* dwg = partials + gi * weights;
+                if (winograd)
+                {
+                    Conv2dWinograd.WeightGradient(px, pdy, n0, n1, dwg, g, inside);
+                    return;
+                }
                 for (int n = n0; n < n1; n++)
                 {
                     float* xn = px + n * inImage;

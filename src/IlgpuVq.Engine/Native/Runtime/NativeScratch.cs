@@ -23,6 +23,16 @@ public enum ScratchSlot
     Cursors,
     /// <summary>A cached-sampling step's gathered inputs and intermediate products (<see cref="PixelCnnStepNative"/>).</summary>
     PixelCnnStep,
+    /// <summary><see cref="Conv2dWinograd"/>'s transformed kernels before packing [16][Cout][Cin].</summary>
+    WinogradKernel,
+    /// <summary><see cref="Conv2dWinograd"/>'s kernel gradient before its back-transform [16][Cout][Cin].</summary>
+    WinogradKernelGradient,
+    /// <summary><see cref="Conv2dWinograd"/>'s transformed input tiles of one block [16][Cin][tiles].</summary>
+    WinogradInput,
+    /// <summary><see cref="Conv2dWinograd"/>'s products of one block [16][Cout][tiles].</summary>
+    WinogradProduct,
+    /// <summary><see cref="Conv2dWinograd"/>'s row transforms of one input channel.</summary>
+    WinogradRows,
 }
 
 /// <summary>
