@@ -27,7 +27,7 @@ public sealed class Conv2dChecks : IOpChecks
             new(3, 1, 1, 1, 2, 1, 1, 1, 1, Padding2d.Same(0), true),
             new(1, 2, 3, 37, 3, 3, 4, 2, 2, new Padding2d(1, 1, 1, 2), true),
             new(1, 3, 5, 29, 2, 3, 3, 3, 3, new Padding2d(0, 2, 1, 0), false),
-            // Stride-1 3×3 with ≥ 8 channels each way: the native backend's Winograd path (forward and input gradient).
+            // Stride-1 3×3 with ≥ 8 channels each way: the native backend's Winograd path (forward, input and weight gradients).
             new(2, 9, 5, 7, 10, 3, 3, 1, 1, Padding2d.Same(1), true),
             new(1, 8, 6, 5, 8, 3, 3, 1, 1, new Padding2d(2, 0, 0, 1), false),
         ];

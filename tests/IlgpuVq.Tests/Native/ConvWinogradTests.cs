@@ -35,12 +35,6 @@ public class ConvWinogradTests
         OH = h + pt + pb - 2, OW = w + pl + pr - 2,
     };
 
-    static float[] Values(int seed, int length)
-    {
-        var rng = new Random(seed);
-        return Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-    }
-
     /// <summary>The native forward and input gradient (with bias) and weight gradient (all images in one chunk) of
     /// <paramref name="g"/>, with Winograd on or off on this thread.</summary>
     static (float[] Y, float[] Dx, float[] Dw) Run(Conv2dGeometry g, float[] x, float[] w, float[] dy, float[] biasOut, float[] biasIn, bool winograd)
@@ -85,7 +79,8 @@ public class ConvWinogradTests
         var g = Geometry(n, cin, h, w, cout, pt, pb, pl, pr);
         Assert.True(Conv2dWinograd.Applies(g), "the Winograd path must run this geometry");
         int xLen = n * cin * h * w, yLen = n * cout * g.OH * g.OW;
-        float[] x = Values(1, xLen), wt = Values(2, cout * cin * 9), dy = Values(3, yLen), bo = Values(4, cout), bi = Values(5, cin);
+        float[] x = SeededValues.Uniform(1, xLen), wt = SeededValues.Uniform(2, cout * cin * 9), dy = SeededValues.Uniform(3, yLen);
+        float[] bo = SeededValues.Uniform(4, cout), bi = SeededValues.Uniform(5, cin);
 
         var (yW, dxW, dwW) = Run(g, x, wt, dy, bo, bi, winograd: true);
         var (yG, dxG, dwG) = Run(g, x, wt, dy, bo, bi, winograd: false);
