@@ -21,12 +21,15 @@ public abstract class DeviceBenchmark
     protected void Open() => Dev = DeviceCatalog.Open(Device);
 
     /// <summary>A persistent tensor of uniform values in [-scale, scale), deterministic for <paramref name="seed"/>.</summary>
-    protected Tensor Seeded(int seed, float scale, params int[] shape)
+    protected Tensor Seeded(int seed, float scale, params int[] shape) => Seeded(Dev, seed, scale, shape);
+
+    /// <summary>The same on <paramref name="device"/>, for the benchmarks of one device only.</summary>
+    internal static Tensor Seeded(ComputeDevice device, int seed, float scale, params int[] shape)
     {
         var rng = new Random(seed);
         var data = new float[Shape.Size(shape)];
         for (int i = 0; i < data.Length; i++) data[i] = (float)(rng.NextDouble() * 2 - 1) * scale;
-        var t = Tensor.Persistent(Dev, DType.Float32, shape);
+        var t = Tensor.Persistent(device, DType.Float32, shape);
         t.CopyFrom(data);
         return t;
     }

@@ -6,7 +6,7 @@ namespace IlgpuVq.Checks.Cases;
 /// <summary>
 /// Checks of <see cref="Conv2d"/> against <see cref="Conv2dReference"/>: kernels 1×1, 2×3, 3×3, 4×4, 7×7; stride 1 and 2
 /// (also different per axis) and 3; symmetric and asymmetric padding; batch 1; channel counts 1, 3, 5, 13 (not multiples of the
-/// 4-channel tile), 8–10 (the native backend's Winograd path for 3×3 stride 1) and widths that are not multiples of the 8-column tile; with and without bias.
+/// 4-channel tile), 8–10 (the native backend's Winograd path for 3×3 stride 1, which the tests force for these small cases) and widths that are not multiples of the 8-column tile; with and without bias.
 /// </summary>
 public sealed class Conv2dChecks : IOpChecks
 {
@@ -27,7 +27,8 @@ public sealed class Conv2dChecks : IOpChecks
             new(3, 1, 1, 1, 2, 1, 1, 1, 1, Padding2d.Same(0), true),
             new(1, 2, 3, 37, 3, 3, 4, 2, 2, new Padding2d(1, 1, 1, 2), true),
             new(1, 3, 5, 29, 2, 3, 3, 3, 3, new Padding2d(0, 2, 1, 0), false),
-            // Stride-1 3×3 with ≥ 8 channels each way: the native backend's Winograd path (forward, input and weight gradients).
+            // Stride-1 3×3 with ≥ 8 channels each way: the native backend's Winograd path (forward, input and weight gradients)
+            // when forced to it (WinogradUse.Always, in ConvWinogradTests); by default it takes only larger ones.
             new(2, 9, 5, 7, 10, 3, 3, 1, 1, Padding2d.Same(1), true),
             new(1, 8, 6, 5, 8, 3, 3, 1, 1, new Padding2d(2, 0, 0, 1), false),
         ];

@@ -1,4 +1,5 @@
 using ILGPU;
+using IlgpuVq.Checks;
 using IlgpuVq.Checks.Reference;
 using IlgpuVq.Engine.Devices;
 using IlgpuVq.Engine.Memory;
@@ -10,7 +11,8 @@ namespace IlgpuVq.Tests.Native;
 
 /// <summary>
 /// The native backend's Winograd F(2×2, 3×3) path for stride-1 3×3 convolutions (<see cref="Conv2dWinograd"/>), forward,
-/// input and weight gradients, against the im2col + GEMM path it replaces (<see cref="Conv2dWinograd.Enabled"/> off on this thread) and
+/// input and weight gradients, against the im2col + GEMM path it replaces (<see cref="WinogradUse.Never"/> on this thread; <see cref="WinogradUse.Always"/> for the Winograd side, so that small
+/// geometries take it too) and
 /// against the double reference: odd sizes, batch 1 (the work split inside the image), asymmetric padding 0–2, widths of
 /// 1–3 groups of 8 tiles with a tail, tile blocks cut across tile rows, channel counts that are not tile multiples.
 /// </summary>
@@ -39,8 +41,8 @@ public class ConvWinogradTests
     /// <paramref name="g"/>, with Winograd on or off on this thread.</summary>
     static (float[] Y, float[] Dx, float[] Dw) Run(Conv2dGeometry g, float[] x, float[] w, float[] dy, float[] biasOut, float[] biasIn, bool winograd)
     {
-        bool saved = Conv2dWinograd.Enabled;
-        Conv2dWinograd.Enabled = winograd;
+        var saved = Conv2dWinograd.Use;
+        Conv2dWinograd.Use = winograd ? WinogradUse.Always : WinogradUse.Never;
         try
         {
             using var scope = new TensorScope();
@@ -58,7 +60,7 @@ public class ConvWinogradTests
         }
         finally
         {
-            Conv2dWinograd.Enabled = saved;
+            Conv2dWinograd.Use = saved;
         }
     }
 
@@ -77,7 +79,7 @@ public class ConvWinogradTests
     public void WinogradMatchesGemmAndTheReference(int n, int cin, int h, int w, int cout, int pt, int pb, int pl, int pr)
     {
         var g = Geometry(n, cin, h, w, cout, pt, pb, pl, pr);
-        Assert.True(Conv2dWinograd.Applies(g), "the Winograd path must run this geometry");
+        Assert.True(Conv2dWinograd.Supports(g), "the Winograd path must run this geometry");
         int xLen = n * cin * h * w, yLen = n * cout * g.OH * g.OW;
         float[] x = SeededValues.Uniform(1, xLen), wt = SeededValues.Uniform(2, cout * cin * 9), dy = SeededValues.Uniform(3, yLen);
         float[] bo = SeededValues.Uniform(4, cout), bi = SeededValues.Uniform(5, cin);
@@ -92,16 +94,46 @@ public class ConvWinogradTests
         Close("forward vs reference", Conv2dReference.Apply(D(x), D(wt), D(bo), n, cin, h, w, cout, 3, 3, 1, 1, pt, pb, pl, pr), yW, 1e-4);
     }
 
-    /// <summary>The input gradient's transposed geometry is a Winograd one too (so the backward pass takes the fast path).</summary>
+    /// <summary>By default (<see cref="WinogradUse.WhereFaster"/>) the ref model's 3×3 convolutions run Winograd forward and in the
+    /// input gradient (whose transposed geometry is a forward one), the weight gradient only where the input is at least twice as
+    /// wide as the output; the demo's 8 × 8 maps and the classifier's 16-channel stage run im2col + GEMM.</summary>
     [Fact]
-    public void TheRefModelsThreeByThreeConvolutionsRunWinograd()
+    public void WinogradRunsWhereItMeasuredFaster()
     {
+        Assert.Equal(WinogradUse.WhereFaster, Conv2dWinograd.Use);
         foreach (var (cin, cout) in new[] { (128, 128), (128, 32), (64, 128) })
         {
             var g = Geometry(32, cin, 16, 16, cout, 1, 1, 1, 1);
             Assert.True(Conv2dWinograd.Applies(g));
             Assert.True(Conv2dWinograd.Applies(Geometry(32, cout, 16, 16, cin, 1, 1, 1, 1)));
+            Assert.Equal(cin >= 2 * cout, Conv2dWinograd.AppliesToWeightGradient(g));
         }
-        Assert.False(Conv2dWinograd.Applies(Geometry(32, 3, 16, 16, 64, 1, 1, 1, 1)), "3 input channels: the transforms would cost more than they save");
+        Assert.False(Conv2dWinograd.Applies(Geometry(32, 64, 8, 8, 64, 1, 1, 1, 1)), "8 × 8 outputs: 16 tiles per image");
+        Assert.False(Conv2dWinograd.Applies(Geometry(32, 16, 32, 32, 16, 1, 1, 1, 1)), "16 channels");
+        Assert.False(Conv2dWinograd.Supports(Geometry(32, 3, 16, 16, 64, 1, 1, 1, 1)), "3 input channels: the transforms would cost more than they save");
+        Assert.False(Conv2dWinograd.AppliesToWeightGradient(Geometry(32, 64, 8, 8, 16, 1, 1, 1, 1)));
+    }
+
+    /// <summary>The conv2d gradient checks (forward vs the double reference, gradients vs finite differences) with every supported
+    /// geometry on the Winograd path, so its small cases are checked as well as its agreement with GEMM.</summary>
+    [Fact]
+    public void Conv2dGradientChecksPassOnTheWinogradPath()
+    {
+        var saved = Conv2dWinograd.Use;
+        Conv2dWinograd.Use = WinogradUse.Always;
+        try
+        {
+            var cases = OpCatalog.All.Where(c => c.Op == "conv2d").ToList();
+            Assert.Contains(cases, c => c.Shapes.StartsWith("x[2,9,5,7] w[10,9,3,3]", StringComparison.Ordinal));
+            foreach (var c in cases)
+            {
+                var result = GradChecker.Run(Device, c);
+                Assert.True(result.Passed, result.ToString());
+            }
+        }
+        finally
+        {
+            Conv2dWinograd.Use = saved;
+        }
     }
 }

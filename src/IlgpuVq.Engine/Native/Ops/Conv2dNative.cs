@@ -8,7 +8,8 @@ namespace IlgpuVq.Engine.Native;
 /// <summary>
 /// Native <see cref="Conv2dKernels"/> (same signatures and results up to summation order): per image, the column matrix
 /// (<see cref="Im2Col"/>; skipped for 1×1 stride-1 unpadded convolutions, where it is the image itself) and one
-/// <see cref="Sgemm"/>; stride-1 3×3 convolutions (forward, input and weight gradients) by <see cref="Conv2dWinograd"/> instead. Batches of at least <see cref="NativeParallel.Workers"/> images run one image per task (<see cref="ForItems"/>); smaller ones
+/// <see cref="Sgemm"/>; stride-1 3×3 convolutions (forward, input and weight gradients) by <see cref="Conv2dWinograd"/> instead where it is faster
+/// (<see cref="Conv2dWinograd.Applies"/>, <see cref="Conv2dWinograd.AppliesToWeightGradient"/>). Batches of at least <see cref="NativeParallel.Workers"/> images run one image per task (<see cref="ForItems"/>); smaller ones
 /// parallelize inside the product. Sums run in an order fixed by the problem, so results are bit-identical for any worker count.
 /// </summary>
 public static unsafe class Conv2dNative
@@ -173,7 +174,7 @@ public static unsafe class Conv2dNative
         int chunks = (g.N + batchesPerChunk - 1) / batchesPerChunk; // from the shape, not from total (the launch contract)
         int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW;
         long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * pixels, weights = (long)g.Cout * depth;
-        bool pointwise = IsPointwise(g), winograd = Conv2dWinograd.Applies(g);
+        bool pointwise = IsPointwise(g), winograd = Conv2dWinograd.AppliesToWeightGradient(g);
         for (int c = 0; c < chunks; c++)
         {
             float* dwc = pdw + c * weights;
