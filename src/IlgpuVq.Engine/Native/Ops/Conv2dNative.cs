@@ -198,20 +198,22 @@ public static unsafe class Conv2dNative
                     Conv2dWinograd.WeightGradient(px, pdy, n0, n1, dwg, g, inside);
                     return;
                 }
-                for (int n = n0; n < n1; n++)
+                if (pointwise)
                 {
-                    float* xn = px + n * inImage;
-                    var dyn = StridedMatrix.RowMajor(pdy + n * outImage, pixels);
-                    bool add = n > n0;
-                    if (pointwise) Sgemm.Multiply(g.Cout, depth, pixels, 1f, dyn, StridedMatrix.Transposed(xn, pixels), dwg, depth, add, inside);
-                    else
-                        // Column blocks of dw, each from the rows of col(x_n) it needs.
-                        for (int r0 = 0, chunk = ChunkRows(depth, pixels, WeightGradGranule); r0 < depth; r0 += chunk)
-                        {
-                            int rows = Math.Min(chunk, depth - r0);
-                            Sgemm.Multiply(g.Cout, rows, pixels, 1f, dyn, StridedMatrix.Transposed(Columns(xn, g, r0, rows, inside), pixels),
-                                dwg + r0, depth, add, inside);
-                        }
+                    for (int n = n0; n < n1; n++)
+                        Sgemm.Multiply(g.Cout, depth, pixels, 1f, StridedMatrix.RowMajor(pdy + n * outImage, pixels),
+                            StridedMatrix.Transposed(px + n * inImage, pixels), dwg, depth, n > n0, inside);
+                    return;
+                }
+                // Column blocks of dw, each summed over the group's images (from the rows of col(x_n) it needs) before the next: the
+                // block [Cout, chunk] stays in L2 across the images, where sweeping all of dw per image (590 KB at 128 → 128, 3×3)
+                // streamed it from L3 for every image. Each element still adds the images' products in ascending order.
+                for (int r0 = 0, chunk = ChunkRows(depth, pixels, WeightGradGranule); r0 < depth; r0 += chunk)
+                {
+                    int rows = Math.Min(chunk, depth - r0);
+                    for (int n = n0; n < n1; n++)
+                        Sgemm.Multiply(g.Cout, rows, pixels, 1f, StridedMatrix.RowMajor(pdy + n * outImage, pixels),
+                            StridedMatrix.Transposed(Columns(px + n * inImage, g, r0, rows, inside), pixels), dwg + r0, depth, n > n0, inside);
                 }
             }
         }
