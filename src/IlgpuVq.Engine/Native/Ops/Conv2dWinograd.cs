@@ -41,7 +41,8 @@ public static unsafe class Conv2dWinograd
     /// True when the forward convolution <paramref name="g"/> (or an input gradient run as one) takes this path under the calling
     /// thread's <see cref="Use"/>. <see cref="WinogradUse.WhereFaster"/> takes it for at least 32 channels each way and 16 × 16
     /// outputs or more: measured on Zen 3 (AVX2, 2 workers, batch 32), 1.2–1.9× faster there (1.2× at 32 → 32, 1.8× at 128 → 128
-    /// on 16 × 16), while at 8 × 8 (16 tiles per image) and at 16 channels the small products of the 16 positions lose to im2col.
+    /// on 16 × 16), while at 8 × 8 (16 tiles per image) and at 16 channels the small products of the 16 positions are level with im2col
+    /// or lose to it (0.8–1.05×).
     /// </summary>
     public static bool Applies(in Conv2dGeometry g) => Use switch
     {
@@ -54,7 +55,8 @@ public static unsafe class Conv2dWinograd
     /// True when the weight gradient of <paramref name="g"/> takes this path (<see cref="WeightGradient"/>). Under
     /// <see cref="WinogradUse.WhereFaster"/> only where <see cref="Applies"/> and the input has at least twice the output's
     /// channels: its per-tile work transforms both x and dy, and the products dU += dM·Vᵀ sum over short blocks of tiles, so
-    /// it measured 1.05–1.1× faster at 128 → 32 but 0.95–1.0× at 128 → 128 and 0.8–0.9× at 64 → 128 and 32 → 128 (16 × 16).
+    /// it measured 1.05–1.1× faster at 128 → 32 but 0.9–1.0× at 128 → 128, 0.8–1.15× at 64 → 128 (noisy) and 0.8–0.9× at
+    /// 32 → 128 (16 × 16).
     /// </summary>
     public static bool AppliesToWeightGradient(in Conv2dGeometry g) => Use switch
     {
