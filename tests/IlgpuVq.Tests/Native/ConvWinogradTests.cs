@@ -37,13 +37,25 @@ public class ConvWinogradTests
         OH = h + pt + pb - 2, OW = w + pl + pr - 2,
     };
 
-    /// <summary>The native forward and input gradient (with bias) and weight gradient (all images in one chunk) of
-    /// <paramref name="g"/>, with Winograd on or off on this thread.</summary>
-    static (float[] Y, float[] Dx, float[] Dw) Run(Conv2dGeometry g, float[] x, float[] w, float[] dy, float[] biasOut, float[] biasIn, bool winograd)
+    /// <summary>body() with <see cref="Conv2dWinograd.Use"/> set to <paramref name="use"/> on this thread, restored afterwards.</summary>
+    static T WithWinograd<T>(WinogradUse use, Func<T> body)
     {
         var saved = Conv2dWinograd.Use;
-        Conv2dWinograd.Use = winograd ? WinogradUse.Always : WinogradUse.Never;
+        Conv2dWinograd.Use = use;
         try
+        {
+            return body();
+        }
+        finally
+        {
+            Conv2dWinograd.Use = saved;
+        }
+    }
+
+    /// <summary>The native forward and input gradient (with bias) and weight gradient (all images in one chunk) of
+    /// <paramref name="g"/>, with Winograd on or off on this thread.</summary>
+    static (float[] Y, float[] Dx, float[] Dw) Run(Conv2dGeometry g, float[] x, float[] w, float[] dy, float[] biasOut, float[] biasIn, bool winograd) =>
+        WithWinograd(winograd ? WinogradUse.Always : WinogradUse.Never, () =>
         {
             using var scope = new TensorScope();
             var y = Tensor.FromArray(Device, new float[dy.Length], dy.Length);
@@ -57,12 +69,7 @@ public class ConvWinogradTests
             var dw = Tensor.FromArray(Device, new float[w.Length], w.Length);
             Conv2dNative.WeightGrad(zero, 1, 1, tdy, tx, dw.View, g, g.N);
             return (y.ToArray(), dx.ToArray(), dw.ToArray());
-        }
-        finally
-        {
-            Conv2dWinograd.Use = saved;
-        }
-    }
+        });
 
     /// <summary>|a − e| ≤ tolerance·(1 + |e|) for every element.</summary>
     static void Close(string what, IReadOnlyList<double> expected, float[] actual, double tolerance)
@@ -119,21 +126,12 @@ public class ConvWinogradTests
     [Fact]
     public void Conv2dGradientChecksPassOnTheWinogradPath()
     {
-        var saved = Conv2dWinograd.Use;
-        Conv2dWinograd.Use = WinogradUse.Always;
-        try
+        var cases = OpCatalog.All.Where(c => c.Op == "conv2d").ToList();
+        Assert.Contains(cases, c => c.Shapes.StartsWith("x[2,9,5,7] w[10,9,3,3]", StringComparison.Ordinal));
+        foreach (var c in cases)
         {
-            var cases = OpCatalog.All.Where(c => c.Op == "conv2d").ToList();
-            Assert.Contains(cases, c => c.Shapes.StartsWith("x[2,9,5,7] w[10,9,3,3]", StringComparison.Ordinal));
-            foreach (var c in cases)
-            {
-                var result = GradChecker.Run(Device, c);
-                Assert.True(result.Passed, result.ToString());
-            }
-        }
-        finally
-        {
-            Conv2dWinograd.Use = saved;
+            var result = WithWinograd(WinogradUse.Always, () => GradChecker.Run(Device, c));
+            Assert.True(result.Passed, result.ToString());
         }
     }
 }
