@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # libtorch (TorchSharp-cpu 0.107.0 = libtorch 2.10.0, CPU, 2 threads) training-step throughput of the `ref` VQ-VAE and
-# prior. Usage: ./run.sh [ROUNDS] [--model vqvae|prior|both] [--threads N] [--no-ema] [--warmup N] [--steps N]
+# prior. Usage: ./run.sh [ROUNDS] [--model vqvae|prior|both|matmul] [--threads N] [--no-ema] [--warmup N] [--steps N]
 # Builds (Release) when the build is missing or older than the sources, then runs. Environment passes through, e.g.
 #   OMP_WAIT_POLICY=PASSIVE ./run.sh 1     # on a loaded machine: OpenMP workers sleep instead of spinning
 #   ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 ./run.sh 1

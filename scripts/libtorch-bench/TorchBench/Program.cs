@@ -1,5 +1,5 @@
 // libtorch (TorchSharp-cpu) training-step throughput of the `ref` preset's VQ-VAE and Gated PixelCNN prior, for
-// "ours vs libtorch, same machine, same sitting". Usage: TorchBench [ROUNDS] [--model vqvae|prior|both] [--threads N]
+// "ours vs libtorch, same machine, same sitting". Usage: TorchBench [ROUNDS] [--model vqvae|prior|both|matmul] [--threads N]
 // [--no-ema] [--warmup N] [--steps N]. Output lines start with "libtorch ".
 using System.Diagnostics;
 using System.Globalization;
@@ -22,14 +22,14 @@ for (int i = 0; i < args.Length; i++)
         case "--steps": steps = int.Parse(Next()); break;
         case "--no-ema": ema = false; break;
         case "-h" or "--help":
-            Console.WriteLine("usage: TorchBench [ROUNDS] [--model vqvae|prior|both] [--threads N] [--no-ema] [--warmup N] [--steps N]");
+            Console.WriteLine("usage: TorchBench [ROUNDS] [--model vqvae|prior|both|matmul] [--threads N] [--no-ema] [--warmup N] [--steps N]");
             return 0;
         default:
             if (!int.TryParse(args[i], out rounds) || rounds < 1) { Console.Error.WriteLine($"unknown argument {args[i]}"); return 2; }
             break;
     }
 }
-if (which is not ("vqvae" or "prior" or "both")) { Console.Error.WriteLine("--model must be vqvae, prior or both"); return 2; }
+if (which is not ("vqvae" or "prior" or "both" or "matmul")) { Console.Error.WriteLine("--model must be vqvae, prior, both or matmul"); return 2; }
 
 torch.set_num_threads(threads);
 torch.manual_seed(1);
@@ -38,6 +38,26 @@ Console.WriteLine($"libtorch config: torchsharp {typeof(torch).Assembly.GetName(
                   Env("ATEN_CPU_CAPABILITY") + Env("ONEDNN_MAX_CPU_ISA") + Env("OMP_WAIT_POLICY") + Env("OMP_NUM_THREADS"));
 
 static string Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? $", {name}={v}" : "";
+
+if (which == "matmul")
+{
+    // Plain float32 matrix products (M×K · K×N), the best of 20 after warm-up, for comparing GEMM rates with ours.
+    foreach (var (m, k, n) in new[] { (512, 512, 512), (128, 384, 2048), (128, 64, 2048) })
+    {
+        var a = torch.randn(m, k);
+        var bm = torch.randn(k, n);
+        for (int s = 0; s < warmup; s++) torch.mm(a, bm).Dispose();
+        double best = double.MaxValue;
+        for (int r = 0; r < rounds * 20; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            torch.mm(a, bm).Dispose();
+            best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+        }
+        Console.WriteLine($"libtorch matmul {m}x{k}x{n}: best {best:F3} ms = {2.0 * m * k * n / best / 1e6:F1} GFLOP/s");
+    }
+    return 0;
+}
 
 bool ok = true;
 var benches = new List<Bench>();

@@ -1,7 +1,8 @@
 namespace IlgpuVq.Engine.Native;
 
 /// <summary>
-/// The native CPU backend's parallel loop: all cores (or <see cref="Workers"/>), one call per work item.
+/// The native CPU backend's parallel loop: all cores (or <see cref="Workers"/>), one call per work item, on the backend's
+/// own <see cref="WorkerTeam"/> (the thread pool only when another host thread's loop holds the team).
 /// Determinism rule for every native kernel: work items are fixed by the problem (never by the worker count) and each
 /// output element is written by exactly one item in a fixed summation order, so results are bit-identical for any
 /// number of workers and any scheduling.
@@ -25,11 +26,13 @@ public static class NativeParallel
     public static void For(int count, Action<int> body)
     {
         if (count <= 0) return;
-        if (count == 1 || workers == 1)
+        if (count == 1 || workers == 1 || WorkerTeam.InsideLoop) // a loop inside a loop's item runs on that item's thread
         {
             for (int i = 0; i < count; i++) body(i);
             return;
         }
+        if (WorkerTeam.TryRun(count, workers, body)) return;
+        // The team is busy with another host thread's loop (tests run in parallel): the thread pool instead.
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = workers }, body);
     }
 
