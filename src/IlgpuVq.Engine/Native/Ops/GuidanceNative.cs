@@ -26,6 +26,7 @@ public static unsafe class GuidanceNative
     readonly struct Guided(float scale) : IBinaryOp
     {
         public Vector512<float> Apply(Vector512<float> c, Vector512<float> u) => u + Vector512.Create(scale) * (c - u);
+        public Vector256<float> Apply(Vector256<float> c, Vector256<float> u) => u + Vector256.Create(scale) * (c - u);
         public float Apply(float c, float u) => u + scale * (c - u);
     }
 }

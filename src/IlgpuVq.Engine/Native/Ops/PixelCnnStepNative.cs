@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using ILGPU;
 using ILGPU.Runtime;
 using IlgpuVq.Kernels;
@@ -67,7 +65,7 @@ public static unsafe class PixelCnnStepNative
             {
                 float* cb = pCb + p % batch * c2, v = pre + p * c2;
                 NativeVector.AddTo(v, cb, c2);
-                GateRun(v, v + c, dst + p * c, c);
+                GatedNative.ForwardRun(v, v + c, dst + p * c, c);
             }
         });
     }
@@ -93,7 +91,7 @@ public static unsafe class PixelCnnStepNative
         }
         NativeVector.AddTo(pre, P(toH) + (long)col * batch * c2, batch * c2);
         NativeVector.AddTo(pre, P(classBias), batch * c2);
-        for (int b = 0; b < batch; b++) GateRun(pre + (long)b * c2, pre + (long)b * c2 + c, gated + (long)b * c, c);
+        for (int b = 0; b < batch; b++) GatedNative.ForwardRun(pre + (long)b * c2, pre + (long)b * c2 + c, gated + (long)b * c, c);
         float* outBlock = P(output) + col * pixel, pSkip = P(skip);
         FillRows(outBlock, P(resBias), batch, c);
         if (!first) NativeVector.AddTo(outBlock, pIn + rowBase + col * pixel, batch * c);
@@ -124,13 +122,4 @@ public static unsafe class PixelCnnStepNative
         for (long r = 0; r < rows; r++) src.CopyTo(new Span<float>(y + r * len, len));
     }
 
-    /// <summary>y[i] = tanh(a[i])·σ(b[i]) for i &lt; len, 16 lanes at a time, the tail through the one-lane functions.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void GateRun(float* a, float* b, float* y, int len)
-    {
-        int i = 0;
-        for (; i + 16 <= len; i += 16)
-            Vector512.Store(SaturatingFunctions.Tanh(Vector512.Load(a + i)) * SaturatingFunctions.Sigmoid(Vector512.Load(b + i)), y + i);
-        for (; i < len; i++) y[i] = SaturatingFunctions.Tanh(a[i]) * SaturatingFunctions.Sigmoid(b[i]);
-    }
 }

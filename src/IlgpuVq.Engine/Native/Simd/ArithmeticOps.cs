@@ -6,6 +6,7 @@ namespace IlgpuVq.Engine.Native;
 public readonly struct Sum : IBinaryOp
 {
     public Vector512<float> Apply(Vector512<float> a, Vector512<float> b) => a + b;
+    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a + b;
     public float Apply(float a, float b) => a + b;
 }
 
@@ -13,6 +14,7 @@ public readonly struct Sum : IBinaryOp
 public readonly struct Difference : IBinaryOp
 {
     public Vector512<float> Apply(Vector512<float> a, Vector512<float> b) => a - b;
+    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a - b;
     public float Apply(float a, float b) => a - b;
 }
 
@@ -20,6 +22,7 @@ public readonly struct Difference : IBinaryOp
 public readonly struct Product : IBinaryOp
 {
     public Vector512<float> Apply(Vector512<float> a, Vector512<float> b) => a * b;
+    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a * b;
     public float Apply(float a, float b) => a * b;
 }
 
@@ -27,6 +30,7 @@ public readonly struct Product : IBinaryOp
 public readonly struct ScaledDifference(float factor) : IBinaryOp
 {
     public Vector512<float> Apply(Vector512<float> a, Vector512<float> b) => Vector512.Create(factor) * (a - b);
+    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => Vector256.Create(factor) * (a - b);
     public float Apply(float a, float b) => factor * (a - b);
 }
 
@@ -34,6 +38,7 @@ public readonly struct ScaledDifference(float factor) : IBinaryOp
 public readonly struct Scaled(float factor) : IUnaryOp
 {
     public Vector512<float> Apply(Vector512<float> x) => x * Vector512.Create(factor);
+    public Vector256<float> Apply(Vector256<float> x) => x * Vector256.Create(factor);
     public float Apply(float x) => x * factor;
 }
 
@@ -41,6 +46,7 @@ public readonly struct Scaled(float factor) : IUnaryOp
 public readonly struct Shifted(float offset) : IUnaryOp
 {
     public Vector512<float> Apply(Vector512<float> x) => x + Vector512.Create(offset);
+    public Vector256<float> Apply(Vector256<float> x) => x + Vector256.Create(offset);
     public float Apply(float x) => x + offset;
 }
 
@@ -48,6 +54,7 @@ public readonly struct Shifted(float offset) : IUnaryOp
 public readonly struct Constant(float value) : IUnaryOp
 {
     public Vector512<float> Apply(Vector512<float> x) => Vector512.Create(value);
+    public Vector256<float> Apply(Vector256<float> x) => Vector256.Create(value);
     public float Apply(float x) => value;
 }
 
@@ -56,6 +63,8 @@ public readonly struct Rectified : IUnaryOp
 {
     public Vector512<float> Apply(Vector512<float> x) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, Vector512<float>.Zero);
+    public Vector256<float> Apply(Vector256<float> x) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, Vector256<float>.Zero);
     public float Apply(float x) => x > 0f ? x : 0f;
 }
 
@@ -64,6 +73,8 @@ public readonly struct RectifiedGradient : IBinaryOp
 {
     public Vector512<float> Apply(Vector512<float> x, Vector512<float> dy) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), dy, Vector512<float>.Zero);
+    public Vector256<float> Apply(Vector256<float> x, Vector256<float> dy) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), dy, Vector256<float>.Zero);
     public float Apply(float x, float dy) => x > 0f ? dy : 0f;
 }
 
@@ -71,6 +82,7 @@ public readonly struct RectifiedGradient : IBinaryOp
 public readonly struct TanhGradient : IBinaryOp
 {
     public Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * (Vector512<float>.One - y * y);
+    public Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * (Vector256<float>.One - y * y);
     public float Apply(float y, float dy) => dy * (1f - y * y);
 }
 
@@ -78,5 +90,6 @@ public readonly struct TanhGradient : IBinaryOp
 public readonly struct SigmoidGradient : IBinaryOp
 {
     public Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * y * (Vector512<float>.One - y);
+    public Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * y * (Vector256<float>.One - y);
     public float Apply(float y, float dy) => dy * y * (1f - y);
 }
