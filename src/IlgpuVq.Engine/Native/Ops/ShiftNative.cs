@@ -6,7 +6,7 @@ using V = ILGPU.ArrayView<float>;
 namespace IlgpuVq.Engine.Native;
 
 /// <summary>
-/// Native spatial shifts with zero fill (<see cref="ShiftKernels"/>): whole rows copied or zeroed with span copies, in
+/// Native spatial shifts with zero fill (<see cref="ShiftKernels"/>): runs of whole rows copied or zeroed with span copies, in
 /// parallel over fixed groups of rows. Pure copies, so results equal the kernels' bit for bit.
 /// </summary>
 public static unsafe class ShiftNative
@@ -25,16 +25,29 @@ public static unsafe class ShiftNative
     {
         float* px = NativeView.Ptr(x), py = NativeView.Ptr(y);
         long rows = y.Length / width; // from the view, not from total (the launch contract)
+        // Output rows i of a plane with 0 ≤ i − shift < height are [keptFrom, keptTo): within a block, each plane's rows are at
+        // most three contiguous runs (zeros, one copy, zeros), each one span operation instead of one per row.
+        long keptFrom = Math.Clamp(shift, 0, height), keptTo = Math.Clamp(height + (long)shift, 0, height);
         NativeParallel.ForBlocks(rows, RowsPerBlock, (start, end) =>
         {
-            for (long r = start; r < end; r++)
+            for (long r = start; r < end;)
             {
-                long src = r % height - shift;
-                var to = new Span<float>(py + r * width, width);
-                if (src >= 0 && src < height) new ReadOnlySpan<float>(px + (r - shift) * width, width).CopyTo(to);
-                else to.Clear();
+                long plane = r / height, first = plane * height, last = Math.Min(end, first + height); // rows [r, last) of this plane
+                long copyFrom = Math.Clamp(first + keptFrom, r, last), copyTo = Math.Clamp(first + keptTo, copyFrom, last);
+                Zero(py, r, copyFrom, width);
+                if (copyTo > copyFrom)
+                    new ReadOnlySpan<float>(px + (copyFrom - shift) * width, checked((int)((copyTo - copyFrom) * width)))
+                        .CopyTo(new Span<float>(py + copyFrom * width, checked((int)((copyTo - copyFrom) * width))));
+                Zero(py, copyTo, last, width);
+                r = last;
             }
         });
+    }
+
+    /// <summary>Rows [from, to) of y (width floats each) set to zero.</summary>
+    static void Zero(float* y, long from, long to, int width)
+    {
+        if (to > from) new Span<float>(y + from * width, checked((int)((to - from) * width))).Clear();
     }
 
     /// <summary>y[p, i, j] = x[p, i, j − shift] when 0 ≤ j − shift &lt; width, else 0; y holds rows·width values.</summary>
