@@ -21,6 +21,15 @@ static unsafe class Im2Col
             int ci = r / khw, kh = (r - ci * khw) / g.KW, kw = r - ci * khw - kh * g.KW;
             float* plane = x + (long)ci * g.H * g.W, row = col + (long)r * ohw;
             var (lo, hi) = ValidColumns(g, kw);
+            if (WholeRows(g, lo, hi))
+            {
+                // Output rows [a, b) are input rows a − PT + kh …, consecutive in both: one copy, zeros around it.
+                var (a, b) = ValidRows(g, kh);
+                new Span<float>(row, a * g.OW).Clear();
+                NativeVector.Copy(row + a * g.OW, plane + (a - g.PT + kh) * g.W, (b - a) * g.OW);
+                new Span<float>(row + b * g.OW, (g.OH - b) * g.OW).Clear();
+                continue;
+            }
             for (int oh = 0; oh < g.OH; oh++)
             {
                 float* dst = row + oh * g.OW;
@@ -58,6 +67,13 @@ static unsafe class Im2Col
                 {
                     float* row = col + ((long)(ci * g.KH + kh) * g.KW + kw) * ohw;
                     var (lo, hi) = ValidColumns(g, kw);
+                    if (WholeRows(g, lo, hi))
+                    {
+                        // The same adds as the row loop below (each dx element gets one of them per (kh, kw)), in one call.
+                        var (a, b) = ValidRows(g, kh);
+                        NativeVector.AddTo(plane + (a - g.PT + kh) * g.W, row + a * g.OW, (b - a) * g.OW);
+                        continue;
+                    }
                     for (int oh = 0; oh < g.OH; oh++)
                     {
                         int ih = oh * g.SH - g.PT + kh;
@@ -70,6 +86,17 @@ static unsafe class Im2Col
                     }
                 }
         }
+    }
+
+    /// <summary>Whether every valid output row of a kernel column is a whole input row at stride 1 (its columns [lo, hi) are
+    /// all OW = W of them, so kw = PL), which makes consecutive rows consecutive in both col and x.</summary>
+    static bool WholeRows(in Conv2dGeometry g, int lo, int hi) => g.SH == 1 && g.SW == 1 && g.OW == g.W && lo == 0 && hi == g.OW;
+
+    /// <summary>The output rows [a, b) whose input row oh − PT + kh lies inside [0, H) (stride 1).</summary>
+    static (int A, int B) ValidRows(in Conv2dGeometry g, int kh)
+    {
+        int a = Math.Clamp(g.PT - kh, 0, g.OH);
+        return (a, Math.Clamp(g.H + g.PT - kh, a, g.OH));
     }
 
     /// <summary>The output columns [lo, hi) whose input column ow·SW − PL + kw lies inside [0, W).</summary>

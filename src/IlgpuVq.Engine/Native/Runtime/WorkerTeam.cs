@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace IlgpuVq.Engine.Native;
 
@@ -28,6 +29,7 @@ static class WorkerTeam
         public Exception? Error;
 
         /// <summary>Runs items until none is left to claim.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Work()
         {
             int i;
@@ -88,6 +90,9 @@ static class WorkerTeam
         }
     }
 
+    // The worker's loop and wait are compiled fully optimised at once: they never return, so tiered compilation would run
+    // them as tier-0 code until on-stack replacement.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void WorkerLoop(int index)
     {
         inLoop = true;
@@ -101,6 +106,7 @@ static class WorkerTeam
     }
 
     /// <summary>The next loop after <paramref name="seen"/>: polled for <see cref="SpinTicks"/>, then waited for blocked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static Job Wait(Job? seen)
     {
         long until = Stopwatch.GetTimestamp() + SpinTicks;
