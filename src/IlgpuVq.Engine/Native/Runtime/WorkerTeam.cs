@@ -43,7 +43,7 @@ static class WorkerTeam
     }
 
     static readonly object gate = new(), sleep = new();
-    static readonly List<Thread> threads = new();
+    static readonly List<Thread> workers = new();
     static Job? current;
     static int sleeping;
     [ThreadStatic] static bool inLoop;
@@ -81,11 +81,11 @@ static class WorkerTeam
     /// <summary>Starts workers until there are at least <paramref name="count"/> (called under the gate).</summary>
     static void Grow(int count)
     {
-        while (threads.Count < count)
+        while (workers.Count < count)
         {
-            int index = threads.Count;
+            int index = workers.Count;
             var t = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"ilgpuvq native worker {index + 1}" };
-            threads.Add(t);
+            workers.Add(t);
             t.Start();
         }
     }
