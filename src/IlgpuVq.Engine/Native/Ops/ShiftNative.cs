@@ -34,10 +34,9 @@ public static unsafe class ShiftNative
             {
                 long plane = r / height, first = plane * height, last = Math.Min(end, first + height); // rows [r, last) of this plane
                 long copyFrom = Math.Clamp(first + keptFrom, r, last), copyTo = Math.Clamp(first + keptTo, copyFrom, last);
+                int copied = checked((int)((copyTo - copyFrom) * width));
                 Zero(py, r, copyFrom, width);
-                if (copyTo > copyFrom)
-                    new ReadOnlySpan<float>(px + (copyFrom - shift) * width, checked((int)((copyTo - copyFrom) * width)))
-                        .CopyTo(new Span<float>(py + copyFrom * width, checked((int)((copyTo - copyFrom) * width))));
+                new ReadOnlySpan<float>(px + (copyFrom - shift) * width, copied).CopyTo(new Span<float>(py + copyFrom * width, copied));
                 Zero(py, copyTo, last, width);
                 r = last;
             }

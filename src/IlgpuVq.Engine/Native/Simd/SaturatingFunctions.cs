@@ -7,7 +7,8 @@ namespace IlgpuVq.Engine.Native;
 /// The overflow-free tanh and sigmoid of <c>ElementwiseKernels</c> (finite for every finite input), 16 lanes at a time with
 /// <see cref="Vector512.Exp(Vector512{float})"/> on the AVX-512 path and 8 at a time with <see cref="Vector256.Exp(Vector256{float})"/>
 /// otherwise: the same steps lane for lane, so both widths give the same bits (tested). Without AVX-512 the 512-bit code runs
-/// through .NET's software Vector512, 2.6–3.4× slower than the 256-bit code on the Zen 3 VM once warm. They agree with the
+/// through .NET's software Vector512: 2.6–3.4× slower than the 256-bit code in an isolated warm loop on the Zen 3 VM, though
+/// no slower inside a training step. They agree with the
 /// kernels' <c>XMath</c> functions to a few ulp, not bit for bit; the scalar overloads run the same vector code on one lane, so
 /// a result never depends on where a vector loop's tail starts.
 /// <list type="bullet">
@@ -18,10 +19,14 @@ namespace IlgpuVq.Engine.Native;
 /// </summary>
 public static class SaturatingFunctions
 {
-    static readonly Vector512<float> One = Vector512<float>.One, Two = Vector512.Create(2f), Clamp = Vector512.Create(20f), Small = Vector512.Create(0.625f);
-    static readonly Vector512<float> P0 = Vector512.Create(-5.70498872745e-3f), P1 = Vector512.Create(2.06390887954e-2f),
-        P2 = Vector512.Create(-5.37397155531e-2f), P3 = Vector512.Create(1.33314422036e-1f), P4 = Vector512.Create(-3.33332819422e-1f);
-    static readonly Vector512<uint> SignBit = Vector512.Create(0x8000_0000u);
+    // The constants once, for both widths: |x| clamp, the end of tanh's polynomial range, its coefficients (P0 highest).
+    const float ClampAt = 20f, SmallBelow = 0.625f;
+    const float C0 = -5.70498872745e-3f, C1 = 2.06390887954e-2f, C2 = -5.37397155531e-2f, C3 = 1.33314422036e-1f, C4 = -3.33332819422e-1f;
+    const uint Sign = 0x8000_0000u;
+
+    static readonly Vector512<float> One = Vector512<float>.One, Two = Vector512.Create(2f), Clamp = Vector512.Create(ClampAt), Small = Vector512.Create(SmallBelow);
+    static readonly Vector512<float> P0 = Vector512.Create(C0), P1 = Vector512.Create(C1), P2 = Vector512.Create(C2), P3 = Vector512.Create(C3), P4 = Vector512.Create(C4);
+    static readonly Vector512<uint> SignBit = Vector512.Create(Sign);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> x)
@@ -44,10 +49,9 @@ public static class SaturatingFunctions
     }
 
     // The 256-bit twins: the same steps as the 512-bit functions above, in the same order (keep them in step).
-    static readonly Vector256<float> One8 = Vector256<float>.One, Two8 = Vector256.Create(2f), Clamp8 = Vector256.Create(20f), Small8 = Vector256.Create(0.625f);
-    static readonly Vector256<float> P0x8 = Vector256.Create(-5.70498872745e-3f), P1x8 = Vector256.Create(2.06390887954e-2f),
-        P2x8 = Vector256.Create(-5.37397155531e-2f), P3x8 = Vector256.Create(1.33314422036e-1f), P4x8 = Vector256.Create(-3.33332819422e-1f);
-    static readonly Vector256<uint> SignBit8 = Vector256.Create(0x8000_0000u);
+    static readonly Vector256<float> One8 = Vector256<float>.One, Two8 = Vector256.Create(2f), Clamp8 = Vector256.Create(ClampAt), Small8 = Vector256.Create(SmallBelow);
+    static readonly Vector256<float> P0x8 = Vector256.Create(C0), P1x8 = Vector256.Create(C1), P2x8 = Vector256.Create(C2), P3x8 = Vector256.Create(C3), P4x8 = Vector256.Create(C4);
+    static readonly Vector256<uint> SignBit8 = Vector256.Create(Sign);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x)

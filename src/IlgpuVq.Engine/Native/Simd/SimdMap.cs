@@ -32,7 +32,7 @@ public static unsafe class SimdMap
 
     /// <summary>512-bit loops on the AVX-512 path; elsewhere 256-bit ones (without AVX2 too: .NET's software vectors, still
     /// the same bits). Software Vector512 on AVX2 kept up with 256-bit code on plain arithmetic but not on tanh and sigmoid
-    /// (2.6–3.4× slower once warm, Zen 3 VM).</summary>
+    /// (2.6–3.4× slower in an isolated warm loop on the Zen 3 VM; no slower inside a training step).</summary>
     static readonly bool Use512 = NativeIsa.Use512;
 
     /// <summary>y[i] = op(x[i]) for i &lt; n.</summary>
