@@ -101,6 +101,43 @@ public class ConvWinogradTests
         Close("forward vs reference", Conv2dReference.Apply(D(x), D(wt), D(bo), n, cin, h, w, cout, 3, 3, 1, 1, pt, pb, pl, pr), yW, 1e-4);
     }
 
+    /// <summary>N, Cin, H, W, Cout, PB, PR of 4×4 stride-2 convolutions with padding 1 on the top and left, which run as the
+    /// F(2×2, 2×2) Winograd convolution of their space-to-depth form, forward and weight gradient (<see cref="Conv2dSpaceToDepth"/>;
+    /// the input gradient stays im2col + GEMM, compared here too): odd and even sizes, bottom and right
+    /// padding 0–2 (rows and columns no output reads), a 2 × 3 input, batch 1, 4·Cin from 8 up, a 16 × 16 output.</summary>
+    public static IEnumerable<object[]> SpaceToDepthGeometries() =>
+    [
+        [1, 2, 8, 10, 8, 1, 1],
+        [2, 3, 9, 7, 13, 1, 0],
+        [3, 9, 12, 17, 9, 2, 1],
+        [1, 8, 7, 6, 10, 0, 2],
+        [1, 10, 2, 3, 8, 2, 1],
+        [2, 16, 32, 32, 32, 1, 1],
+    ];
+
+    [Theory]
+    [MemberData(nameof(SpaceToDepthGeometries))]
+    public void StrideTwoWinogradMatchesGemmAndTheReference(int n, int cin, int h, int w, int cout, int pb, int pr)
+    {
+        var g = new Conv2dGeometry
+        {
+            N = n, Cin = cin, H = h, W = w, Cout = cout, KH = 4, KW = 4, SH = 2, SW = 2, PT = 1, PL = 1,
+            OH = (h + 1 + pb - 4) / 2 + 1, OW = (w + 1 + pr - 4) / 2 + 1,
+        };
+        Assert.True(Conv2dSpaceToDepth.Fits(g) && Conv2dWinograd.Supports(Conv2dSpaceToDepth.Reduced(g)), "the space-to-depth path must run this geometry");
+        int xLen = n * cin * h * w, yLen = n * cout * g.OH * g.OW;
+        float[] x = SeededValues.Uniform(6, xLen), wt = SeededValues.Uniform(7, cout * cin * 16), dy = SeededValues.Uniform(8, yLen);
+        float[] bo = SeededValues.Uniform(9, cout), bi = SeededValues.Uniform(10, cin);
+
+        var (yW, dxW, dwW) = Run(g, x, wt, dy, bo, bi, winograd: true);
+        var (yG, dxG, dwG) = Run(g, x, wt, dy, bo, bi, winograd: false);
+        // F(2×2, 2×2) only adds and subtracts in its transforms: within 1e-5 relative of the direct sums (measured below 1e-6).
+        Close("forward vs gemm", D(yG), yW, 1e-5);
+        Close("input grad vs gemm", D(dxG), dxW, 1e-5);
+        Close("weight grad vs gemm", D(dwG), dwW, 1e-5);
+        Close("forward vs reference", Conv2dReference.Apply(D(x), D(wt), D(bo), n, cin, h, w, cout, 4, 4, 2, 2, 1, pb, 1, pr), yW, 1e-4);
+    }
+
     /// <summary>By default (<see cref="WinogradUse.WhereFaster"/>) the ref model's 3×3 convolutions run Winograd forward and in the
     /// input gradient (whose transposed geometry is a forward one), the weight gradient only where the input is at least twice as
     /// wide as the output; the demo's 8 × 8 maps and the classifier's 16-channel stage run im2col + GEMM.</summary>

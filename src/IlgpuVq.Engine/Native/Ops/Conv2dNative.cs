@@ -37,6 +37,20 @@ public static unsafe class Conv2dNative
             ForItems(g.N, (n, inside) => Conv2dWinograd.ForwardImage(px + n * inImage, u, pb, py + n * outImage, wg, inside));
             return;
         }
+        if (Conv2dSpaceToDepth.Fits(g) && Conv2dWinograd.Applies(Conv2dSpaceToDepth.Reduced(g)))
+        {
+            var rg = Conv2dSpaceToDepth.Reduced(g);
+            float* u = Conv2dWinograd.PackWeights(SpaceToDepthKernel(pw, g), rg);
+            long xsImage = (long)rg.Cin * rg.H * rg.W;
+            var sg = g;
+            ForItems(g.N, (n, inside) =>
+            {
+                float* xs = NativeScratch.Get(ScratchSlot.SpaceToDepth, xsImage);
+                Conv2dSpaceToDepth.FromImage(px + n * inImage, xs, sg);
+                Conv2dWinograd.ForwardImage(xs, u, pb, py + n * outImage, rg, inside);
+            });
+            return;
+        }
         float* packed = PackedWeights(StridedMatrix.RowMajor(pw, depth), g.Cout, depth);
         ForItems(g.N, (n, inside) =>
         {
@@ -158,6 +172,15 @@ public static unsafe class Conv2dNative
         return f;
     }
 
+    /// <summary>w' [Cout, 4·Cin, 2, 2] of a 4×4 stride-2 kernel (<see cref="Conv2dSpaceToDepth.FromKernel"/>), in the calling
+    /// thread's buffer.</summary>
+    static float* SpaceToDepthKernel(float* w, in Conv2dGeometry g)
+    {
+        float* reduced = NativeScratch.Get(ScratchSlot.SpaceToDepthKernel, (long)g.Cout * g.Cin * 16);
+        Conv2dSpaceToDepth.FromKernel(w, reduced, g);
+        return reduced;
+    }
+
     /// <summary>Most image groups a weight-gradient chunk is split into (see <see cref="WeightGrad"/>).</summary>
     public const int WeightGroups = 8;
 
@@ -171,6 +194,25 @@ public static unsafe class Conv2dNative
     public static void WeightGrad(Index1D thread, int total, int stride, V dy, V x, V dw, Conv2dGeometry g, int batchesPerChunk)
     {
         float* pdy = NativeView.Ptr(dy), px = NativeView.Ptr(x), pdw = NativeView.Ptr(dw);
+        if (Conv2dSpaceToDepth.Fits(g) && Conv2dWinograd.AppliesToWeightGradient(Conv2dSpaceToDepth.Reduced(g)))
+        {
+            // The 2×2 form's gradients from the whole batch's xs, then each chunk's permuted back.
+            var rg = Conv2dSpaceToDepth.Reduced(g);
+            long xsImage = (long)rg.Cin * rg.H * rg.W, inImage = (long)g.Cin * g.H * g.W, weights = (long)g.Cout * g.Cin * 16;
+            int chunks = (g.N + batchesPerChunk - 1) / batchesPerChunk;
+            float* xs = NativeScratch.Get(ScratchSlot.SpaceToDepth, g.N * xsImage);
+            float* dws = NativeScratch.Get(ScratchSlot.SpaceToDepthKernel, chunks * weights);
+            var sg = g;
+            NativeParallel.For(g.N, n => Conv2dSpaceToDepth.FromImage(px + n * inImage, xs + n * xsImage, sg));
+            WeightGradChunks(pdy, xs, dws, rg, batchesPerChunk);
+            for (int c = 0; c < chunks; c++) Conv2dSpaceToDepth.ToKernel(dws + c * weights, pdw + c * weights, g);
+            return;
+        }
+        WeightGradChunks(pdy, px, pdw, g, batchesPerChunk);
+    }
+
+    static void WeightGradChunks(float* pdy, float* px, float* pdw, Conv2dGeometry g, int batchesPerChunk)
+    {
         int chunks = (g.N + batchesPerChunk - 1) / batchesPerChunk; // from the shape, not from total (the launch contract)
         int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW;
         long inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * pixels, weights = (long)g.Cout * depth;

@@ -1,29 +1,28 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using IlgpuVq.Kernels;
 
 namespace IlgpuVq.Engine.Native;
 
 /// <summary>
-/// Stride-1 3×3 convolutions by Winograd's minimal filtering F(2×2, 3×3) (Lavin &amp; Gray 2016), for <see cref="Conv2dNative"/>:
-/// each 2×2 block of outputs (a tile) comes from a 4×4 block of input through 16 products instead of 36. Per image:
+/// Stride-1 3×3 and 2×2 convolutions by Winograd's minimal filtering F(2×2, r×r) (Lavin &amp; Gray 2016), for <see cref="Conv2dNative"/>:
+/// each 2×2 block of outputs (a tile) comes from an α×α block of input (α = r + 1) through α² products instead of 4r²
+/// (3×3: 16 instead of 36, <see cref="WinogradTiles3x3"/>; 2×2: 9 instead of 16, <see cref="WinogradTiles2x2"/>, the
+/// space-to-depth form of the 4×4 stride-2 convolutions, <see cref="Conv2dSpaceToDepth"/>). Per image:
 /// <list type="number">
-/// <item>the input tiles d (4×4, from rows 2ty − PT.., columns 2tx − PL.., zero outside the image) to V = Bᵀ d B,
-/// laid out [16][Cin][tiles];</item>
-/// <item>for each of the 16 positions ξ, one product M_ξ [Cout, tiles] = U_ξ [Cout, Cin] · V_ξ [Cin, tiles] (<see cref="Sgemm"/>),
-/// with U = G g Gᵀ the transformed 3×3 kernels, packed once per launch (<see cref="PackWeights"/>);</item>
+/// <item>the input tiles d (α×α, from rows 2ty − PT.., columns 2tx − PL.., zero outside the image) to V = Bᵀ d B,
+/// laid out [α²][Cin][tiles];</item>
+/// <item>for each of the α² positions ξ, one product M_ξ [Cout, tiles] = U_ξ [Cout, Cin] · V_ξ [Cin, tiles] (<see cref="Sgemm"/>),
+/// with U = G g Gᵀ the transformed kernels, packed once per launch (<see cref="PackWeights"/>);</item>
 /// <item>the output tiles Y = Aᵀ M A (2×2, cut at the image edge), plus the bias.</item>
 /// </list>
-/// Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1], Aᵀ = [1 1 1 0; 0 1 −1 −1].
-/// The weight gradient runs the same transforms backwards (<see cref="WeightGradient"/>). The transforms only add and subtract (and halve, exactly); they run over 8 tiles of a tile row at once. Results differ from
-/// the direct product by rounding only (the tests hold them to the kernels' 1e-4 relative); every sum is in an order fixed by
-/// the problem, so they are bit-identical for any worker count.
+/// The weight gradient runs the same transforms backwards (<see cref="WeightGradient"/>). Results differ from the direct product
+/// by rounding only (the tests hold them to the kernels' 1e-4 relative); every sum is in an order fixed by the problem, so they
+/// are bit-identical for any worker count.
 /// </summary>
 public static unsafe class Conv2dWinograd
 {
-    /// <summary>Transform positions per tile (4 × 4).</summary>
-    const int Positions = 16;
-
     /// <summary>Tiles per product at most (a block of whole tile rows): the 16 V_ξ and M_ξ blocks of an image stay near L2.</summary>
     const int TilesPerBlock = 128;
 
@@ -31,11 +30,12 @@ public static unsafe class Conv2dWinograd
     const int GradientTilesPerBlock = Sgemm.BlockDepth;
 
     /// <summary>
-    /// True when this path can run <paramref name="g"/>: 3×3, stride 1, padding at most 2 on the top and left (any bottom and
-    /// right padding follows from OH, OW), at least 8 channels each way.
+    /// True when this path can run <paramref name="g"/>: 3×3 or 2×2, stride 1, padding below the kernel size on the top and left
+    /// (any bottom and right padding follows from OH, OW), at least 8 channels each way.
     /// </summary>
     public static bool Supports(in Conv2dGeometry g) =>
-        g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.PT is >= 0 and <= 2 && g.PL is >= 0 and <= 2 && g.Cin >= 8 && g.Cout >= 8;
+        g.KH is 2 or 3 && g.KW == g.KH && g.SH == 1 && g.SW == 1 && g.PT >= 0 && g.PT < g.KH && g.PL >= 0 && g.PL < g.KW
+        && g.Cin >= 8 && g.Cout >= 8;
 
     /// <summary>
     /// True when the forward convolution <paramref name="g"/> (or an input gradient run as one) takes this path under the calling
@@ -76,174 +76,99 @@ public static unsafe class Conv2dWinograd
 
     [ThreadStatic] static WinogradUse use;
 
-    /// <summary>Floats of <see cref="PackWeights"/>'s result.</summary>
+    /// <summary>Floats of <see cref="PackWeights"/>'s result per position.</summary>
     static long PackedPositionSize(in Conv2dGeometry g) => Sgemm.PackedASize(SgemmTile.Current, g.Cout, g.Cin);
 
-    /// <summary>The 16 U_ξ = (G w[co, ci] Gᵀ)_ξ [Cout, Cin] of the kernel w [Cout, Cin, 3, 3], each packed by <see cref="Sgemm.PackA"/>
-    /// (position ξ at ξ·<see cref="PackedPositionSize"/>), in the calling thread's buffer.</summary>
-    internal static float* PackWeights(float* w, in Conv2dGeometry g)
+    /// <summary>The α² U_ξ = (G w[co, ci] Gᵀ)_ξ [Cout, Cin] of the kernel w [Cout, Cin, r, r] (r = 3 or 2, from
+    /// <paramref name="g"/>), each packed by <see cref="Sgemm.PackA"/> (position ξ at ξ·<see cref="PackedPositionSize"/>), in the
+    /// calling thread's buffer.</summary>
+    internal static float* PackWeights(float* w, in Conv2dGeometry g) =>
+        g.KH == 3 ? PackWeights<WinogradTiles3x3>(w, g) : PackWeights<WinogradTiles2x2>(w, g);
+
+    static float* PackWeights<T>(float* w, in Conv2dGeometry g) where T : IWinogradTiles
     {
+        int positions = T.Alpha * T.Alpha, taps = T.Taps * T.Taps;
         long pairs = (long)g.Cout * g.Cin, stride = PackedPositionSize(g);
-        float* u = NativeScratch.Get(ScratchSlot.WinogradKernel, Positions * pairs);
-        for (long pair = 0; pair < pairs; pair++) TransformKernel(w + pair * 9, u + pair, pairs);
-        float* packed = NativeScratch.Get(ScratchSlot.PackedWeights, Positions * stride);
-        for (int xi = 0; xi < Positions; xi++)
+        float* u = NativeScratch.Get(ScratchSlot.WinogradKernel, positions * pairs);
+        for (long pair = 0; pair < pairs; pair++) T.TransformKernel(w + pair * taps, u + pair, pairs);
+        float* packed = NativeScratch.Get(ScratchSlot.PackedWeights, positions * stride);
+        for (int xi = 0; xi < positions; xi++)
             Sgemm.PackA(g.Cout, g.Cin, StridedMatrix.RowMajor(u + xi * pairs, g.Cin), packed + xi * stride);
         return packed;
-    }
-
-    /// <summary>u[ξ·step] = (G k Gᵀ)_ξ for one 3×3 kernel k (row-major), ξ = 4i + j.</summary>
-    static void TransformKernel(float* k, float* u, long step)
-    {
-        float* t = stackalloc float[12]; // G k: 4 × 3
-        for (int c = 0; c < 3; c++)
-        {
-            float k0 = k[c], k1 = k[3 + c], k2 = k[6 + c];
-            t[c] = k0;
-            t[3 + c] = 0.5f * (k0 + k1 + k2);
-            t[6 + c] = 0.5f * (k0 - k1 + k2);
-            t[9 + c] = k2;
-        }
-        for (int i = 0; i < 4; i++)
-        {
-            float t0 = t[3 * i], t1 = t[3 * i + 1], t2 = t[3 * i + 2];
-            u[(4 * i) * step] = t0;
-            u[(4 * i + 1) * step] = 0.5f * (t0 + t1 + t2);
-            u[(4 * i + 2) * step] = 0.5f * (t0 - t1 + t2);
-            u[(4 * i + 3) * step] = t2;
-        }
     }
 
     /// <summary>y [Cout, OH, OW] = conv(x [Cin, H, W], w) (+ bias) for one image, w packed by <see cref="PackWeights"/>; with
     /// <paramref name="inside"/> the work runs on all workers.</summary>
     internal static void ForwardImage(float* x, float* packedU, float* bias, float* y, Conv2dGeometry g, bool inside)
     {
+        if (g.KH == 3) ForwardImage<WinogradTiles3x3>(x, packedU, bias, y, g, inside);
+        else ForwardImage<WinogradTiles2x2>(x, packedU, bias, y, g, inside);
+    }
+
+    static void ForwardImage<T>(float* x, float* packedU, float* bias, float* y, Conv2dGeometry g, bool inside) where T : IWinogradTiles
+    {
+        int positions = T.Alpha * T.Alpha;
         int th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2;
         int rowsPerBlock = Math.Max(1, Math.Min(th, TilesPerBlock / tw));
         long stride = PackedPositionSize(g);
         for (int ty0 = 0; ty0 < th; ty0 += rowsPerBlock)
         {
             int rows = Math.Min(rowsPerBlock, th - ty0), tiles = rows * tw;
-            float* v = NativeScratch.Get(ScratchSlot.WinogradInput, (long)Positions * g.Cin * tiles);
-            float* m = NativeScratch.Get(ScratchSlot.WinogradProduct, (long)Positions * g.Cout * tiles + 8); // + the reads past a short last tile row
-            Run(inside, g.Cin, c => TransformInput(x + (long)c * g.H * g.W, v + (long)c * tiles, (long)g.Cin * tiles, g, ty0, rows));
-            Run(inside, Positions, xi => Sgemm.Multiply(g.Cout, tiles, g.Cin, 1f, packedU + xi * stride,
+            float* v = NativeScratch.Get(ScratchSlot.WinogradInput, (long)positions * g.Cin * tiles);
+            float* m = NativeScratch.Get(ScratchSlot.WinogradProduct, (long)positions * g.Cout * tiles + 8); // + the reads past a short last tile row
+            Run(inside, g.Cin, c => T.TransformInput(x + (long)c * g.H * g.W, v + (long)c * tiles, (long)g.Cin * tiles, g, ty0, rows));
+            Run(inside, positions, xi => Sgemm.Multiply(g.Cout, tiles, g.Cin, 1f, packedU + xi * stride,
                 StridedMatrix.RowMajor(v + (long)xi * g.Cin * tiles, tiles), m + (long)xi * g.Cout * tiles, tiles, false, false));
-            Run(inside, g.Cout, k => TransformOutput(m + (long)k * tiles, (long)g.Cout * tiles, bias != null ? bias[k] : 0f,
+            Run(inside, g.Cout, k => T.TransformOutput(m + (long)k * tiles, (long)g.Cout * tiles, bias != null ? bias[k] : 0f,
                 y + (long)k * g.OH * g.OW, g, ty0, rows));
         }
     }
 
     /// <summary>
-    /// dw [Cout, Cin, 3, 3] = Σ_{n0 ≤ n &lt; n1} ∂L/∂w of image n, images in ascending order: per block of tiles (of whole images),
-    /// dM = A dY Aᵀ of the output gradient (<see cref="TransformOutputGradient"/>) and V of the input, then for each position
-    /// dU_ξ [Cout, Cin] += dM_ξ [Cout, tiles] · V_ξᵀ (<see cref="Sgemm"/>), and at the end dw = Gᵀ dU G.
+    /// dw [Cout, Cin, r, r] = Σ_{n0 ≤ n &lt; n1} ∂L/∂w of image n, images in ascending order: per block of tiles (of whole images),
+    /// dM = A dY Aᵀ of the output gradient and V of the input, then for each position dU_ξ [Cout, Cin] += dM_ξ [Cout, tiles] · V_ξᵀ
+    /// (<see cref="Sgemm"/>), and at the end dw = Gᵀ dU G.
     /// </summary>
     internal static void WeightGradient(float* x, float* dy, int n0, int n1, float* dw, Conv2dGeometry g, bool inside)
     {
+        if (g.KH == 3) WeightGradient<WinogradTiles3x3>(x, dy, n0, n1, dw, g, inside);
+        else WeightGradient<WinogradTiles2x2>(x, dy, n0, n1, dw, g, inside);
+    }
+
+    static void WeightGradient<T>(float* x, float* dy, int n0, int n1, float* dw, Conv2dGeometry g, bool inside) where T : IWinogradTiles
+    {
+        int positions = T.Alpha * T.Alpha, taps = T.Taps * T.Taps;
         int th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2, imageTiles = th * tw;
         // A block is several whole images (their tiles side by side: the products' depth) or a few tile rows of one image.
         int imagesPerBlock = Math.Max(1, GradientTilesPerBlock / imageTiles);
         int rowsPerBlock = imagesPerBlock > 1 ? th : Math.Max(1, Math.Min(th, GradientTilesPerBlock / tw));
         long pairs = (long)g.Cout * g.Cin, inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * g.OH * g.OW;
-        float* du = NativeScratch.Get(ScratchSlot.WinogradKernelGradient, Positions * pairs);
+        float* du = NativeScratch.Get(ScratchSlot.WinogradKernelGradient, positions * pairs);
         bool first = true;
         for (int nb = n0; nb < n1; nb += imagesPerBlock)
             for (int ty0 = 0; ty0 < th; ty0 += rowsPerBlock)
             {
                 int images = Math.Min(imagesPerBlock, n1 - nb), rows = Math.Min(rowsPerBlock, th - ty0), perImage = rows * tw;
                 int tiles = images * perImage;
-                float* v = NativeScratch.Get(ScratchSlot.WinogradInput, (long)Positions * g.Cin * tiles);
-                float* m = NativeScratch.Get(ScratchSlot.WinogradProduct, (long)Positions * g.Cout * tiles);
+                float* v = NativeScratch.Get(ScratchSlot.WinogradInput, (long)positions * g.Cin * tiles);
+                float* m = NativeScratch.Get(ScratchSlot.WinogradProduct, (long)positions * g.Cout * tiles);
                 bool add = !first;
                 Run(inside, g.Cin * images, item =>
                 {
                     int i = item / g.Cin, c = item - i * g.Cin;
-                    TransformInput(x + (nb + i) * inImage + (long)c * g.H * g.W, v + (long)c * tiles + i * perImage, (long)g.Cin * tiles, g, ty0, rows);
+                    T.TransformInput(x + (nb + i) * inImage + (long)c * g.H * g.W, v + (long)c * tiles + i * perImage, (long)g.Cin * tiles, g, ty0, rows);
                 });
                 Run(inside, g.Cout * images, item =>
                 {
                     int i = item / g.Cout, k = item - i * g.Cout;
-                    TransformOutputGradient(dy + (nb + i) * outImage + (long)k * g.OH * g.OW, m + (long)k * tiles + i * perImage, (long)g.Cout * tiles,
+                    T.TransformOutputGradient(dy + (nb + i) * outImage + (long)k * g.OH * g.OW, m + (long)k * tiles + i * perImage, (long)g.Cout * tiles,
                         g, ty0, rows);
                 });
-                Run(inside, Positions, xi => Sgemm.Multiply(g.Cout, g.Cin, tiles, 1f, StridedMatrix.RowMajor(m + (long)xi * g.Cout * tiles, tiles),
+                Run(inside, positions, xi => Sgemm.Multiply(g.Cout, g.Cin, tiles, 1f, StridedMatrix.RowMajor(m + (long)xi * g.Cout * tiles, tiles),
                     StridedMatrix.Transposed(v + (long)xi * g.Cin * tiles, tiles), du + xi * pairs, g.Cin, add, false));
                 first = false;
             }
-        for (long pair = 0; pair < pairs; pair++) TransformKernelGradient(du + pair, pairs, dw + pair * 9);
-    }
-
-    /// <summary>k = Gᵀ U G for one 4×4 U (position ξ = 4i + j at u[ξ·step]) into a 3×3 kernel gradient k (row-major).</summary>
-    static void TransformKernelGradient(float* u, long step, float* k)
-    {
-        float* t = stackalloc float[12]; // Gᵀ U: 3 × 4
-        for (int j = 0; j < 4; j++)
-        {
-            float u0 = u[j * step], u1 = u[(4 + j) * step], u2 = u[(8 + j) * step], u3 = u[(12 + j) * step];
-            t[j] = u0 + 0.5f * (u1 + u2);
-            t[4 + j] = 0.5f * (u1 - u2);
-            t[8 + j] = 0.5f * (u1 + u2) + u3;
-        }
-        for (int r = 0; r < 3; r++)
-        {
-            float t0 = t[4 * r], t1 = t[4 * r + 1], t2 = t[4 * r + 2], t3 = t[4 * r + 3];
-            k[3 * r] = t0 + 0.5f * (t1 + t2);
-            k[3 * r + 1] = 0.5f * (t1 - t2);
-            k[3 * r + 2] = 0.5f * (t1 + t2) + t3;
-        }
-    }
-
-    /// <summary>
-    /// dM = A dY Aᵀ for tile rows [ty0, ty0 + rows) of one output channel's gradient dyk [OH, OW] (zero past the edge): position
-    /// ξ of tile t at m[ξ·step + t]. Along each axis a pair (e0, e1) becomes (e0, e0 + e1, e0 − e1, −e1).
-    /// </summary>
-    static void TransformOutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows)
-    {
-        int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
-        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * 4 * lanes + 2 * lanes); // two rows' [4][lanes], then R0, R1
-        float* r0 = h + 8L * lanes, r1 = r0 + lanes;
-        float* out8 = stackalloc float[8];
-        for (int ty = 0; ty < rows; ty++)
-        {
-            for (int a = 0; a < 2; a++)
-            {
-                int oy = 2 * (ty0 + ty) + a;
-                float* ha = h + (long)a * 4 * lanes;
-                if (oy >= g.OH)
-                {
-                    new Span<float>(ha, 4 * lanes).Clear();
-                    continue;
-                }
-                float* row = dyk + (long)oy * g.OW;
-                for (int j = 0; j < lanes; j++)
-                {
-                    r0[j] = 2 * j < g.OW ? row[2 * j] : 0f;
-                    r1[j] = 2 * j + 1 < g.OW ? row[2 * j + 1] : 0f;
-                }
-                for (int j = 0; j < lanes; j += 8)
-                {
-                    var e0 = Vector256.Load(r0 + j);
-                    var e1 = Vector256.Load(r1 + j);
-                    e0.Store(ha + j);
-                    (e0 + e1).Store(ha + lanes + j);
-                    (e0 - e1).Store(ha + 2 * lanes + j);
-                    (-e1).Store(ha + 3 * lanes + j);
-                }
-            }
-            for (int col = 0; col < 4; col++)
-                for (int j = 0; j < tw; j += 8)
-                {
-                    var e0 = Vector256.Load(h + col * lanes + j);
-                    var e1 = Vector256.Load(h + 4L * lanes + col * lanes + j);
-                    float* dst = m + (long)ty * tw + j + col * step;
-                    int count = Math.Min(8, tw - j);
-                    StoreTiles(e0, dst, count, out8);
-                    StoreTiles(e0 + e1, dst + 4 * step, count, out8);
-                    StoreTiles(e0 - e1, dst + 8 * step, count, out8);
-                    StoreTiles(-e1, dst + 12 * step, count, out8);
-                }
-        }
+        for (long pair = 0; pair < pairs; pair++) T.TransformKernelGradient(du + pair, pairs, dw + pair * taps);
     }
 
     /// <summary>body(i) for i &lt; count: in parallel (over the workers' own scratch buffers) when <paramref name="parallel"/>, else in order.</summary>
@@ -254,71 +179,38 @@ public static unsafe class Conv2dWinograd
             for (int i = 0; i < count; i++) body(i);
     }
 
-    /// <summary>
-    /// V for tile rows [ty0, ty0 + rows) of one input channel xc [H, W]: position ξ of tile t at v[ξ·step + t]. Each input row
-    /// r is split into P[j] = x[r, 2j − PL] and Q[j] = x[r, 2j − PL + 1] (zero outside), so that tile tx reads d = (P[tx],
-    /// Q[tx], P[tx+1], Q[tx+1]) along a row and d B is four vector sums over 8 tiles; Bᵀ (d B) then combines four such rows.
-    /// </summary>
-    static void TransformInput(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows)
+    /// <summary>One row's columns first, first + 2, … to even[j] and first + 1, first + 3, … to odd[j] for j &lt; count, zero
+    /// outside [0, width): the two column phases a tile row's transforms combine.</summary>
+    internal static void SplitColumns(float* row, int width, int first, float* even, float* odd, int count)
     {
-        int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
-        int inRows = 2 * rows + 2;
-        // Row transforms d B of every input row the block reads: [inRows][4][lanes].
-        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * 4 * lanes + 2 * (lanes + 8));
-        float* p = h + (long)inRows * 4 * lanes, q = p + lanes + 8;
-        for (int ir = 0; ir < inRows; ir++)
-        {
-            int r = 2 * ty0 + ir - g.PT;
-            float* hr = h + (long)ir * 4 * lanes;
-            if (r < 0 || r >= g.H)
+        // Interior: j from the first in-range column to the last group of 8 that reads 16 columns inside the row.
+        int j0 = Math.Min(count, first >= 0 ? 0 : (1 - first) / 2), j = 0;
+        for (; j < j0; j++) SplitEdge(row, width, first, even, odd, j);
+        if (Avx2.IsSupported)
+            for (; j + 8 <= count && first + 2 * j + 16 <= width; j += 8)
             {
-                new Span<float>(hr, 4 * lanes).Clear();
-                continue;
+                var lo = Avx.LoadVector256(row + first + 2 * j);
+                var hi = Avx.LoadVector256(row + first + 2 * j + 8);
+                // Within each 128-bit lane: (lo0 lo2 hi0 hi2) and (lo1 lo3 hi1 hi3); then the 64-bit quarters in order 0 2 1 3.
+                var e = Avx.Shuffle(lo, hi, 0b10_00_10_00).AsDouble();
+                var o = Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble();
+                Avx.Store(even + j, Avx2.Permute4x64(e, 0b11_01_10_00).AsSingle());
+                Avx.Store(odd + j, Avx2.Permute4x64(o, 0b11_01_10_00).AsSingle());
             }
-            float* xr = xc + (long)r * g.W;
-            for (int j = 0; j < lanes + 8; j++)
-            {
-                int col = 2 * j - g.PL;
-                p[j] = col >= 0 && col < g.W ? xr[col] : 0f;
-                q[j] = col + 1 >= 0 && col + 1 < g.W ? xr[col + 1] : 0f;
-            }
-            for (int j = 0; j < lanes; j += 8)
-            {
-                var p0 = Vector256.Load(p + j);
-                var p1 = Vector256.Load(p + j + 1);
-                var q0 = Vector256.Load(q + j);
-                var q1 = Vector256.Load(q + j + 1);
-                (p0 - p1).Store(hr + j);
-                (q0 + p1).Store(hr + lanes + j);
-                (p1 - q0).Store(hr + 2 * lanes + j);
-                (q0 - q1).Store(hr + 3 * lanes + j);
-            }
-        }
-        float* out8 = stackalloc float[8];
-        for (int ty = 0; ty < rows; ty++)
-            for (int col = 0; col < 4; col++)
-            {
-                float* r0 = h + (long)(2 * ty) * 4 * lanes + col * lanes;
-                long rowStride = 4L * lanes;
-                for (int j = 0; j < tw; j += 8)
-                {
-                    var d0 = Vector256.Load(r0 + j);
-                    var d1 = Vector256.Load(r0 + rowStride + j);
-                    var d2 = Vector256.Load(r0 + 2 * rowStride + j);
-                    var d3 = Vector256.Load(r0 + 3 * rowStride + j);
-                    float* dst = v + (long)ty * tw + j + col * step;
-                    int count = Math.Min(8, tw - j);
-                    StoreTiles(d0 - d2, dst, count, out8);
-                    StoreTiles(d1 + d2, dst + 4 * step, count, out8);
-                    StoreTiles(d2 - d1, dst + 8 * step, count, out8);
-                    StoreTiles(d1 - d3, dst + 12 * step, count, out8);
-                }
-            }
+        for (; j < count; j++) SplitEdge(row, width, first, even, odd, j);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void SplitEdge(float* row, int width, int first, float* even, float* odd, int j)
+    {
+        int col = first + 2 * j;
+        even[j] = col >= 0 && col < width ? row[col] : 0f;
+        odd[j] = col + 1 >= 0 && col + 1 < width ? row[col + 1] : 0f;
     }
 
     /// <summary>The first <paramref name="count"/> lanes of <paramref name="value"/> to dst (all 8 with one store).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void StoreTiles(Vector256<float> value, float* dst, int count, float* buffer)
+    internal static void StoreTiles(Vector256<float> value, float* dst, int count, float* buffer)
     {
         if (count == 8)
         {
@@ -329,58 +221,40 @@ public static unsafe class Conv2dWinograd
         for (int i = 0; i < count; i++) dst[i] = buffer[i];
     }
 
-    /// <summary>
-    /// Output channel k's tile rows [ty0, ty0 + rows) from its products (position ξ of tile t at m[ξ·step + t]): Y = Aᵀ M A + bias
-    /// into yk [OH, OW], 8 tiles at a time, the even and odd output columns interleaved through a small buffer.
-    /// </summary>
-    static void TransformOutput(float* m, long step, float bias, float* yk, in Conv2dGeometry g, int ty0, int rows)
+    /// <summary>The 2×2 outputs of <paramref name="count"/> tiles j.. of a tile row (pair: Y00, Y01, Y10, Y11, 8 lanes each) into
+    /// output rows y0 and y0 + width (the second only when <paramref name="second"/>), cut at the right edge.</summary>
+    internal static void StoreOutputTiles(float* pair, float* y0, int j, int count, int width, bool second)
     {
-        int tw = (g.OW + 1) / 2;
-        var b = Vector256.Create(bias);
-        float* pair = stackalloc float[32]; // Y00, Y01, Y10, Y11 of 8 tiles
-        for (int ty = 0; ty < rows; ty++)
+        for (int t = 0; t < count; t++)
         {
-            int oy = 2 * (ty0 + ty);
-            float* y0 = yk + (long)oy * g.OW;
-            bool second = oy + 1 < g.OH;
-            for (int j = 0; j < tw; j += 8)
-            {
-                float* mt = m + (long)ty * tw + j;
-                // Aᵀ M: s0 = M0 + M1 + M2, s1 = M1 − M2 − M3 (rows i of the 4 × 4 block), for each column c.
-                Vector256<float> s00, s01, s02, s03, s10, s11, s12, s13;
-                Columns(mt, step, 0, out s00, out s10);
-                Columns(mt, step, 1, out s01, out s11);
-                Columns(mt, step, 2, out s02, out s12);
-                Columns(mt, step, 3, out s03, out s13);
-                (s00 + s01 + s02 + b).Store(pair);
-                (s01 - s02 - s03 + b).Store(pair + 8);
-                (s10 + s11 + s12 + b).Store(pair + 16);
-                (s11 - s12 - s13 + b).Store(pair + 24);
-                int count = Math.Min(8, tw - j);
-                for (int t = 0; t < count; t++)
-                {
-                    int ox = 2 * (j + t);
-                    y0[ox] = pair[t];
-                    if (ox + 1 < g.OW) y0[ox + 1] = pair[8 + t];
-                    if (!second) continue;
-                    y0[g.OW + ox] = pair[16 + t];
-                    if (ox + 1 < g.OW) y0[g.OW + ox + 1] = pair[24 + t];
-                }
-            }
+            int ox = 2 * (j + t);
+            y0[ox] = pair[t];
+            if (ox + 1 < width) y0[ox + 1] = pair[8 + t];
+            if (!second) continue;
+            y0[width + ox] = pair[16 + t];
+            if (ox + 1 < width) y0[width + ox + 1] = pair[24 + t];
         }
     }
+}
 
-    /// <summary>Column c of Aᵀ M for 8 tiles: s0 = M[0,c] + M[1,c] + M[2,c], s1 = M[1,c] − M[2,c] − M[3,c].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Columns(float* mt, long step, int c, out Vector256<float> s0, out Vector256<float> s1)
-    {
-        var m0 = Vector256.Load(mt + c * step);
-        var m1 = Vector256.Load(mt + (4 + c) * step);
-        var m2 = Vector256.Load(mt + (8 + c) * step);
-        var m3 = Vector256.Load(mt + (12 + c) * step);
-        s0 = m0 + m1 + m2;
-        s1 = m1 - m2 - m3;
-    }
+/// <summary>One Winograd F(2×2, r×r) transform set of <see cref="Conv2dWinograd"/>: 2×2 output tiles at a stride of 2 from
+/// α×α input tiles (α = r + 1), α² positions ξ = α·i + j, each tile's values of a position at v[ξ·step + t].</summary>
+internal unsafe interface IWinogradTiles
+{
+    /// <summary>The kernel size r.</summary>
+    static abstract int Taps { get; }
+    /// <summary>The input tile size α = r + 1.</summary>
+    static abstract int Alpha { get; }
+    /// <summary>u[ξ·step] = (G k Gᵀ)_ξ for one r×r kernel k (row-major).</summary>
+    static abstract void TransformKernel(float* k, float* u, long step);
+    /// <summary>k = Gᵀ U G for one α×α U (at u[ξ·step]) into an r×r kernel gradient k (row-major).</summary>
+    static abstract void TransformKernelGradient(float* u, long step, float* k);
+    /// <summary>V = Bᵀ d B for tile rows [ty0, ty0 + rows) of one input channel.</summary>
+    static abstract void TransformInput(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows);
+    /// <summary>Y = Aᵀ M A + bias for tile rows [ty0, ty0 + rows) of one output channel.</summary>
+    static abstract void TransformOutput(float* m, long step, float bias, float* yk, in Conv2dGeometry g, int ty0, int rows);
+    /// <summary>dM = A dY Aᵀ for tile rows [ty0, ty0 + rows) of one output channel's gradient.</summary>
+    static abstract void TransformOutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows);
 }
 
 /// <summary>Which stride-1 3×3 convolutions the native backend runs by <see cref="Conv2dWinograd"/>.</summary>

@@ -23,16 +23,20 @@ public enum ScratchSlot
     Cursors,
     /// <summary>A cached-sampling step's gathered inputs and intermediate products (<see cref="PixelCnnStepNative"/>).</summary>
     PixelCnnStep,
-    /// <summary><see cref="Conv2dWinograd"/>'s transformed kernels before packing [16][Cout][Cin].</summary>
+    /// <summary><see cref="Conv2dWinograd"/>'s transformed kernels before packing [α²][Cout][Cin].</summary>
     WinogradKernel,
-    /// <summary><see cref="Conv2dWinograd"/>'s kernel gradient before its back-transform [16][Cout][Cin].</summary>
+    /// <summary><see cref="Conv2dWinograd"/>'s kernel gradient before its back-transform [α²][Cout][Cin].</summary>
     WinogradKernelGradient,
-    /// <summary><see cref="Conv2dWinograd"/>'s transformed input tiles of one block [16][Cin][tiles].</summary>
+    /// <summary><see cref="Conv2dWinograd"/>'s transformed input tiles of one block [α²][Cin][tiles].</summary>
     WinogradInput,
-    /// <summary><see cref="Conv2dWinograd"/>'s products of one block [16][Cout][tiles].</summary>
+    /// <summary><see cref="Conv2dWinograd"/>'s products of one block [α²][Cout][tiles].</summary>
     WinogradProduct,
     /// <summary><see cref="Conv2dWinograd"/>'s row transforms of one input channel.</summary>
     WinogradRows,
+    /// <summary><see cref="Conv2dSpaceToDepth"/>'s space-to-depth input (or input gradient) of one image, or of a batch.</summary>
+    SpaceToDepth,
+    /// <summary><see cref="Conv2dSpaceToDepth"/>'s 2×2 kernel (or kernel gradients) of a 4×4 stride-2 convolution.</summary>
+    SpaceToDepthKernel,
 }
 
 /// <summary>

@@ -1,0 +1,188 @@
+using System.Runtime.Intrinsics;
+using IlgpuVq.Kernels;
+
+namespace IlgpuVq.Engine.Native;
+
+/// <summary>
+/// The transforms of Winograd's F(2×2, 2×2) for <see cref="Conv2dWinograd"/>: 3×3 input tiles at a stride of 2, 9 positions,
+/// 9 products per 2×2 outputs instead of 16. Bᵀ = [1 −1 0; 0 1 0; 0 −1 1], G = [1 0; 1 1; 0 1], Aᵀ = [1 1 0; 0 1 1]: only
+/// additions and subtractions, exact in the kernel transform. The 2×2 convolutions it runs are the space-to-depth form of the
+/// 4×4 stride-2 ones (<see cref="Conv2dSpaceToDepth"/>). Along an axis, 1-D: y0 = m0 + m1, y1 = m1 + m2 with
+/// m0 = (d0 − d1)·g0, m1 = d1·(g0 + g1), m2 = (d2 − d1)·g1.
+/// </summary>
+internal readonly unsafe struct WinogradTiles2x2 : IWinogradTiles
+{
+    public static int Taps => 2;
+    public static int Alpha => 3;
+
+    /// <summary>u[ξ·step] = (G k Gᵀ)_ξ for one 2×2 kernel k (row-major), ξ = 3i + j.</summary>
+    public static void TransformKernel(float* k, float* u, long step)
+    {
+        float* t = stackalloc float[6]; // G k: 3 × 2
+        for (int c = 0; c < 2; c++)
+        {
+            float k0 = k[c], k1 = k[2 + c];
+            t[c] = k0;
+            t[2 + c] = k0 + k1;
+            t[4 + c] = k1;
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            float t0 = t[2 * i], t1 = t[2 * i + 1];
+            u[(3 * i) * step] = t0;
+            u[(3 * i + 1) * step] = t0 + t1;
+            u[(3 * i + 2) * step] = t1;
+        }
+    }
+
+    /// <summary>k = Gᵀ U G for one 3×3 U (position ξ = 3i + j at u[ξ·step]) into a 2×2 kernel gradient k (row-major).</summary>
+    public static void TransformKernelGradient(float* u, long step, float* k)
+    {
+        float* t = stackalloc float[6]; // Gᵀ U: 2 × 3
+        for (int j = 0; j < 3; j++)
+        {
+            float u0 = u[j * step], u1 = u[(3 + j) * step], u2 = u[(6 + j) * step];
+            t[j] = u0 + u1;
+            t[3 + j] = u1 + u2;
+        }
+        for (int r = 0; r < 2; r++)
+        {
+            float t0 = t[3 * r], t1 = t[3 * r + 1], t2 = t[3 * r + 2];
+            k[2 * r] = t0 + t1;
+            k[2 * r + 1] = t1 + t2;
+        }
+    }
+
+    /// <summary>
+    /// dM = A dY Aᵀ for tile rows [ty0, ty0 + rows) of one output channel's gradient dyk [OH, OW] (zero past the edge): position
+    /// ξ of tile t at m[ξ·step + t]. Along each axis a pair (e0, e1) becomes (e0, e0 + e1, e1).
+    /// </summary>
+    public static void TransformOutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows)
+    {
+        int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * 3 * lanes + 2 * lanes); // two rows' [3][lanes], then R0, R1
+        float* r0 = h + 6L * lanes, r1 = r0 + lanes;
+        float* out8 = stackalloc float[8];
+        for (int ty = 0; ty < rows; ty++)
+        {
+            for (int a = 0; a < 2; a++)
+            {
+                int oy = 2 * (ty0 + ty) + a;
+                float* ha = h + (long)a * 3 * lanes;
+                if (oy >= g.OH)
+                {
+                    new Span<float>(ha, 3 * lanes).Clear();
+                    continue;
+                }
+                Conv2dWinograd.SplitColumns(dyk + (long)oy * g.OW, g.OW, 0, r0, r1, lanes);
+                for (int j = 0; j < lanes; j += 8)
+                {
+                    var e0 = Vector256.Load(r0 + j);
+                    var e1 = Vector256.Load(r1 + j);
+                    e0.Store(ha + j);
+                    (e0 + e1).Store(ha + lanes + j);
+                    e1.Store(ha + 2 * lanes + j);
+                }
+            }
+            for (int col = 0; col < 3; col++)
+                for (int j = 0; j < tw; j += 8)
+                {
+                    var e0 = Vector256.Load(h + col * lanes + j);
+                    var e1 = Vector256.Load(h + 3L * lanes + col * lanes + j);
+                    float* dst = m + (long)ty * tw + j + col * step;
+                    int count = Math.Min(8, tw - j);
+                    Conv2dWinograd.StoreTiles(e0, dst, count, out8);
+                    Conv2dWinograd.StoreTiles(e0 + e1, dst + 3 * step, count, out8);
+                    Conv2dWinograd.StoreTiles(e1, dst + 6 * step, count, out8);
+                }
+        }
+    }
+
+    /// <summary>
+    /// V for tile rows [ty0, ty0 + rows) of one input channel xc [H, W]: position ξ of tile t at v[ξ·step + t]. Each input row
+    /// r is split into P[j] = x[r, 2j − PL] and Q[j] = x[r, 2j − PL + 1] (zero outside), so that tile tx reads d = (P[tx],
+    /// Q[tx], P[tx+1]) along a row and d B is three vector sums over 8 tiles; Bᵀ (d B) then combines three such rows.
+    /// </summary>
+    public static void TransformInput(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows)
+    {
+        int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
+        int inRows = 2 * rows + 1;
+        // Row transforms d B of every input row the block reads: [inRows][3][lanes].
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * 3 * lanes + 2 * (lanes + 8));
+        float* p = h + (long)inRows * 3 * lanes, q = p + lanes + 8;
+        for (int ir = 0; ir < inRows; ir++)
+        {
+            int r = 2 * ty0 + ir - g.PT;
+            float* hr = h + (long)ir * 3 * lanes;
+            if (r < 0 || r >= g.H)
+            {
+                new Span<float>(hr, 3 * lanes).Clear();
+                continue;
+            }
+            Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, q, lanes + 8);
+            for (int j = 0; j < lanes; j += 8)
+            {
+                var p0 = Vector256.Load(p + j);
+                var p1 = Vector256.Load(p + j + 1);
+                var q0 = Vector256.Load(q + j);
+                (p0 - q0).Store(hr + j);
+                q0.Store(hr + lanes + j);
+                (p1 - q0).Store(hr + 2 * lanes + j);
+            }
+        }
+        float* out8 = stackalloc float[8];
+        for (int ty = 0; ty < rows; ty++)
+            for (int col = 0; col < 3; col++)
+            {
+                float* r0 = h + (long)(2 * ty) * 3 * lanes + col * lanes;
+                long rowStride = 3L * lanes;
+                for (int j = 0; j < tw; j += 8)
+                {
+                    var d0 = Vector256.Load(r0 + j);
+                    var d1 = Vector256.Load(r0 + rowStride + j);
+                    var d2 = Vector256.Load(r0 + 2 * rowStride + j);
+                    float* dst = v + (long)ty * tw + j + col * step;
+                    int count = Math.Min(8, tw - j);
+                    Conv2dWinograd.StoreTiles(d0 - d1, dst, count, out8);
+                    Conv2dWinograd.StoreTiles(d1, dst + 3 * step, count, out8);
+                    Conv2dWinograd.StoreTiles(d2 - d1, dst + 6 * step, count, out8);
+                }
+            }
+    }
+
+    /// <summary>
+    /// Output channel k's tile rows [ty0, ty0 + rows) from its products (position ξ of tile t at m[ξ·step + t]): Y = Aᵀ M A + bias
+    /// into yk [OH, OW], 8 tiles at a time.
+    /// </summary>
+    public static void TransformOutput(float* m, long step, float bias, float* yk, in Conv2dGeometry g, int ty0, int rows)
+    {
+        int tw = (g.OW + 1) / 2;
+        var b = Vector256.Create(bias);
+        float* pair = stackalloc float[32]; // Y00, Y01, Y10, Y11 of 8 tiles
+        for (int ty = 0; ty < rows; ty++)
+        {
+            int oy = 2 * (ty0 + ty);
+            float* y0 = yk + (long)oy * g.OW;
+            for (int j = 0; j < tw; j += 8)
+            {
+                float* mt = m + (long)ty * tw + j;
+                // Aᵀ M: s0 = M0 + M1, s1 = M1 + M2 (rows i of the 3 × 3 block), for each column c; then the same along the row.
+                var m0 = Vector256.Load(mt);
+                var m1 = Vector256.Load(mt + step);
+                var m2 = Vector256.Load(mt + 2 * step);
+                var m3 = Vector256.Load(mt + 3 * step);
+                var m4 = Vector256.Load(mt + 4 * step);
+                var m5 = Vector256.Load(mt + 5 * step);
+                var m6 = Vector256.Load(mt + 6 * step);
+                var m7 = Vector256.Load(mt + 7 * step);
+                var m8 = Vector256.Load(mt + 8 * step);
+                Vector256<float> s00 = m0 + m3, s01 = m1 + m4, s02 = m2 + m5, s10 = m3 + m6, s11 = m4 + m7, s12 = m5 + m8;
+                (s00 + s01 + b).Store(pair);
+                (s01 + s02 + b).Store(pair + 8);
+                (s10 + s11 + b).Store(pair + 16);
+                (s11 + s12 + b).Store(pair + 24);
+                Conv2dWinograd.StoreOutputTiles(pair, y0, j, Math.Min(8, tw - j), g.OW, oy + 1 < g.OH);
+            }
+        }
+    }
+}
