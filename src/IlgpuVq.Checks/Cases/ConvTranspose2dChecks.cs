@@ -5,7 +5,7 @@ namespace IlgpuVq.Checks.Cases;
 
 /// <summary>
 /// Checks of <see cref="ConvTranspose2d"/> against <see cref="ConvTranspose2dReference"/>: stride 1 and 2 (also per axis),
-/// padding, output padding, kernels 1×1, 2×3, 3×3, 4×4, batch 1, channel counts 1, 3, 5, 13, with and without bias.
+/// padding, output padding, kernels 1×1, 2×3, 3×3, 4×4, batch 1, channel counts 1, 3, 5, 8, 9, 13, with and without bias.
 /// </summary>
 public sealed class ConvTranspose2dChecks : IOpChecks
 {
@@ -24,6 +24,9 @@ public sealed class ConvTranspose2dChecks : IOpChecks
             new(3, 2, 1, 1, 2, 3, 3, 1, 1, 0, 0, 0, 0, true),
             new(1, 3, 2, 10, 2, 4, 4, 2, 2, 1, 1, 0, 1, true),
             new(1, 2, 3, 7, 3, 3, 5, 3, 3, 1, 2, 2, 1, false),
+            // 4×4 stride 2 padding 1 with ≥ 8 channels each way: the native backend's space-to-depth Winograd path for the
+            // input gradient (the forward convolution it transposes) and the weight gradient, when forced (ConvWinogradTests).
+            new(1, 8, 3, 4, 9, 4, 4, 2, 2, 1, 1, 1, 0, true),
         ];
         int seed = 300;
         foreach (var s in specs)

@@ -158,13 +158,15 @@ public class ConvWinogradTests
         Assert.False(Conv2dWinograd.AppliesToWeightGradient(Geometry(32, 64, 8, 8, 16, 1, 1, 1, 1)));
     }
 
-    /// <summary>The conv2d gradient checks (forward vs the double reference, gradients vs finite differences) with every supported
-    /// geometry on the Winograd path, so its small cases are checked as well as its agreement with GEMM.</summary>
+    /// <summary>The conv2d and conv_transpose2d gradient checks (forward vs the double reference, gradients vs finite differences)
+    /// with every supported geometry on the Winograd paths (3×3, and 4×4 stride 2 by space-to-depth), so their small cases are
+    /// checked as well as their agreement with GEMM.</summary>
     [Fact]
-    public void Conv2dGradientChecksPassOnTheWinogradPath()
+    public void ConvGradientChecksPassOnTheWinogradPath()
     {
-        var cases = OpCatalog.All.Where(c => c.Op == "conv2d").ToList();
+        var cases = OpCatalog.All.Where(c => c.Op is "conv2d" or "conv_transpose2d").ToList();
         Assert.Contains(cases, c => c.Shapes.StartsWith("x[2,9,5,7] w[10,9,3,3]", StringComparison.Ordinal));
+        Assert.Contains(cases, c => c.Shapes.StartsWith("x[1,8,3,4] w[8,9,4,4]", StringComparison.Ordinal));
         foreach (var c in cases)
         {
             var result = WithWinograd(WinogradUse.Always, () => GradChecker.Run(Device, c));
