@@ -138,9 +138,10 @@ public class ConvWinogradTests
         Close("forward vs reference", Conv2dReference.Apply(D(x), D(wt), D(bo), n, cin, h, w, cout, 4, 4, 2, 2, 1, pb, 1, pr), yW, 1e-4);
     }
 
-    /// <summary>By default (<see cref="WinogradUse.WhereFaster"/>) the ref model's 3×3 convolutions run Winograd forward and in the
-    /// input gradient (whose transposed geometry is a forward one), the weight gradient only where the input is at least twice as
-    /// wide as the output; the demo's 8 × 8 maps and the classifier's 16-channel stage run im2col + GEMM.</summary>
+    /// <summary>By default (<see cref="WinogradUse.WhereFaster"/>) the ref model's 3×3 convolutions run Winograd forward, in the
+    /// input gradient (whose transposed geometry is a forward one) and in the weight gradient, and so do its 4×4 stride-2 ones
+    /// (forward and weight gradient, by space-to-depth); the demo's 8 × 8 maps, the first layer's 3 channels and the
+    /// classifier's 16-channel stage run im2col + GEMM.</summary>
     [Fact]
     public void WinogradRunsWhereItMeasuredFaster()
     {
@@ -150,12 +151,19 @@ public class ConvWinogradTests
             var g = Geometry(32, cin, 16, 16, cout, 1, 1, 1, 1);
             Assert.True(Conv2dWinograd.Applies(g));
             Assert.True(Conv2dWinograd.Applies(Geometry(32, cout, 16, 16, cin, 1, 1, 1, 1)));
-            Assert.Equal(cin >= 2 * cout, Conv2dWinograd.AppliesToWeightGradient(g));
+            Assert.True(Conv2dWinograd.AppliesToWeightGradient(g));
         }
         Assert.False(Conv2dWinograd.Applies(Geometry(32, 64, 8, 8, 64, 1, 1, 1, 1)), "8 × 8 outputs: 16 tiles per image");
         Assert.False(Conv2dWinograd.Applies(Geometry(32, 16, 32, 32, 16, 1, 1, 1, 1)), "16 channels");
         Assert.False(Conv2dWinograd.Supports(Geometry(32, 3, 16, 16, 64, 1, 1, 1, 1)), "3 input channels: the transforms would cost more than they save");
         Assert.False(Conv2dWinograd.AppliesToWeightGradient(Geometry(32, 64, 8, 8, 16, 1, 1, 1, 1)));
+        var down = new Conv2dGeometry { N = 32, Cin = 64, H = 32, W = 32, Cout = 128, KH = 4, KW = 4, SH = 2, SW = 2, PT = 1, PL = 1, OH = 16, OW = 16 };
+        Assert.True(Conv2dSpaceToDepth.Fits(down) && Conv2dWinograd.Applies(Conv2dSpaceToDepth.Reduced(down)));
+        Assert.True(Conv2dWinograd.AppliesToWeightGradient(Conv2dSpaceToDepth.Reduced(down)));
+        var first = down with { Cin = 3, H = 64, W = 64, Cout = 64, OH = 32, OW = 32 };
+        Assert.False(Conv2dWinograd.Applies(Conv2dSpaceToDepth.Reduced(first)), "3 input channels: 12 in the space-to-depth form");
+        var demo = down with { Cin = 32, H = 16, W = 16, Cout = 64, OH = 8, OW = 8 };
+        Assert.False(Conv2dWinograd.Applies(Conv2dSpaceToDepth.Reduced(demo)), "the demo's 8 × 8 output");
     }
 
     /// <summary>The conv2d and conv_transpose2d gradient checks (forward vs the double reference, gradients vs finite differences)

@@ -32,6 +32,7 @@ public static unsafe class Conv2dSpaceToDepth
     {
         long plane = (long)(g.OH + 1) * (g.OW + 1), phaseStride = g.Cin * plane;
         int ws = g.OW + 1;
+        float* staging = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * ws);
         for (int a = 0; a < 2; a++)
             for (int ci = 0; ci < g.Cin; ci++)
             {
@@ -46,7 +47,7 @@ public static unsafe class Conv2dSpaceToDepth
                         continue;
                     }
                     // Columns −1, 1, 3, … are phase b = 1, columns 0, 2, 4, … phase b = 0.
-                    Conv2dWinograd.SplitColumns(src + (long)r * g.W, g.W, -1, dst + phaseStride, dst, ws);
+                    Conv2dWinograd.SplitColumns(src + (long)r * g.W, g.W, -1, dst + phaseStride, dst, ws, staging);
                 }
             }
     }

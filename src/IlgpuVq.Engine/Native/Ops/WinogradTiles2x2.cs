@@ -60,8 +60,9 @@ internal readonly unsafe struct WinogradTiles2x2 : IWinogradTiles
     public static void TransformOutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows)
     {
         int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
-        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * 3 * lanes + 2 * lanes); // two rows' [3][lanes], then R0, R1
-        float* r0 = h + 6L * lanes, r1 = r0 + lanes;
+        // Two rows' [3][lanes], then R0, R1 and the split's staging.
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * 3 * lanes + 4 * lanes);
+        float* r0 = h + 6L * lanes, r1 = r0 + lanes, staging = r1 + lanes;
         float* out8 = stackalloc float[8];
         for (int ty = 0; ty < rows; ty++)
         {
@@ -74,7 +75,7 @@ internal readonly unsafe struct WinogradTiles2x2 : IWinogradTiles
                     new Span<float>(ha, 3 * lanes).Clear();
                     continue;
                 }
-                Conv2dWinograd.SplitColumns(dyk + (long)oy * g.OW, g.OW, 0, r0, r1, lanes);
+                Conv2dWinograd.SplitColumns(dyk + (long)oy * g.OW, g.OW, 0, r0, r1, lanes, staging);
                 for (int j = 0; j < lanes; j += 8)
                 {
                     var e0 = Vector256.Load(r0 + j);
@@ -108,8 +109,8 @@ internal readonly unsafe struct WinogradTiles2x2 : IWinogradTiles
         int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
         int inRows = 2 * rows + 1;
         // Row transforms d B of every input row the block reads: [inRows][3][lanes].
-        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * 3 * lanes + 2 * (lanes + 8));
-        float* p = h + (long)inRows * 3 * lanes, q = p + lanes + 8;
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * 3 * lanes + 4 * (lanes + 8)); // + P, Q and the split's staging
+        float* p = h + (long)inRows * 3 * lanes, q = p + lanes + 8, staging = q + lanes + 8;
         for (int ir = 0; ir < inRows; ir++)
         {
             int r = 2 * ty0 + ir - g.PT;
@@ -119,7 +120,7 @@ internal readonly unsafe struct WinogradTiles2x2 : IWinogradTiles
                 new Span<float>(hr, 3 * lanes).Clear();
                 continue;
             }
-            Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, q, lanes + 8);
+            Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, q, lanes + 8, staging);
             for (int j = 0; j < lanes; j += 8)
             {
                 var p0 = Vector256.Load(p + j);
