@@ -6,7 +6,7 @@ namespace IlgpuVq.Checks.Cases;
 /// <summary>
 /// Checks of <see cref="Conv2d"/> against <see cref="Conv2dReference"/>: kernels 1×1, 2×3, 3×3, 4×4, 7×7; stride 1 and 2
 /// (also different per axis) and 3; symmetric and asymmetric padding; batch 1; channel counts 1, 3, 5, 13 (not multiples of the
-/// 4-channel tile), 8–10 (the native backend's Winograd path for 3×3 stride 1, which the tests force for these small cases) and widths that are not multiples of the 8-column tile; with and without bias.
+/// 4-channel tile), 8–10 (the native backend's Winograd paths for 3×3 and 2×3 stride 1, which the tests force for these small cases) and widths that are not multiples of the 8-column tile; with and without bias.
 /// </summary>
 public sealed class Conv2dChecks : IOpChecks
 {
@@ -31,6 +31,8 @@ public sealed class Conv2dChecks : IOpChecks
             // when forced to it (WinogradUse.Always, in ConvWinogradTests); by default it takes only larger ones.
             new(2, 9, 5, 7, 10, 3, 3, 1, 1, Padding2d.Same(1), true),
             new(1, 8, 6, 5, 8, 3, 3, 1, 1, new Padding2d(2, 0, 0, 1), false),
+            // 2×3 with ≥ 8 channels (the prior's vertical stack): the F(2×2, 2×3) Winograd path when forced.
+            new(2, 8, 5, 7, 9, 2, 3, 1, 1, new Padding2d(1, 0, 1, 1), true),
         ];
         int seed = 100;
         foreach (var s in specs)

@@ -10,7 +10,8 @@ using IlgpuVq.Kernels;
 namespace IlgpuVq.Tests.Native;
 
 /// <summary>
-/// The native backend's Winograd F(2×2, 3×3) path for stride-1 3×3 convolutions (<see cref="Conv2dWinograd"/>), forward,
+/// The native backend's Winograd paths (<see cref="Conv2dWinograd"/>: F(2×2, 3×3) for stride-1 3×3 convolutions, F(2×2, 2×3)
+/// for 2×3 ones, F(2×2, 2×2) for the space-to-depth form of 4×4 stride-2 ones), forward,
 /// input and weight gradients, against the im2col + GEMM path it replaces (<see cref="WinogradUse.Never"/> on this thread; <see cref="WinogradUse.Always"/> for the Winograd side, so that small
 /// geometries take it too) and
 /// against the double reference: odd sizes, batch 1 (the work split inside the image), asymmetric padding 0–2, widths of
@@ -101,6 +102,38 @@ public class ConvWinogradTests
         Close("forward vs reference", Conv2dReference.Apply(D(x), D(wt), D(bo), n, cin, h, w, cout, 3, 3, 1, 1, pt, pb, pl, pr), yW, 1e-4);
     }
 
+    /// <summary>N, Cin, H, W, Cout, PT, PB, PL, PR of 2×3 stride-1 convolutions (F(2×2, 2×3), the Gated PixelCNN's vertical
+    /// stack at kernel 3: padding 1, 0, 1, 1): odd sizes, other paddings, batch 1, channel counts that are not tile multiples.</summary>
+    public static IEnumerable<object[]> TwoByThreeGeometries() =>
+    [
+        [2, 64, 16, 16, 128, 1, 0, 1, 1],
+        [1, 9, 7, 11, 10, 1, 0, 1, 1],
+        [3, 8, 5, 19, 13, 0, 1, 2, 0],
+        [1, 12, 9, 8, 8, 1, 1, 0, 2],
+    ];
+
+    [Theory]
+    [MemberData(nameof(TwoByThreeGeometries))]
+    public void TwoByThreeWinogradMatchesGemmAndTheReference(int n, int cin, int h, int w, int cout, int pt, int pb, int pl, int pr)
+    {
+        var g = new Conv2dGeometry
+        {
+            N = n, Cin = cin, H = h, W = w, Cout = cout, KH = 2, KW = 3, SH = 1, SW = 1, PT = pt, PL = pl,
+            OH = h + pt + pb - 1, OW = w + pl + pr - 2,
+        };
+        Assert.True(Conv2dWinograd.Supports(g), "the Winograd path must run this geometry");
+        int xLen = n * cin * h * w, yLen = n * cout * g.OH * g.OW;
+        float[] x = SeededValues.Uniform(11, xLen), wt = SeededValues.Uniform(12, cout * cin * 6), dy = SeededValues.Uniform(13, yLen);
+        float[] bo = SeededValues.Uniform(14, cout), bi = SeededValues.Uniform(15, cin);
+
+        var (yW, dxW, dwW) = Run(g, x, wt, dy, bo, bi, winograd: true);
+        var (yG, dxG, dwG) = Run(g, x, wt, dy, bo, bi, winograd: false);
+        Close("forward vs gemm", D(yG), yW, 2e-5);
+        Close("input grad vs gemm", D(dxG), dxW, 2e-5);
+        Close("weight grad vs gemm", D(dwG), dwW, 2e-5);
+        Close("forward vs reference", Conv2dReference.Apply(D(x), D(wt), D(bo), n, cin, h, w, cout, 2, 3, 1, 1, pt, pb, pl, pr), yW, 1e-4);
+    }
+
     /// <summary>N, Cin, H, W, Cout, PB, PR of 4×4 stride-2 convolutions with padding 1 on the top and left, which run as the
     /// F(2×2, 2×2) Winograd convolution of their space-to-depth form, forward and weight gradient (<see cref="Conv2dSpaceToDepth"/>;
     /// the input gradient stays im2col + GEMM, compared here too): odd and even sizes, bottom and right
@@ -167,7 +200,7 @@ public class ConvWinogradTests
     }
 
     /// <summary>The conv2d and conv_transpose2d gradient checks (forward vs the double reference, gradients vs finite differences)
-    /// with every supported geometry on the Winograd paths (3×3, and 4×4 stride 2 by space-to-depth), so their small cases are
+    /// with every supported geometry on the Winograd paths (3×3, 2×3, and 4×4 stride 2 by space-to-depth), so their small cases are
     /// checked as well as their agreement with GEMM.</summary>
     [Fact]
     public void ConvGradientChecksPassOnTheWinogradPath()
@@ -175,6 +208,7 @@ public class ConvWinogradTests
         var cases = OpCatalog.All.Where(c => c.Op is "conv2d" or "conv_transpose2d").ToList();
         Assert.Contains(cases, c => c.Shapes.StartsWith("x[2,9,5,7] w[10,9,3,3]", StringComparison.Ordinal));
         Assert.Contains(cases, c => c.Shapes.StartsWith("x[1,8,3,4] w[8,9,4,4]", StringComparison.Ordinal));
+        Assert.Contains(cases, c => c.Shapes.StartsWith("x[2,8,5,7] w[9,8,2,3]", StringComparison.Ordinal));
         foreach (var c in cases)
         {
             var result = WithWinograd(WinogradUse.Always, () => GradChecker.Run(Device, c));

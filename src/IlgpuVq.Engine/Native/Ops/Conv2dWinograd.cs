@@ -30,11 +30,11 @@ public static unsafe class Conv2dWinograd
     const int GradientTilesPerBlock = Sgemm.BlockDepth;
 
     /// <summary>
-    /// True when this path can run <paramref name="g"/>: 3×3 or 2×2, stride 1, padding below the kernel size on the top and left
+    /// True when this path can run <paramref name="g"/>: 3×3, 2×2 or 2×3, stride 1, padding below the kernel size on the top and left
     /// (any bottom and right padding follows from OH, OW), at least 8 channels each way.
     /// </summary>
     public static bool Supports(in Conv2dGeometry g) =>
-        g.KH is 2 or 3 && g.KW == g.KH && g.SH == 1 && g.SW == 1 && g.PT >= 0 && g.PT < g.KH && g.PL >= 0 && g.PL < g.KW
+        (g.KH, g.KW) is (3, 3) or (2, 2) or (2, 3) && g.SH == 1 && g.SW == 1 && g.PT >= 0 && g.PT < g.KH && g.PL >= 0 && g.PL < g.KW
         && g.Cin >= 8 && g.Cout >= 8;
 
     /// <summary>
@@ -82,12 +82,16 @@ public static unsafe class Conv2dWinograd
     /// <summary>The α² U_ξ = (G w[co, ci] Gᵀ)_ξ [Cout, Cin] of the kernel w [Cout, Cin, r, r] (r = 3 or 2, from
     /// <paramref name="g"/>), each packed by <see cref="Sgemm.PackA"/> (position ξ at ξ·<see cref="PackedPositionSize"/>), in the
     /// calling thread's buffer.</summary>
-    internal static float* PackWeights(float* w, in Conv2dGeometry g) =>
-        g.KH == 3 ? PackWeights<WinogradTiles3x3>(w, g) : PackWeights<WinogradTiles2x2>(w, g);
+    internal static float* PackWeights(float* w, in Conv2dGeometry g) => Tiles(g) switch
+    {
+        TileKind.Square3 => PackWeights<WinogradTiles3x3>(w, g),
+        TileKind.Square2 => PackWeights<WinogradTiles2x2>(w, g),
+        _ => PackWeights<WinogradTiles2x3>(w, g),
+    };
 
     static float* PackWeights<T>(float* w, in Conv2dGeometry g) where T : IWinogradTiles
     {
-        int positions = T.Alpha * T.Alpha, taps = T.Taps * T.Taps;
+        int positions = T.Positions, taps = T.KernelSize;
         long pairs = (long)g.Cout * g.Cin, stride = PackedPositionSize(g);
         float* u = NativeScratch.Get(ScratchSlot.WinogradKernel, positions * pairs);
         for (long pair = 0; pair < pairs; pair++) T.TransformKernel(w + pair * taps, u + pair, pairs);
@@ -101,13 +105,17 @@ public static unsafe class Conv2dWinograd
     /// <paramref name="inside"/> the work runs on all workers.</summary>
     internal static void ForwardImage(float* x, float* packedU, float* bias, float* y, Conv2dGeometry g, bool inside)
     {
-        if (g.KH == 3) ForwardImage<WinogradTiles3x3>(x, packedU, bias, y, g, inside);
-        else ForwardImage<WinogradTiles2x2>(x, packedU, bias, y, g, inside);
+        switch (Tiles(g))
+        {
+            case TileKind.Square3: ForwardImage<WinogradTiles3x3>(x, packedU, bias, y, g, inside); break;
+            case TileKind.Square2: ForwardImage<WinogradTiles2x2>(x, packedU, bias, y, g, inside); break;
+            default: ForwardImage<WinogradTiles2x3>(x, packedU, bias, y, g, inside); break;
+        }
     }
 
     static void ForwardImage<T>(float* x, float* packedU, float* bias, float* y, Conv2dGeometry g, bool inside) where T : IWinogradTiles
     {
-        int positions = T.Alpha * T.Alpha;
+        int positions = T.Positions;
         int th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2;
         int rowsPerBlock = Math.Max(1, Math.Min(th, TilesPerBlock / tw));
         long stride = PackedPositionSize(g);
@@ -131,13 +139,17 @@ public static unsafe class Conv2dWinograd
     /// </summary>
     internal static void WeightGradient(float* x, float* dy, int n0, int n1, float* dw, Conv2dGeometry g, bool inside)
     {
-        if (g.KH == 3) WeightGradient<WinogradTiles3x3>(x, dy, n0, n1, dw, g, inside);
-        else WeightGradient<WinogradTiles2x2>(x, dy, n0, n1, dw, g, inside);
+        switch (Tiles(g))
+        {
+            case TileKind.Square3: WeightGradient<WinogradTiles3x3>(x, dy, n0, n1, dw, g, inside); break;
+            case TileKind.Square2: WeightGradient<WinogradTiles2x2>(x, dy, n0, n1, dw, g, inside); break;
+            default: WeightGradient<WinogradTiles2x3>(x, dy, n0, n1, dw, g, inside); break;
+        }
     }
 
     static void WeightGradient<T>(float* x, float* dy, int n0, int n1, float* dw, Conv2dGeometry g, bool inside) where T : IWinogradTiles
     {
-        int positions = T.Alpha * T.Alpha, taps = T.Taps * T.Taps;
+        int positions = T.Positions, taps = T.KernelSize;
         int th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2, imageTiles = th * tw;
         // A block is several whole images (their tiles side by side: the products' depth) or a few tile rows of one image.
         int imagesPerBlock = Math.Max(1, GradientTilesPerBlock / imageTiles);
@@ -170,6 +182,11 @@ public static unsafe class Conv2dWinograd
             }
         for (long pair = 0; pair < pairs; pair++) T.TransformKernelGradient(du + pair, pairs, dw + pair * taps);
     }
+
+    enum TileKind { Square3, Square2, Rows2Cols3 }
+
+    /// <summary>The transform set of a supported kernel shape: 3×3, 2×2, or 2×3 (the prior's vertical stack).</summary>
+    static TileKind Tiles(in Conv2dGeometry g) => g.KH == 3 ? TileKind.Square3 : g.KW == 2 ? TileKind.Square2 : TileKind.Rows2Cols3;
 
     /// <summary>body(i) for i &lt; count: in parallel (over the workers' own scratch buffers) when <paramref name="parallel"/>, else in order.</summary>
     static void Run(bool parallel, int count, Action<int> body)
@@ -244,14 +261,14 @@ public static unsafe class Conv2dWinograd
     }
 }
 
-/// <summary>One Winograd F(2×2, r×r) transform set of <see cref="Conv2dWinograd"/>: 2×2 output tiles at a stride of 2 from
-/// α×α input tiles (α = r + 1), α² positions ξ = α·i + j, each tile's values of a position at v[ξ·step + t].</summary>
+/// <summary>One Winograd F(2×2, r_h×r_w) transform set of <see cref="Conv2dWinograd"/>: 2×2 output tiles at a stride of 2 from
+/// (r_h + 1)×(r_w + 1) input tiles, positions ξ = (r_w + 1)·i + j, each tile's values of a position at v[ξ·step + t].</summary>
 internal unsafe interface IWinogradTiles
 {
-    /// <summary>The kernel size r.</summary>
-    static abstract int Taps { get; }
-    /// <summary>The input tile size α = r + 1.</summary>
-    static abstract int Alpha { get; }
+    /// <summary>Positions per tile: α_h·α_w for an input tile of (r_h + 1) × (r_w + 1).</summary>
+    static abstract int Positions { get; }
+    /// <summary>Kernel elements r_h·r_w.</summary>
+    static abstract int KernelSize { get; }
     /// <summary>u[ξ·step] = (G k Gᵀ)_ξ for one r×r kernel k (row-major).</summary>
     static abstract void TransformKernel(float* k, float* u, long step);
     /// <summary>k = Gᵀ U G for one α×α U (at u[ξ·step]) into an r×r kernel gradient k (row-major).</summary>

@@ -12,8 +12,8 @@ namespace IlgpuVq.Engine.Native;
 /// </summary>
 internal readonly unsafe struct WinogradTiles2x2 : IWinogradTiles
 {
-    public static int Taps => 2;
-    public static int Alpha => 3;
+    public static int Positions => 9;
+    public static int KernelSize => 4;
 
     /// <summary>u[ξ·step] = (G k Gᵀ)_ξ for one 2×2 kernel k (row-major), ξ = 3i + j.</summary>
     public static void TransformKernel(float* k, float* u, long step)

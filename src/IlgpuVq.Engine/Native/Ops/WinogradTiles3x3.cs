@@ -11,8 +11,8 @@ namespace IlgpuVq.Engine.Native;
 /// </summary>
 internal readonly unsafe struct WinogradTiles3x3 : IWinogradTiles
 {
-    public static int Taps => 3;
-    public static int Alpha => 4;
+    public static int Positions => 16;
+    public static int KernelSize => 9;
 
     /// <summary>u[ξ·step] = (G k Gᵀ)_ξ for one 3×3 kernel k (row-major), ξ = 4i + j.</summary>
     public static void TransformKernel(float* k, float* u, long step)

@@ -1,0 +1,194 @@
+using System.Runtime.Intrinsics;
+using IlgpuVq.Kernels;
+
+namespace IlgpuVq.Engine.Native;
+
+/// <summary>
+/// The transforms of Winograd's F(2×2, 2×3) for <see cref="Conv2dWinograd"/>: 2-row, 3-column kernels (the Gated PixelCNN's
+/// vertical-stack convolutions at kernel 3) from 3×4 input tiles at a stride of 2, 12 positions ξ = 4i + j, 12 products per
+/// 2×2 outputs instead of 24. Down the rows it is F(2, 2) (<see cref="WinogradTiles2x2"/>: Bᵀ = [1 −1 0; 0 1 0; 0 −1 1],
+/// G = [1 0; 1 1; 0 1], Aᵀ = [1 1 0; 0 1 1]), along the columns F(2, 3) (<see cref="WinogradTiles3x3"/>:
+/// Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1], Aᵀ = [1 1 1 0; 0 1 −1 −1]).
+/// </summary>
+internal readonly unsafe struct WinogradTiles2x3 : IWinogradTiles
+{
+    public static int Positions => 12;
+    public static int KernelSize => 6;
+
+    /// <summary>u[ξ·step] = (G_h k G_wᵀ)_ξ for one 2×3 kernel k (row-major), ξ = 4i + j.</summary>
+    public static void TransformKernel(float* k, float* u, long step)
+    {
+        float* t = stackalloc float[8]; // k G_wᵀ: 2 × 4
+        for (int r = 0; r < 2; r++)
+        {
+            float k0 = k[3 * r], k1 = k[3 * r + 1], k2 = k[3 * r + 2];
+            t[4 * r] = k0;
+            t[4 * r + 1] = 0.5f * (k0 + k1 + k2);
+            t[4 * r + 2] = 0.5f * (k0 - k1 + k2);
+            t[4 * r + 3] = k2;
+        }
+        for (int j = 0; j < 4; j++)
+        {
+            float t0 = t[j], t1 = t[4 + j];
+            u[j * step] = t0;
+            u[(4 + j) * step] = t0 + t1;
+            u[(8 + j) * step] = t1;
+        }
+    }
+
+    /// <summary>k = G_hᵀ U G_w for one 3×4 U (position ξ = 4i + j at u[ξ·step]) into a 2×3 kernel gradient k (row-major).</summary>
+    public static void TransformKernelGradient(float* u, long step, float* k)
+    {
+        for (int r = 0; r < 2; r++)
+        {
+            // Row r of G_hᵀ U: U row r + U row r + 1; then times G_w along the row.
+            float t0 = u[(4 * r) * step] + u[(4 * r + 4) * step], t1 = u[(4 * r + 1) * step] + u[(4 * r + 5) * step];
+            float t2 = u[(4 * r + 2) * step] + u[(4 * r + 6) * step], t3 = u[(4 * r + 3) * step] + u[(4 * r + 7) * step];
+            k[3 * r] = t0 + 0.5f * (t1 + t2);
+            k[3 * r + 1] = 0.5f * (t1 - t2);
+            k[3 * r + 2] = 0.5f * (t1 + t2) + t3;
+        }
+    }
+
+    /// <summary>
+    /// dM = A_h dY A_wᵀ for tile rows [ty0, ty0 + rows) of one output channel's gradient dyk [OH, OW] (zero past the edge):
+    /// position ξ of tile t at m[ξ·step + t]. Along a row a pair (e0, e1) becomes (e0, e0 + e1, e0 − e1, −e1); down the
+    /// columns the two rows' (e0, e1) become (e0, e0 + e1, e1).
+    /// </summary>
+    public static void TransformOutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows)
+    {
+        int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
+        // Two rows' [4][lanes], then R0, R1 and the split's staging.
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * 4 * lanes + 4 * lanes);
+        float* r0 = h + 8L * lanes, r1 = r0 + lanes, staging = r1 + lanes;
+        float* out8 = stackalloc float[8];
+        for (int ty = 0; ty < rows; ty++)
+        {
+            for (int a = 0; a < 2; a++)
+            {
+                int oy = 2 * (ty0 + ty) + a;
+                float* ha = h + (long)a * 4 * lanes;
+                if (oy >= g.OH)
+                {
+                    new Span<float>(ha, 4 * lanes).Clear();
+                    continue;
+                }
+                Conv2dWinograd.SplitColumns(dyk + (long)oy * g.OW, g.OW, 0, r0, r1, lanes, staging);
+                for (int j = 0; j < lanes; j += 8)
+                {
+                    var e0 = Vector256.Load(r0 + j);
+                    var e1 = Vector256.Load(r1 + j);
+                    e0.Store(ha + j);
+                    (e0 + e1).Store(ha + lanes + j);
+                    (e0 - e1).Store(ha + 2 * lanes + j);
+                    (-e1).Store(ha + 3 * lanes + j);
+                }
+            }
+            for (int col = 0; col < 4; col++)
+                for (int j = 0; j < tw; j += 8)
+                {
+                    var e0 = Vector256.Load(h + col * lanes + j);
+                    var e1 = Vector256.Load(h + 4L * lanes + col * lanes + j);
+                    float* dst = m + (long)ty * tw + j + col * step;
+                    int count = Math.Min(8, tw - j);
+                    Conv2dWinograd.StoreTiles(e0, dst, count, out8);
+                    Conv2dWinograd.StoreTiles(e0 + e1, dst + 4 * step, count, out8);
+                    Conv2dWinograd.StoreTiles(e1, dst + 8 * step, count, out8);
+                }
+        }
+    }
+
+    /// <summary>
+    /// V for tile rows [ty0, ty0 + rows) of one input channel xc [H, W]: position ξ of tile t at v[ξ·step + t]. Each input row
+    /// is split into P[j] = x[r, 2j − PL] and Q[j] = x[r, 2j − PL + 1] (zero outside); d B_w along a row is (P0 − P1, Q0 + P1,
+    /// P1 − Q0, Q0 − Q1) over 8 tiles, and B_hᵀ then combines three such rows as (d0 − d1, d1, d2 − d1).
+    /// </summary>
+    public static void TransformInput(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows)
+    {
+        int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
+        int inRows = 2 * rows + 1;
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * 4 * lanes + 4 * (lanes + 8)); // + P, Q and the split's staging
+        float* p = h + (long)inRows * 4 * lanes, q = p + lanes + 8, staging = q + lanes + 8;
+        for (int ir = 0; ir < inRows; ir++)
+        {
+            int r = 2 * ty0 + ir - g.PT;
+            float* hr = h + (long)ir * 4 * lanes;
+            if (r < 0 || r >= g.H)
+            {
+                new Span<float>(hr, 4 * lanes).Clear();
+                continue;
+            }
+            Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, q, lanes + 8, staging);
+            for (int j = 0; j < lanes; j += 8)
+            {
+                var p0 = Vector256.Load(p + j);
+                var p1 = Vector256.Load(p + j + 1);
+                var q0 = Vector256.Load(q + j);
+                var q1 = Vector256.Load(q + j + 1);
+                (p0 - p1).Store(hr + j);
+                (q0 + p1).Store(hr + lanes + j);
+                (p1 - q0).Store(hr + 2 * lanes + j);
+                (q0 - q1).Store(hr + 3 * lanes + j);
+            }
+        }
+        float* out8 = stackalloc float[8];
+        for (int ty = 0; ty < rows; ty++)
+            for (int col = 0; col < 4; col++)
+            {
+                float* r0 = h + (long)(2 * ty) * 4 * lanes + col * lanes;
+                long rowStride = 4L * lanes;
+                for (int j = 0; j < tw; j += 8)
+                {
+                    var d0 = Vector256.Load(r0 + j);
+                    var d1 = Vector256.Load(r0 + rowStride + j);
+                    var d2 = Vector256.Load(r0 + 2 * rowStride + j);
+                    float* dst = v + (long)ty * tw + j + col * step;
+                    int count = Math.Min(8, tw - j);
+                    Conv2dWinograd.StoreTiles(d0 - d1, dst, count, out8);
+                    Conv2dWinograd.StoreTiles(d1, dst + 4 * step, count, out8);
+                    Conv2dWinograd.StoreTiles(d2 - d1, dst + 8 * step, count, out8);
+                }
+            }
+    }
+
+    /// <summary>
+    /// Output channel k's tile rows [ty0, ty0 + rows) from its products (position ξ of tile t at m[ξ·step + t]):
+    /// Y = A_hᵀ M A_w + bias into yk [OH, OW], 8 tiles at a time.
+    /// </summary>
+    public static void TransformOutput(float* m, long step, float bias, float* yk, in Conv2dGeometry g, int ty0, int rows)
+    {
+        int tw = (g.OW + 1) / 2;
+        var b = Vector256.Create(bias);
+        float* pair = stackalloc float[32]; // Y00, Y01, Y10, Y11 of 8 tiles
+        for (int ty = 0; ty < rows; ty++)
+        {
+            int oy = 2 * (ty0 + ty);
+            float* y0 = yk + (long)oy * g.OW;
+            for (int j = 0; j < tw; j += 8)
+            {
+                float* mt = m + (long)ty * tw + j;
+                // A_hᵀ M: s0 = M0 + M1, s1 = M1 + M2 (rows of the 3 × 4 block) for each column c; then A_w along the row.
+                Vector256<float> s00, s01, s02, s03, s10, s11, s12, s13;
+                Column(mt, step, 0, out s00, out s10);
+                Column(mt, step, 1, out s01, out s11);
+                Column(mt, step, 2, out s02, out s12);
+                Column(mt, step, 3, out s03, out s13);
+                (s00 + s01 + s02 + b).Store(pair);
+                (s01 - s02 - s03 + b).Store(pair + 8);
+                (s10 + s11 + s12 + b).Store(pair + 16);
+                (s11 - s12 - s13 + b).Store(pair + 24);
+                Conv2dWinograd.StoreOutputTiles(pair, y0, j, Math.Min(8, tw - j), g.OW, oy + 1 < g.OH);
+            }
+        }
+    }
+
+    /// <summary>Column c of A_hᵀ M for 8 tiles: s0 = M[0,c] + M[1,c], s1 = M[1,c] + M[2,c].</summary>
+    static void Column(float* mt, long step, int c, out Vector256<float> s0, out Vector256<float> s1)
+    {
+        var m0 = Vector256.Load(mt + c * step);
+        var m1 = Vector256.Load(mt + (4 + c) * step);
+        var m2 = Vector256.Load(mt + (8 + c) * step);
+        s0 = m0 + m1;
+        s1 = m1 + m2;
+    }
+}
