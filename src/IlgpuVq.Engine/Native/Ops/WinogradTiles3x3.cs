@@ -56,109 +56,13 @@ internal readonly unsafe struct WinogradTiles3x3 : IWinogradTiles
         }
     }
 
-    /// <summary>
-    /// dM = A dY Aᵀ for tile rows [ty0, ty0 + rows) of one output channel's gradient dyk [OH, OW] (zero past the edge): position
-    /// ξ of tile t at m[ξ·step + t]. Along each axis a pair (e0, e1) becomes (e0, e0 + e1, e0 − e1, −e1).
-    /// </summary>
-    public static void TransformOutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows)
-    {
-        int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
-        // Two rows' [4][lanes], then R0, R1 and the split's staging.
-        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * 4 * lanes + 4 * lanes);
-        float* r0 = h + 8L * lanes, r1 = r0 + lanes, staging = r1 + lanes;
-        float* out8 = stackalloc float[8];
-        for (int ty = 0; ty < rows; ty++)
-        {
-            for (int a = 0; a < 2; a++)
-            {
-                int oy = 2 * (ty0 + ty) + a;
-                float* ha = h + (long)a * 4 * lanes;
-                if (oy >= g.OH)
-                {
-                    new Span<float>(ha, 4 * lanes).Clear();
-                    continue;
-                }
-                Conv2dWinograd.SplitColumns(dyk + (long)oy * g.OW, g.OW, 0, r0, r1, lanes, staging);
-                for (int j = 0; j < lanes; j += 8)
-                {
-                    var e0 = Vector256.Load(r0 + j);
-                    var e1 = Vector256.Load(r1 + j);
-                    e0.Store(ha + j);
-                    (e0 + e1).Store(ha + lanes + j);
-                    (e0 - e1).Store(ha + 2 * lanes + j);
-                    (-e1).Store(ha + 3 * lanes + j);
-                }
-            }
-            for (int col = 0; col < 4; col++)
-                for (int j = 0; j < tw; j += 8)
-                {
-                    var e0 = Vector256.Load(h + col * lanes + j);
-                    var e1 = Vector256.Load(h + 4L * lanes + col * lanes + j);
-                    float* dst = m + (long)ty * tw + j + col * step;
-                    int count = Math.Min(8, tw - j);
-                    Conv2dWinograd.StoreTiles(e0, dst, count, out8);
-                    Conv2dWinograd.StoreTiles(e0 + e1, dst + 4 * step, count, out8);
-                    Conv2dWinograd.StoreTiles(e0 - e1, dst + 8 * step, count, out8);
-                    Conv2dWinograd.StoreTiles(-e1, dst + 12 * step, count, out8);
-                }
-        }
-    }
+    /// <summary>dM = A dY Aᵀ for tile rows [ty0, ty0 + rows) of one output channel's gradient (<see cref="WinogradPasses.OutputGradient"/>).</summary>
+    public static void TransformOutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows) =>
+        WinogradPasses.OutputGradient(dyk, m, step, g, ty0, rows, 4, 4);
 
-    /// <summary>
-    /// V for tile rows [ty0, ty0 + rows) of one input channel xc [H, W]: position ξ of tile t at v[ξ·step + t]. Each input row
-    /// r is split into P[j] = x[r, 2j − PL] and Q[j] = x[r, 2j − PL + 1] (zero outside), so that tile tx reads d = (P[tx],
-    /// Q[tx], P[tx+1], Q[tx+1]) along a row and d B is four vector sums over 8 tiles; Bᵀ (d B) then combines four such rows.
-    /// </summary>
-    public static void TransformInput(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows)
-    {
-        int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
-        int inRows = 2 * rows + 2;
-        // Row transforms d B of every input row the block reads: [inRows][4][lanes].
-        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * 4 * lanes + 4 * (lanes + 8)); // + P, Q and the split's staging
-        float* p = h + (long)inRows * 4 * lanes, q = p + lanes + 8, staging = q + lanes + 8;
-        for (int ir = 0; ir < inRows; ir++)
-        {
-            int r = 2 * ty0 + ir - g.PT;
-            float* hr = h + (long)ir * 4 * lanes;
-            if (r < 0 || r >= g.H)
-            {
-                new Span<float>(hr, 4 * lanes).Clear();
-                continue;
-            }
-            Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, q, lanes + 8, staging);
-            for (int j = 0; j < lanes; j += 8)
-            {
-                var p0 = Vector256.Load(p + j);
-                var p1 = Vector256.Load(p + j + 1);
-                var q0 = Vector256.Load(q + j);
-                var q1 = Vector256.Load(q + j + 1);
-                (p0 - p1).Store(hr + j);
-                (q0 + p1).Store(hr + lanes + j);
-                (p1 - q0).Store(hr + 2 * lanes + j);
-                (q0 - q1).Store(hr + 3 * lanes + j);
-            }
-        }
-        float* out8 = stackalloc float[8];
-        for (int ty = 0; ty < rows; ty++)
-            for (int col = 0; col < 4; col++)
-            {
-                float* r0 = h + (long)(2 * ty) * 4 * lanes + col * lanes;
-                long rowStride = 4L * lanes;
-                for (int j = 0; j < tw; j += 8)
-                {
-                    var d0 = Vector256.Load(r0 + j);
-                    var d1 = Vector256.Load(r0 + rowStride + j);
-                    var d2 = Vector256.Load(r0 + 2 * rowStride + j);
-                    var d3 = Vector256.Load(r0 + 3 * rowStride + j);
-                    float* dst = v + (long)ty * tw + j + col * step;
-                    int count = Math.Min(8, tw - j);
-                    Conv2dWinograd.StoreTiles(d0 - d2, dst, count, out8);
-                    Conv2dWinograd.StoreTiles(d1 + d2, dst + 4 * step, count, out8);
-                    Conv2dWinograd.StoreTiles(d2 - d1, dst + 8 * step, count, out8);
-                    Conv2dWinograd.StoreTiles(d1 - d3, dst + 12 * step, count, out8);
-                }
-            }
-    }
+    /// <summary>V = Bᵀ d B for tile rows [ty0, ty0 + rows) of one input channel (<see cref="WinogradPasses.Input"/>).</summary>
+    public static void TransformInput(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows) =>
+        WinogradPasses.Input(xc, v, step, g, ty0, rows, 4, 4);
 
     /// <summary>
     /// Output channel k's tile rows [ty0, ty0 + rows) from its products (position ξ of tile t at m[ξ·step + t]): Y = Aᵀ M A + bias

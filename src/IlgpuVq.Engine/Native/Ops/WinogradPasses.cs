@@ -1,0 +1,147 @@
+using System.Runtime.Intrinsics;
+using IlgpuVq.Kernels;
+
+namespace IlgpuVq.Engine.Native;
+
+/// <summary>
+/// The input and output-gradient transforms of every <see cref="IWinogradTiles"/> set, one axis at a time: along a row
+/// (width) and down the columns (height), each axis either F(2, 3) (α = 4: Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],
+/// A = [1 0; 1 1; 1 −1; 0 −1]) or F(2, 2) (α = 3: Bᵀ = [1 −1 0; 0 1 0; 0 −1 1], A = [1 0; 1 1; 0 1]). Positions are
+/// ξ = α_w·i + j (i down the tile, j along it); 8 tiles of a tile row at a time.
+/// </summary>
+internal static unsafe class WinogradPasses
+{
+    /// <summary>
+    /// V = B_hᵀ d B_w for tile rows [ty0, ty0 + rows) of one input channel xc [H, W]: position ξ of tile t at v[ξ·step + t].
+    /// Each input row r is split into P[j] = x[r, 2j − PL] and Q[j] = x[r, 2j − PL + 1] (zero outside), so that tile tx reads
+    /// d = (P[tx], Q[tx], P[tx+1], Q[tx+1]) along the row (the first α_w of them) and d B_w is α_w vector sums over 8 tiles;
+    /// B_hᵀ then combines α_h such rows.
+    /// </summary>
+    public static void Input(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
+    {
+        int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
+        int inRows = 2 * rows + alphaH - 2;
+        // Row transforms d B_w of every input row the block reads: [inRows][α_w][lanes], then P, Q and the split's staging.
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * alphaW * lanes + 4 * (lanes + 8));
+        float* p = h + (long)inRows * alphaW * lanes, q = p + lanes + 8, staging = q + lanes + 8;
+        for (int ir = 0; ir < inRows; ir++)
+        {
+            int r = 2 * ty0 + ir - g.PT;
+            float* hr = h + (long)ir * alphaW * lanes;
+            if (r < 0 || r >= g.H)
+            {
+                new Span<float>(hr, alphaW * lanes).Clear();
+                continue;
+            }
+            Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, q, lanes + 8, staging);
+            for (int j = 0; j < lanes; j += 8)
+            {
+                var p0 = Vector256.Load(p + j);
+                var p1 = Vector256.Load(p + j + 1);
+                var q0 = Vector256.Load(q + j);
+                if (alphaW == 4)
+                {
+                    var q1 = Vector256.Load(q + j + 1);
+                    (p0 - p1).Store(hr + j);
+                    (q0 + p1).Store(hr + lanes + j);
+                    (p1 - q0).Store(hr + 2 * lanes + j);
+                    (q0 - q1).Store(hr + 3 * lanes + j);
+                }
+                else
+                {
+                    (p0 - q0).Store(hr + j);
+                    q0.Store(hr + lanes + j);
+                    (p1 - q0).Store(hr + 2 * lanes + j);
+                }
+            }
+        }
+        float* out8 = stackalloc float[8];
+        long rowStride = (long)alphaW * lanes;
+        for (int ty = 0; ty < rows; ty++)
+            for (int col = 0; col < alphaW; col++)
+            {
+                float* r0 = h + 2 * ty * rowStride + col * lanes;
+                for (int j = 0; j < tw; j += 8)
+                {
+                    var d0 = Vector256.Load(r0 + j);
+                    var d1 = Vector256.Load(r0 + rowStride + j);
+                    var d2 = Vector256.Load(r0 + 2 * rowStride + j);
+                    float* dst = v + (long)ty * tw + j + col * step;
+                    long next = alphaW * step;
+                    int count = Math.Min(8, tw - j);
+                    if (alphaH == 4)
+                    {
+                        var d3 = Vector256.Load(r0 + 3 * rowStride + j);
+                        Conv2dWinograd.StoreTiles(d0 - d2, dst, count, out8);
+                        Conv2dWinograd.StoreTiles(d1 + d2, dst + next, count, out8);
+                        Conv2dWinograd.StoreTiles(d2 - d1, dst + 2 * next, count, out8);
+                        Conv2dWinograd.StoreTiles(d1 - d3, dst + 3 * next, count, out8);
+                    }
+                    else
+                    {
+                        Conv2dWinograd.StoreTiles(d0 - d1, dst, count, out8);
+                        Conv2dWinograd.StoreTiles(d1, dst + next, count, out8);
+                        Conv2dWinograd.StoreTiles(d2 - d1, dst + 2 * next, count, out8);
+                    }
+                }
+            }
+    }
+
+    /// <summary>
+    /// dM = A_h dY A_wᵀ for tile rows [ty0, ty0 + rows) of one output channel's gradient dyk [OH, OW] (zero past the edge):
+    /// position ξ of tile t at m[ξ·step + t]. Along each axis a pair (e0, e1) becomes (e0, e0 + e1, e0 − e1, −e1) for α = 4
+    /// and (e0, e0 + e1, e1) for α = 3.
+    /// </summary>
+    public static void OutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
+    {
+        int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
+        // Two rows' [α_w][lanes], then R0, R1 and the split's staging.
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * alphaW * lanes + 4 * lanes);
+        float* r0 = h + 2L * alphaW * lanes, r1 = r0 + lanes, staging = r1 + lanes;
+        float* out8 = stackalloc float[8];
+        for (int ty = 0; ty < rows; ty++)
+        {
+            for (int a = 0; a < 2; a++)
+            {
+                int oy = 2 * (ty0 + ty) + a;
+                float* ha = h + (long)a * alphaW * lanes;
+                if (oy >= g.OH)
+                {
+                    new Span<float>(ha, alphaW * lanes).Clear();
+                    continue;
+                }
+                Conv2dWinograd.SplitColumns(dyk + (long)oy * g.OW, g.OW, 0, r0, r1, lanes, staging);
+                for (int j = 0; j < lanes; j += 8)
+                {
+                    var e0 = Vector256.Load(r0 + j);
+                    var e1 = Vector256.Load(r1 + j);
+                    e0.Store(ha + j);
+                    (e0 + e1).Store(ha + lanes + j);
+                    if (alphaW == 4)
+                    {
+                        (e0 - e1).Store(ha + 2 * lanes + j);
+                        (-e1).Store(ha + 3 * lanes + j);
+                    }
+                    else e1.Store(ha + 2 * lanes + j);
+                }
+            }
+            for (int col = 0; col < alphaW; col++)
+                for (int j = 0; j < tw; j += 8)
+                {
+                    var e0 = Vector256.Load(h + col * lanes + j);
+                    var e1 = Vector256.Load(h + (long)alphaW * lanes + col * lanes + j);
+                    float* dst = m + (long)ty * tw + j + col * step;
+                    long next = alphaW * step;
+                    int count = Math.Min(8, tw - j);
+                    Conv2dWinograd.StoreTiles(e0, dst, count, out8);
+                    Conv2dWinograd.StoreTiles(e0 + e1, dst + next, count, out8);
+                    if (alphaH == 4)
+                    {
+                        Conv2dWinograd.StoreTiles(e0 - e1, dst + 2 * next, count, out8);
+                        Conv2dWinograd.StoreTiles(-e1, dst + 3 * next, count, out8);
+                    }
+                    else Conv2dWinograd.StoreTiles(e1, dst + 2 * next, count, out8);
+                }
+        }
+    }
+}
