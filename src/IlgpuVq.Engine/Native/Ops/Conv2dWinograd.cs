@@ -6,14 +6,15 @@ using IlgpuVq.Kernels;
 namespace IlgpuVq.Engine.Native;
 
 /// <summary>
-/// Stride-1 3×3 and 2×2 convolutions by Winograd's minimal filtering F(2×2, r×r) (Lavin &amp; Gray 2016), for <see cref="Conv2dNative"/>:
-/// each 2×2 block of outputs (a tile) comes from an α×α block of input (α = r + 1) through α² products instead of 4r²
-/// (3×3: 16 instead of 36, <see cref="WinogradTiles3x3"/>; 2×2: 9 instead of 16, <see cref="WinogradTiles2x2"/>, the
-/// space-to-depth form of the 4×4 stride-2 convolutions, <see cref="Conv2dSpaceToDepth"/>). Per image:
+/// Stride-1 3×3, 2×2 and 2×3 convolutions by Winograd's minimal filtering F(2×2, r_h×r_w) (Lavin &amp; Gray 2016), for
+/// <see cref="Conv2dNative"/>: each 2×2 block of outputs (a tile) comes from an α_h×α_w block of input (α = r + 1) through
+/// α_h·α_w products instead of 4·r_h·r_w (3×3: 16 instead of 36, <see cref="WinogradTiles3x3"/>; 2×2: 9 instead of 16,
+/// <see cref="WinogradTiles2x2"/>, the space-to-depth form of the 4×4 stride-2 convolutions, <see cref="Conv2dSpaceToDepth"/>;
+/// 2×3: 12 instead of 24, <see cref="WinogradTiles2x3"/>, the prior's vertical stack). Per image:
 /// <list type="number">
-/// <item>the input tiles d (α×α, from rows 2ty − PT.., columns 2tx − PL.., zero outside the image) to V = Bᵀ d B,
-/// laid out [α²][Cin][tiles];</item>
-/// <item>for each of the α² positions ξ, one product M_ξ [Cout, tiles] = U_ξ [Cout, Cin] · V_ξ [Cin, tiles] (<see cref="Sgemm"/>),
+/// <item>the input tiles d (α_h×α_w, from rows 2ty − PT.., columns 2tx − PL.., zero outside the image) to V = Bᵀ d B,
+/// laid out [α_h·α_w][Cin][tiles];</item>
+/// <item>for each of the α_h·α_w positions ξ, one product M_ξ [Cout, tiles] = U_ξ [Cout, Cin] · V_ξ [Cin, tiles] (<see cref="Sgemm"/>),
 /// with U = G g Gᵀ the transformed kernels, packed once per launch (<see cref="PackWeights"/>);</item>
 /// <item>the output tiles Y = Aᵀ M A (2×2, cut at the image edge), plus the bias.</item>
 /// </list>
@@ -79,8 +80,8 @@ public static unsafe class Conv2dWinograd
     /// <summary>Floats of <see cref="PackWeights"/>'s result per position.</summary>
     static long PackedPositionSize(in Conv2dGeometry g) => Sgemm.PackedASize(SgemmTile.Current, g.Cout, g.Cin);
 
-    /// <summary>The α² U_ξ = (G w[co, ci] Gᵀ)_ξ [Cout, Cin] of the kernel w [Cout, Cin, r, r] (r = 3 or 2, from
-    /// <paramref name="g"/>), each packed by <see cref="Sgemm.PackA"/> (position ξ at ξ·<see cref="PackedPositionSize"/>), in the
+    /// <summary>The α_h·α_w U_ξ = (G_h w[co, ci] G_wᵀ)_ξ [Cout, Cin] of the kernel w [Cout, Cin, r_h, r_w] (3×3, 2×2 or 2×3,
+    /// from <paramref name="g"/>), each packed by <see cref="Sgemm.PackA"/> (position ξ at ξ·<see cref="PackedPositionSize"/>), in the
     /// calling thread's buffer.</summary>
     internal static float* PackWeights(float* w, in Conv2dGeometry g) => Tiles(g) switch
     {
@@ -91,7 +92,7 @@ public static unsafe class Conv2dWinograd
 
     static float* PackWeights<T>(float* w, in Conv2dGeometry g) where T : IWinogradTiles
     {
-        int positions = T.Positions, taps = T.KernelSize;
+        int positions = T.TileRows * T.TileCols, taps = (T.TileRows - 1) * (T.TileCols - 1);
         long pairs = (long)g.Cout * g.Cin, stride = PackedPositionSize(g);
         float* u = NativeScratch.Get(ScratchSlot.WinogradKernel, positions * pairs);
         for (long pair = 0; pair < pairs; pair++) T.TransformKernel(w + pair * taps, u + pair, pairs);
@@ -115,7 +116,7 @@ public static unsafe class Conv2dWinograd
 
     static void ForwardImage<T>(float* x, float* packedU, float* bias, float* y, Conv2dGeometry g, bool inside) where T : IWinogradTiles
     {
-        int positions = T.Positions;
+        int positions = T.TileRows * T.TileCols;
         int th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2;
         int rowsPerBlock = Math.Max(1, Math.Min(th, TilesPerBlock / tw));
         long stride = PackedPositionSize(g);
@@ -124,7 +125,7 @@ public static unsafe class Conv2dWinograd
             int rows = Math.Min(rowsPerBlock, th - ty0), tiles = rows * tw;
             float* v = NativeScratch.Get(ScratchSlot.WinogradInput, (long)positions * g.Cin * tiles);
             float* m = NativeScratch.Get(ScratchSlot.WinogradProduct, (long)positions * g.Cout * tiles + 8); // + the reads past a short last tile row
-            Run(inside, g.Cin, c => T.TransformInput(x + (long)c * g.H * g.W, v + (long)c * tiles, (long)g.Cin * tiles, g, ty0, rows));
+            Run(inside, g.Cin, c => WinogradPasses.Input(x + (long)c * g.H * g.W, v + (long)c * tiles, (long)g.Cin * tiles, g, ty0, rows, T.TileRows, T.TileCols));
             Run(inside, positions, xi => Sgemm.Multiply(g.Cout, tiles, g.Cin, 1f, packedU + xi * stride,
                 StridedMatrix.RowMajor(v + (long)xi * g.Cin * tiles, tiles), m + (long)xi * g.Cout * tiles, tiles, false, false));
             Run(inside, g.Cout, k => T.TransformOutput(m + (long)k * tiles, (long)g.Cout * tiles, bias != null ? bias[k] : 0f,
@@ -133,7 +134,7 @@ public static unsafe class Conv2dWinograd
     }
 
     /// <summary>
-    /// dw [Cout, Cin, r, r] = Σ_{n0 ≤ n &lt; n1} ∂L/∂w of image n, images in ascending order: per block of tiles (of whole images),
+    /// dw [Cout, Cin, r_h, r_w] = Σ_{n0 ≤ n &lt; n1} ∂L/∂w of image n, images in ascending order: per block of tiles (of whole images),
     /// dM = A dY Aᵀ of the output gradient and V of the input, then for each position dU_ξ [Cout, Cin] += dM_ξ [Cout, tiles] · V_ξᵀ
     /// (<see cref="Sgemm"/>), and at the end dw = Gᵀ dU G.
     /// </summary>
@@ -149,7 +150,7 @@ public static unsafe class Conv2dWinograd
 
     static void WeightGradient<T>(float* x, float* dy, int n0, int n1, float* dw, Conv2dGeometry g, bool inside) where T : IWinogradTiles
     {
-        int positions = T.Positions, taps = T.KernelSize;
+        int positions = T.TileRows * T.TileCols, taps = (T.TileRows - 1) * (T.TileCols - 1);
         int th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2, imageTiles = th * tw;
         // A block is several whole images (their tiles side by side: the products' depth) or a few tile rows of one image.
         int imagesPerBlock = Math.Max(1, GradientTilesPerBlock / imageTiles);
@@ -168,13 +169,14 @@ public static unsafe class Conv2dWinograd
                 Run(inside, g.Cin * images, item =>
                 {
                     int i = item / g.Cin, c = item - i * g.Cin;
-                    T.TransformInput(x + (nb + i) * inImage + (long)c * g.H * g.W, v + (long)c * tiles + i * perImage, (long)g.Cin * tiles, g, ty0, rows);
+                    WinogradPasses.Input(x + (nb + i) * inImage + (long)c * g.H * g.W, v + (long)c * tiles + i * perImage, (long)g.Cin * tiles, g, ty0, rows,
+                        T.TileRows, T.TileCols);
                 });
                 Run(inside, g.Cout * images, item =>
                 {
                     int i = item / g.Cout, k = item - i * g.Cout;
-                    T.TransformOutputGradient(dy + (nb + i) * outImage + (long)k * g.OH * g.OW, m + (long)k * tiles + i * perImage, (long)g.Cout * tiles,
-                        g, ty0, rows);
+                    WinogradPasses.OutputGradient(dy + (nb + i) * outImage + (long)k * g.OH * g.OW, m + (long)k * tiles + i * perImage, (long)g.Cout * tiles,
+                        g, ty0, rows, T.TileRows, T.TileCols);
                 });
                 Run(inside, positions, xi => Sgemm.Multiply(g.Cout, g.Cin, tiles, 1f, StridedMatrix.RowMajor(m + (long)xi * g.Cout * tiles, tiles),
                     StridedMatrix.Transposed(v + (long)xi * g.Cin * tiles, tiles), du + xi * pairs, g.Cin, add, false));
@@ -262,26 +264,23 @@ public static unsafe class Conv2dWinograd
 }
 
 /// <summary>One Winograd F(2×2, r_h×r_w) transform set of <see cref="Conv2dWinograd"/>: 2×2 output tiles at a stride of 2 from
-/// (r_h + 1)×(r_w + 1) input tiles, positions ξ = (r_w + 1)·i + j, each tile's values of a position at v[ξ·step + t].</summary>
+/// (r_h + 1)×(r_w + 1) input tiles, positions ξ = (r_w + 1)·i + j, each tile's values of a position at v[ξ·step + t]. The input
+/// and output-gradient transforms follow from the tile shape (<see cref="WinogradPasses"/>).</summary>
 internal unsafe interface IWinogradTiles
 {
-    /// <summary>Positions per tile: α_h·α_w for an input tile of (r_h + 1) × (r_w + 1).</summary>
-    static abstract int Positions { get; }
-    /// <summary>Kernel elements r_h·r_w.</summary>
-    static abstract int KernelSize { get; }
-    /// <summary>u[ξ·step] = (G k Gᵀ)_ξ for one r×r kernel k (row-major).</summary>
+    /// <summary>Input tile rows α_h = r_h + 1 (4 for F(2, 3) down the columns, 3 for F(2, 2)).</summary>
+    static abstract int TileRows { get; }
+    /// <summary>Input tile columns α_w = r_w + 1.</summary>
+    static abstract int TileCols { get; }
+    /// <summary>u[ξ·step] = (G_h k G_wᵀ)_ξ for one r_h×r_w kernel k (row-major).</summary>
     static abstract void TransformKernel(float* k, float* u, long step);
-    /// <summary>k = Gᵀ U G for one α×α U (at u[ξ·step]) into an r×r kernel gradient k (row-major).</summary>
+    /// <summary>k = G_hᵀ U G_w for one α_h×α_w U (at u[ξ·step]) into an r_h×r_w kernel gradient k (row-major).</summary>
     static abstract void TransformKernelGradient(float* u, long step, float* k);
-    /// <summary>V = Bᵀ d B for tile rows [ty0, ty0 + rows) of one input channel.</summary>
-    static abstract void TransformInput(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows);
-    /// <summary>Y = Aᵀ M A + bias for tile rows [ty0, ty0 + rows) of one output channel.</summary>
+    /// <summary>Y = A_hᵀ M A_w + bias for tile rows [ty0, ty0 + rows) of one output channel.</summary>
     static abstract void TransformOutput(float* m, long step, float bias, float* yk, in Conv2dGeometry g, int ty0, int rows);
-    /// <summary>dM = A dY Aᵀ for tile rows [ty0, ty0 + rows) of one output channel's gradient.</summary>
-    static abstract void TransformOutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows);
 }
 
-/// <summary>Which stride-1 3×3 convolutions the native backend runs by <see cref="Conv2dWinograd"/>.</summary>
+/// <summary>Which stride-1 3×3, 2×2 and 2×3 convolutions the native backend runs by <see cref="Conv2dWinograd"/>.</summary>
 public enum WinogradUse
 {
     /// <summary>Where it measured faster than im2col + GEMM (the default).</summary>

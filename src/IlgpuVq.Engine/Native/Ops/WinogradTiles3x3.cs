@@ -11,8 +11,8 @@ namespace IlgpuVq.Engine.Native;
 /// </summary>
 internal readonly unsafe struct WinogradTiles3x3 : IWinogradTiles
 {
-    public static int Positions => 16;
-    public static int KernelSize => 9;
+    public static int TileRows => 4;
+    public static int TileCols => 4;
 
     /// <summary>u[ξ·step] = (G k Gᵀ)_ξ for one 3×3 kernel k (row-major), ξ = 4i + j.</summary>
     public static void TransformKernel(float* k, float* u, long step)
@@ -55,14 +55,6 @@ internal readonly unsafe struct WinogradTiles3x3 : IWinogradTiles
             k[3 * r + 2] = 0.5f * (t1 + t2) + t3;
         }
     }
-
-    /// <summary>dM = A dY Aᵀ for tile rows [ty0, ty0 + rows) of one output channel's gradient (<see cref="WinogradPasses.OutputGradient"/>).</summary>
-    public static void TransformOutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows) =>
-        WinogradPasses.OutputGradient(dyk, m, step, g, ty0, rows, 4, 4);
-
-    /// <summary>V = Bᵀ d B for tile rows [ty0, ty0 + rows) of one input channel (<see cref="WinogradPasses.Input"/>).</summary>
-    public static void TransformInput(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows) =>
-        WinogradPasses.Input(xc, v, step, g, ty0, rows, 4, 4);
 
     /// <summary>
     /// Output channel k's tile rows [ty0, ty0 + rows) from its products (position ξ of tile t at m[ξ·step + t]): Y = Aᵀ M A + bias
