@@ -92,10 +92,10 @@ public static unsafe class Conv2dWinograd
 
     static float* PackWeights<T>(float* w, in Conv2dGeometry g) where T : IWinogradTiles
     {
-        int positions = T.TileRows * T.TileCols, taps = (T.TileRows - 1) * (T.TileCols - 1);
+        int positions = T.TileRows * T.TileCols;
         long pairs = (long)g.Cout * g.Cin, stride = PackedPositionSize(g);
         float* u = NativeScratch.Get(ScratchSlot.WinogradKernel, positions * pairs);
-        for (long pair = 0; pair < pairs; pair++) T.TransformKernel(w + pair * taps, u + pair, pairs);
+        WinogradKernels.Transform(w, u, pairs, T.KernelRows, T.TileRows, T.KernelCols, T.TileCols);
         float* packed = NativeScratch.Get(ScratchSlot.PackedWeights, positions * stride);
         for (int xi = 0; xi < positions; xi++)
             Sgemm.PackA(g.Cout, g.Cin, StridedMatrix.RowMajor(u + xi * pairs, g.Cin), packed + xi * stride);
@@ -150,7 +150,7 @@ public static unsafe class Conv2dWinograd
 
     static void WeightGradient<T>(float* x, float* dy, int n0, int n1, float* dw, Conv2dGeometry g, bool inside) where T : IWinogradTiles
     {
-        int positions = T.TileRows * T.TileCols, taps = (T.TileRows - 1) * (T.TileCols - 1);
+        int positions = T.TileRows * T.TileCols;
         int th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2, imageTiles = th * tw;
         // A block is several whole images (their tiles side by side: the products' depth) or a few tile rows of one image.
         int imagesPerBlock = Math.Max(1, GradientTilesPerBlock / imageTiles);
@@ -182,7 +182,7 @@ public static unsafe class Conv2dWinograd
                     StridedMatrix.Transposed(v + (long)xi * g.Cin * tiles, tiles), du + xi * pairs, g.Cin, add, false));
                 first = false;
             }
-        for (long pair = 0; pair < pairs; pair++) T.TransformKernelGradient(du + pair, pairs, dw + pair * taps);
+        WinogradKernels.Gradient(du, pairs, dw, T.KernelRows, T.TileRows, T.KernelCols, T.TileCols);
     }
 
     enum TileKind { Square3, Square2, Rows2Cols3 }
@@ -272,10 +272,10 @@ internal unsafe interface IWinogradTiles
     static abstract int TileRows { get; }
     /// <summary>Input tile columns α_w = r_w + 1.</summary>
     static abstract int TileCols { get; }
-    /// <summary>u[ξ·step] = (G_h k G_wᵀ)_ξ for one r_h×r_w kernel k (row-major).</summary>
-    static abstract void TransformKernel(float* k, float* u, long step);
-    /// <summary>k = G_hᵀ U G_w for one α_h×α_w U (at u[ξ·step]) into an r_h×r_w kernel gradient k (row-major).</summary>
-    static abstract void TransformKernelGradient(float* u, long step, float* k);
+    /// <summary>G down the columns, α_h × r_h (row-major): <see cref="WinogradPasses.G3"/> or <see cref="WinogradPasses.G2"/>.</summary>
+    static abstract float[] KernelRows { get; }
+    /// <summary>G along the rows, α_w × r_w (row-major).</summary>
+    static abstract float[] KernelCols { get; }
     /// <summary>Y = A_hᵀ M A_w + bias for tile rows [ty0, ty0 + rows) of one output channel.</summary>
     static abstract void TransformOutput(float* m, long step, float bias, float* yk, in Conv2dGeometry g, int ty0, int rows);
 }

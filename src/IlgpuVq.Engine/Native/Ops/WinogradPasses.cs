@@ -4,13 +4,20 @@ using IlgpuVq.Kernels;
 namespace IlgpuVq.Engine.Native;
 
 /// <summary>
-/// The input and output-gradient transforms of every <see cref="IWinogradTiles"/> set, one axis at a time: along a row
+/// The input and output-gradient transforms of every <see cref="IWinogradTiles"/> set (and the G matrices of its kernel
+/// transforms, <see cref="WinogradKernels"/>), one axis at a time: along a row
 /// (width) and down the columns (height), each axis either F(2, 3) (α = 4: Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],
 /// A = [1 0; 1 1; 1 −1; 0 −1]) or F(2, 2) (α = 3: Bᵀ = [1 −1 0; 0 1 0; 0 −1 1], A = [1 0; 1 1; 0 1]). Positions are
 /// ξ = α_w·i + j (i down the tile, j along it); 8 tiles of a tile row at a time.
 /// </summary>
 internal static unsafe class WinogradPasses
 {
+    /// <summary>F(2, 3)'s kernel transform G [4, 3] (row-major): [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1], exact in float.</summary>
+    public static readonly float[] G3 = [1, 0, 0, 0.5f, 0.5f, 0.5f, 0.5f, -0.5f, 0.5f, 0, 0, 1];
+
+    /// <summary>F(2, 2)'s kernel transform G [3, 2] (row-major): [1 0; 1 1; 0 1].</summary>
+    public static readonly float[] G2 = [1, 0, 1, 1, 0, 1];
+
     /// <summary>
     /// V = B_hᵀ d B_w for tile rows [ty0, ty0 + rows) of one input channel xc [H, W]: position ξ of tile t at v[ξ·step + t].
     /// Each input row r is split into P[j] = x[r, 2j − PL] and Q[j] = x[r, 2j − PL + 1] (zero outside), so that tile tx reads

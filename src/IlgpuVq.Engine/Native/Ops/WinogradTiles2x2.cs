@@ -14,44 +14,8 @@ internal readonly unsafe struct WinogradTiles2x2 : IWinogradTiles
 {
     public static int TileRows => 3;
     public static int TileCols => 3;
-
-    /// <summary>u[ξ·step] = (G k Gᵀ)_ξ for one 2×2 kernel k (row-major), ξ = 3i + j.</summary>
-    public static void TransformKernel(float* k, float* u, long step)
-    {
-        float* t = stackalloc float[6]; // G k: 3 × 2
-        for (int c = 0; c < 2; c++)
-        {
-            float k0 = k[c], k1 = k[2 + c];
-            t[c] = k0;
-            t[2 + c] = k0 + k1;
-            t[4 + c] = k1;
-        }
-        for (int i = 0; i < 3; i++)
-        {
-            float t0 = t[2 * i], t1 = t[2 * i + 1];
-            u[(3 * i) * step] = t0;
-            u[(3 * i + 1) * step] = t0 + t1;
-            u[(3 * i + 2) * step] = t1;
-        }
-    }
-
-    /// <summary>k = Gᵀ U G for one 3×3 U (position ξ = 3i + j at u[ξ·step]) into a 2×2 kernel gradient k (row-major).</summary>
-    public static void TransformKernelGradient(float* u, long step, float* k)
-    {
-        float* t = stackalloc float[6]; // Gᵀ U: 2 × 3
-        for (int j = 0; j < 3; j++)
-        {
-            float u0 = u[j * step], u1 = u[(3 + j) * step], u2 = u[(6 + j) * step];
-            t[j] = u0 + u1;
-            t[3 + j] = u1 + u2;
-        }
-        for (int r = 0; r < 2; r++)
-        {
-            float t0 = t[3 * r], t1 = t[3 * r + 1], t2 = t[3 * r + 2];
-            k[2 * r] = t0 + t1;
-            k[2 * r + 1] = t1 + t2;
-        }
-    }
+    public static float[] KernelRows => WinogradPasses.G2;
+    public static float[] KernelCols => WinogradPasses.G2;
 
     /// <summary>
     /// Output channel k's tile rows [ty0, ty0 + rows) from its products (position ξ of tile t at m[ξ·step + t]): Y = Aᵀ M A + bias

@@ -14,41 +14,8 @@ internal readonly unsafe struct WinogradTiles2x3 : IWinogradTiles
 {
     public static int TileRows => 3;
     public static int TileCols => 4;
-
-    /// <summary>u[ξ·step] = (G_h k G_wᵀ)_ξ for one 2×3 kernel k (row-major), ξ = 4i + j.</summary>
-    public static void TransformKernel(float* k, float* u, long step)
-    {
-        float* t = stackalloc float[8]; // k G_wᵀ: 2 × 4
-        for (int r = 0; r < 2; r++)
-        {
-            float k0 = k[3 * r], k1 = k[3 * r + 1], k2 = k[3 * r + 2];
-            t[4 * r] = k0;
-            t[4 * r + 1] = 0.5f * (k0 + k1 + k2);
-            t[4 * r + 2] = 0.5f * (k0 - k1 + k2);
-            t[4 * r + 3] = k2;
-        }
-        for (int j = 0; j < 4; j++)
-        {
-            float t0 = t[j], t1 = t[4 + j];
-            u[j * step] = t0;
-            u[(4 + j) * step] = t0 + t1;
-            u[(8 + j) * step] = t1;
-        }
-    }
-
-    /// <summary>k = G_hᵀ U G_w for one 3×4 U (position ξ = 4i + j at u[ξ·step]) into a 2×3 kernel gradient k (row-major).</summary>
-    public static void TransformKernelGradient(float* u, long step, float* k)
-    {
-        for (int r = 0; r < 2; r++)
-        {
-            // Row r of G_hᵀ U: U row r + U row r + 1; then times G_w along the row.
-            float t0 = u[(4 * r) * step] + u[(4 * r + 4) * step], t1 = u[(4 * r + 1) * step] + u[(4 * r + 5) * step];
-            float t2 = u[(4 * r + 2) * step] + u[(4 * r + 6) * step], t3 = u[(4 * r + 3) * step] + u[(4 * r + 7) * step];
-            k[3 * r] = t0 + 0.5f * (t1 + t2);
-            k[3 * r + 1] = 0.5f * (t1 - t2);
-            k[3 * r + 2] = 0.5f * (t1 + t2) + t3;
-        }
-    }
+    public static float[] KernelRows => WinogradPasses.G2;
+    public static float[] KernelCols => WinogradPasses.G3;
 
     /// <summary>
     /// Output channel k's tile rows [ty0, ty0 + rows) from its products (position ξ of tile t at m[ξ·step + t]):

@@ -13,48 +13,8 @@ internal readonly unsafe struct WinogradTiles3x3 : IWinogradTiles
 {
     public static int TileRows => 4;
     public static int TileCols => 4;
-
-    /// <summary>u[ξ·step] = (G k Gᵀ)_ξ for one 3×3 kernel k (row-major), ξ = 4i + j.</summary>
-    public static void TransformKernel(float* k, float* u, long step)
-    {
-        float* t = stackalloc float[12]; // G k: 4 × 3
-        for (int c = 0; c < 3; c++)
-        {
-            float k0 = k[c], k1 = k[3 + c], k2 = k[6 + c];
-            t[c] = k0;
-            t[3 + c] = 0.5f * (k0 + k1 + k2);
-            t[6 + c] = 0.5f * (k0 - k1 + k2);
-            t[9 + c] = k2;
-        }
-        for (int i = 0; i < 4; i++)
-        {
-            float t0 = t[3 * i], t1 = t[3 * i + 1], t2 = t[3 * i + 2];
-            u[(4 * i) * step] = t0;
-            u[(4 * i + 1) * step] = 0.5f * (t0 + t1 + t2);
-            u[(4 * i + 2) * step] = 0.5f * (t0 - t1 + t2);
-            u[(4 * i + 3) * step] = t2;
-        }
-    }
-
-    /// <summary>k = Gᵀ U G for one 4×4 U (position ξ = 4i + j at u[ξ·step]) into a 3×3 kernel gradient k (row-major).</summary>
-    public static void TransformKernelGradient(float* u, long step, float* k)
-    {
-        float* t = stackalloc float[12]; // Gᵀ U: 3 × 4
-        for (int j = 0; j < 4; j++)
-        {
-            float u0 = u[j * step], u1 = u[(4 + j) * step], u2 = u[(8 + j) * step], u3 = u[(12 + j) * step];
-            t[j] = u0 + 0.5f * (u1 + u2);
-            t[4 + j] = 0.5f * (u1 - u2);
-            t[8 + j] = 0.5f * (u1 + u2) + u3;
-        }
-        for (int r = 0; r < 3; r++)
-        {
-            float t0 = t[4 * r], t1 = t[4 * r + 1], t2 = t[4 * r + 2], t3 = t[4 * r + 3];
-            k[3 * r] = t0 + 0.5f * (t1 + t2);
-            k[3 * r + 1] = 0.5f * (t1 - t2);
-            k[3 * r + 2] = 0.5f * (t1 + t2) + t3;
-        }
-    }
+    public static float[] KernelRows => WinogradPasses.G3;
+    public static float[] KernelCols => WinogradPasses.G3;
 
     /// <summary>
     /// Output channel k's tile rows [ty0, ty0 + rows) from its products (position ξ of tile t at m[ξ·step + t]): Y = Aᵀ M A + bias
