@@ -8,9 +8,10 @@ namespace IlgpuVq.Engine.Native;
 /// <summary>
 /// Stride-1 3×3, 2×2 and 2×3 convolutions by Winograd's minimal filtering F(2×2, r_h×r_w) (Lavin &amp; Gray 2016), for
 /// <see cref="Conv2dNative"/>: each 2×2 block of outputs (a tile) comes from an α_h×α_w block of input (α = r + 1) through
-/// α_h·α_w products instead of 4·r_h·r_w (3×3: 16 instead of 36, <see cref="WinogradTiles3x3"/>; 2×2: 9 instead of 16,
-/// <see cref="WinogradTiles2x2"/>, the space-to-depth form of the 4×4 stride-2 convolutions, <see cref="Conv2dSpaceToDepth"/>;
-/// 2×3: 12 instead of 24, <see cref="WinogradTiles2x3"/>, the prior's vertical stack). Per image:
+/// α_h·α_w products instead of 4·r_h·r_w (3×3: 16 instead of 36; 2×2: 9 instead of 16, the space-to-depth form of the 4×4
+/// stride-2 convolutions, <see cref="Conv2dSpaceToDepth"/>; 2×3: 12 instead of 24, the prior's vertical stack). The transforms
+/// follow from the tile shape (<see cref="WinogradTiles"/>): <see cref="WinogradPasses"/> for the input, output and
+/// output-gradient tiles, <see cref="WinogradKernels"/> for the kernels. Per image:
 /// <list type="number">
 /// <item>the input tiles d (α_h×α_w, from rows 2ty − PT.., columns 2tx − PL.., zero outside the image) to V = Bᵀ d B,
 /// laid out [α_h·α_w][Cin][tiles];</item>
@@ -83,21 +84,14 @@ public static unsafe class Conv2dWinograd
     /// <summary>The α_h·α_w U_ξ = (G_h w[co, ci] G_wᵀ)_ξ [Cout, Cin] of the kernel w [Cout, Cin, r_h, r_w] (3×3, 2×2 or 2×3,
     /// from <paramref name="g"/>), each packed by <see cref="Sgemm.PackA"/> (position ξ at ξ·<see cref="PackedPositionSize"/>), in the
     /// calling thread's buffer.</summary>
-    internal static float* PackWeights(float* w, in Conv2dGeometry g) => Tiles(g) switch
+    internal static float* PackWeights(float* w, in Conv2dGeometry g)
     {
-        TileKind.Square3 => PackWeights<WinogradTiles3x3>(w, g),
-        TileKind.Square2 => PackWeights<WinogradTiles2x2>(w, g),
-        _ => PackWeights<WinogradTiles2x3>(w, g),
-    };
-
-    static float* PackWeights<T>(float* w, in Conv2dGeometry g) where T : IWinogradTiles
-    {
-        int positions = T.TileRows * T.TileCols;
+        var t = WinogradTiles.Of(g);
         long pairs = (long)g.Cout * g.Cin, stride = PackedPositionSize(g);
-        float* u = NativeScratch.Get(ScratchSlot.WinogradKernel, positions * pairs);
-        WinogradKernels.Transform(w, u, pairs, T.KernelRows, T.TileRows, T.KernelCols, T.TileCols);
-        float* packed = NativeScratch.Get(ScratchSlot.PackedWeights, positions * stride);
-        for (int xi = 0; xi < positions; xi++)
+        float* u = NativeScratch.Get(ScratchSlot.WinogradKernel, t.Positions * pairs);
+        WinogradKernels.Transform(w, u, pairs, t.KernelRows, t.Rows, t.KernelCols, t.Cols);
+        float* packed = NativeScratch.Get(ScratchSlot.PackedWeights, t.Positions * stride);
+        for (int xi = 0; xi < t.Positions; xi++)
             Sgemm.PackA(g.Cout, g.Cin, StridedMatrix.RowMajor(u + xi * pairs, g.Cin), packed + xi * stride);
         return packed;
     }
@@ -106,17 +100,8 @@ public static unsafe class Conv2dWinograd
     /// <paramref name="inside"/> the work runs on all workers.</summary>
     internal static void ForwardImage(float* x, float* packedU, float* bias, float* y, Conv2dGeometry g, bool inside)
     {
-        switch (Tiles(g))
-        {
-            case TileKind.Square3: ForwardImage<WinogradTiles3x3>(x, packedU, bias, y, g, inside); break;
-            case TileKind.Square2: ForwardImage<WinogradTiles2x2>(x, packedU, bias, y, g, inside); break;
-            default: ForwardImage<WinogradTiles2x3>(x, packedU, bias, y, g, inside); break;
-        }
-    }
-
-    static void ForwardImage<T>(float* x, float* packedU, float* bias, float* y, Conv2dGeometry g, bool inside) where T : IWinogradTiles
-    {
-        int positions = T.TileRows * T.TileCols;
+        var t = WinogradTiles.Of(g);
+        int positions = t.Positions;
         int th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2;
         int rowsPerBlock = Math.Max(1, Math.Min(th, TilesPerBlock / tw));
         long stride = PackedPositionSize(g);
@@ -125,11 +110,11 @@ public static unsafe class Conv2dWinograd
             int rows = Math.Min(rowsPerBlock, th - ty0), tiles = rows * tw;
             float* v = NativeScratch.Get(ScratchSlot.WinogradInput, (long)positions * g.Cin * tiles);
             float* m = NativeScratch.Get(ScratchSlot.WinogradProduct, (long)positions * g.Cout * tiles + 8); // + the reads past a short last tile row
-            Run(inside, g.Cin, c => WinogradPasses.Input(x + (long)c * g.H * g.W, v + (long)c * tiles, (long)g.Cin * tiles, g, ty0, rows, T.TileRows, T.TileCols));
+            Run(inside, g.Cin, c => WinogradPasses.Input(x + (long)c * g.H * g.W, v + (long)c * tiles, (long)g.Cin * tiles, g, ty0, rows, t.Rows, t.Cols));
             Run(inside, positions, xi => Sgemm.Multiply(g.Cout, tiles, g.Cin, 1f, packedU + xi * stride,
                 StridedMatrix.RowMajor(v + (long)xi * g.Cin * tiles, tiles), m + (long)xi * g.Cout * tiles, tiles, false, false));
-            Run(inside, g.Cout, k => T.TransformOutput(m + (long)k * tiles, (long)g.Cout * tiles, bias != null ? bias[k] : 0f,
-                y + (long)k * g.OH * g.OW, g, ty0, rows));
+            Run(inside, g.Cout, k => WinogradPasses.Output(m + (long)k * tiles, (long)g.Cout * tiles, bias != null ? bias[k] : 0f,
+                y + (long)k * g.OH * g.OW, g, ty0, rows, t.Rows, t.Cols));
         }
     }
 
@@ -140,17 +125,8 @@ public static unsafe class Conv2dWinograd
     /// </summary>
     internal static void WeightGradient(float* x, float* dy, int n0, int n1, float* dw, Conv2dGeometry g, bool inside)
     {
-        switch (Tiles(g))
-        {
-            case TileKind.Square3: WeightGradient<WinogradTiles3x3>(x, dy, n0, n1, dw, g, inside); break;
-            case TileKind.Square2: WeightGradient<WinogradTiles2x2>(x, dy, n0, n1, dw, g, inside); break;
-            default: WeightGradient<WinogradTiles2x3>(x, dy, n0, n1, dw, g, inside); break;
-        }
-    }
-
-    static void WeightGradient<T>(float* x, float* dy, int n0, int n1, float* dw, Conv2dGeometry g, bool inside) where T : IWinogradTiles
-    {
-        int positions = T.TileRows * T.TileCols;
+        var t = WinogradTiles.Of(g);
+        int positions = t.Positions;
         int th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2, imageTiles = th * tw;
         // A block is several whole images (their tiles side by side: the products' depth) or a few tile rows of one image.
         int imagesPerBlock = Math.Max(1, GradientTilesPerBlock / imageTiles);
@@ -170,25 +146,20 @@ public static unsafe class Conv2dWinograd
                 {
                     int i = item / g.Cin, c = item - i * g.Cin;
                     WinogradPasses.Input(x + (nb + i) * inImage + (long)c * g.H * g.W, v + (long)c * tiles + i * perImage, (long)g.Cin * tiles, g, ty0, rows,
-                        T.TileRows, T.TileCols);
+                        t.Rows, t.Cols);
                 });
                 Run(inside, g.Cout * images, item =>
                 {
                     int i = item / g.Cout, k = item - i * g.Cout;
                     WinogradPasses.OutputGradient(dy + (nb + i) * outImage + (long)k * g.OH * g.OW, m + (long)k * tiles + i * perImage, (long)g.Cout * tiles,
-                        g, ty0, rows, T.TileRows, T.TileCols);
+                        g, ty0, rows, t.Rows, t.Cols);
                 });
                 Run(inside, positions, xi => Sgemm.Multiply(g.Cout, g.Cin, tiles, 1f, StridedMatrix.RowMajor(m + (long)xi * g.Cout * tiles, tiles),
                     StridedMatrix.Transposed(v + (long)xi * g.Cin * tiles, tiles), du + xi * pairs, g.Cin, add, false));
                 first = false;
             }
-        WinogradKernels.Gradient(du, pairs, dw, T.KernelRows, T.TileRows, T.KernelCols, T.TileCols);
+        WinogradKernels.Gradient(du, pairs, dw, t.KernelRows, t.Rows, t.KernelCols, t.Cols);
     }
-
-    enum TileKind { Square3, Square2, Rows2Cols3 }
-
-    /// <summary>The transform set of a supported kernel shape: 3×3, 2×2, or 2×3 (the prior's vertical stack).</summary>
-    static TileKind Tiles(in Conv2dGeometry g) => g.KH == 3 ? TileKind.Square3 : g.KW == 2 ? TileKind.Square2 : TileKind.Rows2Cols3;
 
     /// <summary>body(i) for i &lt; count: in parallel (over the workers' own scratch buffers) when <paramref name="parallel"/>, else in order.</summary>
     static void Run(bool parallel, int count, Action<int> body)
@@ -263,21 +234,19 @@ public static unsafe class Conv2dWinograd
     }
 }
 
-/// <summary>One Winograd F(2×2, r_h×r_w) transform set of <see cref="Conv2dWinograd"/>: 2×2 output tiles at a stride of 2 from
-/// (r_h + 1)×(r_w + 1) input tiles, positions ξ = (r_w + 1)·i + j, each tile's values of a position at v[ξ·step + t]. The input
-/// and output-gradient transforms follow from the tile shape (<see cref="WinogradPasses"/>).</summary>
-internal unsafe interface IWinogradTiles
+/// <summary>The tile shape of one Winograd F(2×2, r_h×r_w) of <see cref="Conv2dWinograd"/>: 2×2 output tiles at a stride of 2
+/// from <see cref="Rows"/> × <see cref="Cols"/> input tiles (α = r + 1, so 4 for F(2, 3) along an axis and 3 for F(2, 2)),
+/// positions ξ = α_w·i + j, each tile's values of a position at v[ξ·step + t]. Every transform follows from it.</summary>
+internal readonly record struct WinogradTiles(int Rows, int Cols)
 {
-    /// <summary>Input tile rows α_h = r_h + 1 (4 for F(2, 3) down the columns, 3 for F(2, 2)).</summary>
-    static abstract int TileRows { get; }
-    /// <summary>Input tile columns α_w = r_w + 1.</summary>
-    static abstract int TileCols { get; }
+    /// <summary>The shape for a supported kernel (3×3, 2×2, or 2×3: the prior's vertical stack).</summary>
+    public static WinogradTiles Of(in Conv2dGeometry g) => new(g.KH + 1, g.KW + 1);
+
+    public int Positions => Rows * Cols;
     /// <summary>G down the columns, α_h × r_h (row-major): <see cref="WinogradPasses.G3"/> or <see cref="WinogradPasses.G2"/>.</summary>
-    static abstract float[] KernelRows { get; }
+    public float[] KernelRows => Rows == 4 ? WinogradPasses.G3 : WinogradPasses.G2;
     /// <summary>G along the rows, α_w × r_w (row-major).</summary>
-    static abstract float[] KernelCols { get; }
-    /// <summary>Y = A_hᵀ M A_w + bias for tile rows [ty0, ty0 + rows) of one output channel.</summary>
-    static abstract void TransformOutput(float* m, long step, float bias, float* yk, in Conv2dGeometry g, int ty0, int rows);
+    public float[] KernelCols => Cols == 4 ? WinogradPasses.G3 : WinogradPasses.G2;
 }
 
 /// <summary>Which stride-1 3×3, 2×2 and 2×3 convolutions the native backend runs by <see cref="Conv2dWinograd"/>.</summary>

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 namespace IlgpuVq.Engine.Native;
 
 /// <summary>
-/// The kernel transforms of every <see cref="IWinogradTiles"/> set, from its G matrices (one per axis): U = G_h k G_wᵀ for the
+/// The kernel transforms of every <see cref="WinogradTiles"/> shape, from its G matrices (one per axis): U = G_h k G_wᵀ for the
 /// forward (<see cref="Transform"/>) and dk = G_hᵀ dU G_w for the weight gradient (<see cref="Gradient"/>), over all
 /// (output, input) channel pairs of a kernel. Pairs go 8 at a time, one per vector lane: position ξ of U then lies at
 /// u[ξ·pairs + p] for 8 consecutive p, one contiguous vector, where one pair at a time read and wrote one float per α_h·α_w

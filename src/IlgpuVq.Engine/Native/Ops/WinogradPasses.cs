@@ -1,14 +1,15 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using IlgpuVq.Kernels;
 
 namespace IlgpuVq.Engine.Native;
 
 /// <summary>
-/// The input and output-gradient transforms of every <see cref="IWinogradTiles"/> set (and the G matrices of its kernel
-/// transforms, <see cref="WinogradKernels"/>), one axis at a time: along a row
-/// (width) and down the columns (height), each axis either F(2, 3) (α = 4: Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1],
-/// A = [1 0; 1 1; 1 −1; 0 −1]) or F(2, 2) (α = 3: Bᵀ = [1 −1 0; 0 1 0; 0 −1 1], A = [1 0; 1 1; 0 1]). Positions are
-/// ξ = α_w·i + j (i down the tile, j along it); 8 tiles of a tile row at a time.
+/// The input, output and output-gradient transforms of every <see cref="WinogradTiles"/> shape (and the G matrices of its
+/// kernel transforms, <see cref="WinogradKernels"/>), one axis at a time: along a row (width) and down the columns (height),
+/// each axis either F(2, 3) (α = 4: Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], Aᵀ = [1 1 1 0; 0 1 −1 −1]) or F(2, 2)
+/// (α = 3: Bᵀ = [1 −1 0; 0 1 0; 0 −1 1], Aᵀ = [1 1 0; 0 1 1]). Positions are ξ = α_w·i + j (i down the tile, j along it);
+/// 8 tiles of a tile row at a time.
 /// </summary>
 internal static unsafe class WinogradPasses
 {
@@ -92,6 +93,68 @@ internal static unsafe class WinogradPasses
                     }
                 }
             }
+    }
+
+    /// <summary>
+    /// Output channel k's tile rows [ty0, ty0 + rows) from its products (position ξ of tile t at m[ξ·step + t]):
+    /// Y = A_hᵀ M A_w + bias into yk [OH, OW], cut at the image edge: Aᵀ down each column of the α_h × α_w block, then along
+    /// the two rows that leaves.
+    /// </summary>
+    public static void Output(float* m, long step, float bias, float* yk, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
+    {
+        int tw = (g.OW + 1) / 2;
+        long down = alphaW * step; // from position (i, j) to (i + 1, j)
+        var b = Vector256.Create(bias);
+        float* pair = stackalloc float[32]; // Y00, Y01, Y10, Y11 of 8 tiles
+        for (int ty = 0; ty < rows; ty++)
+        {
+            int oy = 2 * (ty0 + ty);
+            float* y0 = yk + (long)oy * g.OW;
+            for (int j = 0; j < tw; j += 8)
+            {
+                float* mt = m + (long)ty * tw + j;
+                Column(mt, down, alphaH, out var s00, out var s10);
+                Column(mt + step, down, alphaH, out var s01, out var s11);
+                Column(mt + 2 * step, down, alphaH, out var s02, out var s12);
+                Vector256<float> s03 = default, s13 = default;
+                if (alphaW == 4) Column(mt + 3 * step, down, alphaH, out s03, out s13);
+                AlongAxis(s00, s01, s02, s03, alphaW, out var y00, out var y01);
+                AlongAxis(s10, s11, s12, s13, alphaW, out var y10, out var y11);
+                (y00 + b).Store(pair);
+                (y01 + b).Store(pair + 8);
+                (y10 + b).Store(pair + 16);
+                (y11 + b).Store(pair + 24);
+                Conv2dWinograd.StoreOutputTiles(pair, y0, j, Math.Min(8, tw - j), g.OW, oy + 1 < g.OH);
+            }
+        }
+    }
+
+    /// <summary>Aᵀ down the column of α rows at p (<paramref name="down"/> apart): (y0, y1) as <see cref="AlongAxis"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Column(float* p, long down, int alpha, out Vector256<float> y0, out Vector256<float> y1)
+    {
+        var a0 = Vector256.Load(p);
+        var a1 = Vector256.Load(p + down);
+        var a2 = Vector256.Load(p + 2 * down);
+        var a3 = alpha == 4 ? Vector256.Load(p + 3 * down) : default;
+        AlongAxis(a0, a1, a2, a3, alpha, out y0, out y1);
+    }
+
+    /// <summary>(y0, y1) = Aᵀ a along one axis: a0 + a1 + a2 and a1 − a2 − a3 for α = 4, a0 + a1 and a1 + a2 for α = 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void AlongAxis(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3, int alpha,
+        out Vector256<float> y0, out Vector256<float> y1)
+    {
+        if (alpha == 4)
+        {
+            y0 = a0 + a1 + a2;
+            y1 = a1 - a2 - a3;
+        }
+        else
+        {
+            y0 = a0 + a1;
+            y1 = a1 + a2;
+        }
     }
 
     /// <summary>
