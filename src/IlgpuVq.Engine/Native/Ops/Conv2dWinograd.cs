@@ -89,7 +89,7 @@ public static unsafe class Conv2dWinograd
         var t = WinogradTiles.Of(g);
         long pairs = (long)g.Cout * g.Cin, stride = PackedPositionSize(g);
         float* u = NativeScratch.Get(ScratchSlot.WinogradKernel, t.Positions * pairs);
-        WinogradKernels.Transform(w, u, pairs, t.KernelRows, t.Rows, t.KernelCols, t.Cols);
+        WinogradKernels.Transform(w, u, pairs, t);
         float* packed = NativeScratch.Get(ScratchSlot.PackedWeights, t.Positions * stride);
         for (int xi = 0; xi < t.Positions; xi++)
             Sgemm.PackA(g.Cout, g.Cin, StridedMatrix.RowMajor(u + xi * pairs, g.Cin), packed + xi * stride);
@@ -158,7 +158,7 @@ public static unsafe class Conv2dWinograd
                     StridedMatrix.Transposed(v + (long)xi * g.Cin * tiles, tiles), du + xi * pairs, g.Cin, add, false));
                 first = false;
             }
-        WinogradKernels.Gradient(du, pairs, dw, t.KernelRows, t.Rows, t.KernelCols, t.Cols);
+        WinogradKernels.Gradient(du, pairs, dw, t);
     }
 
     /// <summary>body(i) for i &lt; count: in parallel (over the workers' own scratch buffers) when <paramref name="parallel"/>, else in order.</summary>

@@ -11,10 +11,11 @@ namespace IlgpuVq.Engine.Native;
 /// </summary>
 internal static unsafe class WinogradKernels
 {
-    /// <summary>u[ξ·pairs + p] = (G_h k_p G_wᵀ)_ξ for every kernel k_p (r_h×r_w, row-major, consecutive in w); G_h is
-    /// α_h × r_h and G_w α_w × r_w, row-major.</summary>
-    public static void Transform(float* w, float* u, long pairs, float[] gh, int alphaH, float[] gw, int alphaW)
+    /// <summary>u[ξ·pairs + p] = (G_h k_p G_wᵀ)_ξ for every kernel k_p (r_h×r_w, row-major, consecutive in w), G_h and G_w
+    /// those of <paramref name="tiles"/>.</summary>
+    public static void Transform(float* w, float* u, long pairs, WinogradTiles tiles)
     {
+        var (gh, alphaH, gw, alphaW) = (tiles.KernelRows, tiles.Rows, tiles.KernelCols, tiles.Cols);
         int rh = gh.Length / alphaH, rw = gw.Length / alphaW, taps = rh * rw;
         float* k = stackalloc float[taps * 8];
         float* t = stackalloc float[alphaH * rw * 8]; // G_h k
@@ -35,9 +36,10 @@ internal static unsafe class WinogradKernels
     }
 
     /// <summary>dw_p = G_hᵀ U_p G_w for every pair p (position ξ of U_p at du[ξ·pairs + p]) into r_h×r_w kernel gradients
-    /// (row-major, consecutive in dw).</summary>
-    public static void Gradient(float* du, long pairs, float* dw, float[] gh, int alphaH, float[] gw, int alphaW)
+    /// (row-major, consecutive in dw), G_h and G_w those of <paramref name="tiles"/>.</summary>
+    public static void Gradient(float* du, long pairs, float* dw, WinogradTiles tiles)
     {
+        var (gh, alphaH, gw, alphaW) = (tiles.KernelRows, tiles.Rows, tiles.KernelCols, tiles.Cols);
         int rh = gh.Length / alphaH, rw = gw.Length / alphaW, taps = rh * rw;
         float* uk = stackalloc float[alphaH * alphaW * 8];
         float* t = stackalloc float[rh * alphaW * 8]; // G_hᵀ U
