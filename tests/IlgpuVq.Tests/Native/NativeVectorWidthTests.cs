@@ -47,6 +47,31 @@ public class NativeVectorWidthTests
         AssertSameBits(SaturatingFunctions.Sigmoid, SaturatingFunctions.Sigmoid, "sigmoid");
     }
 
+    /// <summary>Distance in float steps between <paramref name="actual"/> and <paramref name="expected"/> rounded to float
+    /// (both finite and of the same sign here).</summary>
+    static long Ulps(float actual, double expected) =>
+        Math.Abs((long)BitConverter.SingleToInt32Bits(actual) - BitConverter.SingleToInt32Bits((float)expected));
+
+    /// <summary>The single-precision exp behind both functions: tanh and sigmoid within 2 float steps of the double-precision
+    /// functions on a dense sweep of [−30, 30] (every 2⁻¹² around the branch points at 0.625 and the clamp at 20 included),
+    /// and sigmoid exactly 0 once exp(x) is below the smallest normal float (x &lt; −87).</summary>
+    [Fact]
+    public void TanhAndSigmoidAreWithinTwoFloatStepsOfDouble()
+    {
+        long worstTanh = 0, worstSigmoid = 0;
+        for (int i = -30 * 4096; i <= 30 * 4096; i++)
+        {
+            float x = i / 4096f;
+            worstTanh = Math.Max(worstTanh, Ulps(SaturatingFunctions.Tanh(x), Math.Tanh(x)));
+            worstSigmoid = Math.Max(worstSigmoid, Ulps(SaturatingFunctions.Sigmoid(x), 1 / (1 + Math.Exp(-(double)x))));
+        }
+        Assert.True(worstTanh <= 2, $"tanh: {worstTanh} float steps");
+        Assert.True(worstSigmoid <= 2, $"sigmoid: {worstSigmoid} float steps");
+        Assert.Equal(1.6458114e-38, SaturatingFunctions.Sigmoid(-87f), 1e-44);
+        Assert.Equal(0f, SaturatingFunctions.Sigmoid(-87.01f));
+        Assert.Equal(0f, SaturatingFunctions.Sigmoid(-1e30f));
+    }
+
     [Fact]
     public void TheScalarFunctionsAreOneLaneOfTheVectorOnes()
     {
