@@ -18,14 +18,6 @@ public readonly struct Difference : IBinaryOp
     public float Apply(float a, float b) => a - b;
 }
 
-/// <summary>max(a, b) (exact; NaN if either is NaN).</summary>
-public readonly struct Maximum : IBinaryOp
-{
-    public Vector512<float> Apply(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
-    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
-    public float Apply(float a, float b) => MathF.Max(a, b);
-}
-
 /// <summary>a · b.</summary>
 public readonly struct Product : IBinaryOp
 {

@@ -5,7 +5,7 @@ namespace IlgpuVq.Engine.Native;
 
 /// <summary>
 /// The overflow-free tanh and sigmoid of <c>ElementwiseKernels</c> (finite for every finite input), 16 lanes at a time on the
-/// AVX-512 path and 8 at a time otherwise, through a single-precision exp of non-positive arguments (<see cref="ExpNonPositive(Vector512{float})"/>, also the cross-entropy's;
+/// AVX-512 path and 8 at a time otherwise, through a single-precision exp of non-positive arguments (<see cref="Exp(Vector512{float})"/>;
 /// .NET's <c>Vector512.Exp</c> of floats is evaluated in double precision and was most of the gated activation's time): the
 /// same steps lane for lane, so both widths give the same bits (tested). Without AVX-512 the 512-bit code runs
 /// through .NET's software Vector512: 2.6–3.4× slower than the 256-bit code in an isolated warm loop on the Zen 3 VM, though
@@ -36,9 +36,9 @@ public static class SaturatingFunctions
     static readonly Vector512<float> P0 = Vector512.Create(C0), P1 = Vector512.Create(C1), P2 = Vector512.Create(C2), P3 = Vector512.Create(C3), P4 = Vector512.Create(C4);
     static readonly Vector512<uint> SignBit = Vector512.Create(Sign);
 
-    /// <summary>exp(u) for u ≤ 0 (see the constants above; also right for 0 &lt; u &lt; 88).</summary>
+    /// <summary>exp(u) for u ≤ 0 (see the constants above).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> ExpNonPositive(Vector512<float> u)
+    static Vector512<float> Exp(Vector512<float> u)
     {
         var below = Vector512.LessThan(u, Vector512.Create(ExpFloor));
         u = Vector512.Max(u, Vector512.Create(ExpFloor));
@@ -63,7 +63,7 @@ public static class SaturatingFunctions
         var z = ax * ax;
         var poly = (((P0 * z + P1) * z + P2) * z + P3) * z + P4;
         var near = poly * z * ax + ax;
-        var e = ExpNonPositive(-(ax + ax));
+        var e = Exp(-(ax + ax));
         var far = (One - e) / (One + e);
         var t = Vector512.ConditionalSelect(Vector512.LessThan(ax, Small), near, far);
         return (t.AsUInt32() | (x.AsUInt32() & SignBit)).AsSingle();
@@ -72,7 +72,7 @@ public static class SaturatingFunctions
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sigmoid(Vector512<float> x)
     {
-        var e = ExpNonPositive(-Vector512.Abs(x));
+        var e = Exp(-Vector512.Abs(x));
         var d = One + e;
         return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<float>.Zero), One / d, e / d);
     }
@@ -83,7 +83,7 @@ public static class SaturatingFunctions
     static readonly Vector256<uint> SignBit8 = Vector256.Create(Sign);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> ExpNonPositive(Vector256<float> u)
+    static Vector256<float> Exp(Vector256<float> u)
     {
         var below = Vector256.LessThan(u, Vector256.Create(ExpFloor));
         u = Vector256.Max(u, Vector256.Create(ExpFloor));
@@ -108,7 +108,7 @@ public static class SaturatingFunctions
         var z = ax * ax;
         var poly = (((P0x8 * z + P1x8) * z + P2x8) * z + P3x8) * z + P4x8;
         var near = poly * z * ax + ax;
-        var e = ExpNonPositive(-(ax + ax));
+        var e = Exp(-(ax + ax));
         var far = (One8 - e) / (One8 + e);
         var t = Vector256.ConditionalSelect(Vector256.LessThan(ax, Small8), near, far);
         return (t.AsUInt32() | (x.AsUInt32() & SignBit8)).AsSingle();
@@ -117,7 +117,7 @@ public static class SaturatingFunctions
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x)
     {
-        var e = ExpNonPositive(-Vector256.Abs(x));
+        var e = Exp(-Vector256.Abs(x));
         var d = One8 + e;
         return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), One8 / d, e / d);
     }
@@ -129,18 +129,6 @@ public static class SaturatingFunctions
 
     /// <summary>sigmoid(x) through the vector code of this process's width.</summary>
     public static float Sigmoid(float x) => Use512 ? Sigmoid(Vector512.Create(x)).ToScalar() : Sigmoid(Vector256.Create(x)).ToScalar();
-}
-
-/// <summary>exp(a − b) for a ≤ b (<see cref="SaturatingFunctions.ExpNonPositive(Vector512{float})"/>): softmax probabilities from
-/// logits and their log-sum-exp or maximum.</summary>
-public readonly struct ExpOfDifference : IBinaryOp
-{
-    static readonly bool Use512 = NativeIsa.Use512;
-
-    public Vector512<float> Apply(Vector512<float> a, Vector512<float> b) => SaturatingFunctions.ExpNonPositive(a - b);
-    public Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => SaturatingFunctions.ExpNonPositive(a - b);
-    public float Apply(float a, float b) =>
-        Use512 ? SaturatingFunctions.ExpNonPositive(Vector512.Create(a - b)).ToScalar() : SaturatingFunctions.ExpNonPositive(Vector256.Create(a - b)).ToScalar();
 }
 
 /// <summary>tanh (saturating).</summary>
