@@ -14,7 +14,7 @@ public class NativeReductionTests
     static readonly Index1D First = new(0);
 
     public static IEnumerable<object[]> Shapes =>
-        new[] { (1, 1, 1), (1, 7, 1), (3, 17, 1), (2, 5, 100), (7, 3, 1021), (1, 1, 100003) }.Select(s => new object[] { s.Item1, s.Item2, s.Item3 });
+        new[] { (1, 1, 1), (1, 7, 1), (3, 17, 1), (2, 5, 100), (7, 3, 1021), (1, 1, 100003), (4, 32, 64), (2, 9, 8) }.Select(s => new object[] { s.Item1, s.Item2, s.Item3 });
 
     /// <summary>The kernel and its native on a zeroed output of <paramref name="outLength"/>: equal bits.</summary>
     static void Compare<TDelegate>(KernelSlot<TDelegate> slot, float[] x, int outLength, Action<TDelegate, V, V> launch) where TDelegate : Delegate =>
