@@ -14,13 +14,15 @@ public static class ProfileCommand
         var cmd = new Command("profile",
             "Time every kernel of a training step between two backend marks (GPU profiling markers, or the host clock on cpu): implementation, calls/step, ms/step, share, GFLOP/s or GB/s, and steady-state device allocations");
         options.AddTo(cmd);
+        var byShape = new Option<bool>("--by-shape") { Description = "one row per kernel and convolution geometry (Cin→Cout, kernel, stride, output size) instead of one per kernel" };
+        cmd.Options.Add(byShape);
         cmd.SetAction(parse =>
         {
             using var harness = options.Open(parse);
             int n = parse.GetValue(options.Steps);
             harness.Step(); // warm-up: loads kernels, fills the allocator
             var allocations = harness.Device.Pool.DeviceAllocations;
-            var profiler = new KernelProfiler();
+            var profiler = new KernelProfiler { ByShape = parse.GetValue(byShape) };
             harness.Device.Profiler = profiler;
             var clock = Stopwatch.StartNew();
             try { for (int i = 0; i < n; i++) harness.Step(); }

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using IlgpuVq.Kernels;
 using System.Reflection;
 
 namespace IlgpuVq.Engine.Devices;
@@ -24,6 +25,10 @@ public sealed class KernelProfiler
     readonly Dictionary<string, (string Impl, long Calls, double Ms, double Flops, double Bytes)> totals = new();
     readonly object gate = new();
     string? op;
+
+    /// <summary>Keep convolutions apart by geometry (<see cref="ShapeOf"/>): one row per kernel and layer shape instead of one per kernel
+    /// (<c>ilgpuvq profile --by-shape</c>).</summary>
+    public bool ByShape { get; init; }
 
     /// <summary>Attributes launches to an op while open (<see cref="ComputeDevice.ProfileAs"/>); restores the previous op when disposed.</summary>
     public readonly struct OpScope : IDisposable
@@ -92,10 +97,20 @@ public sealed class KernelProfiler
         return Expression.Lambda<T>(body, parameters).Compile();
     }
 
+    /// <summary>"Cin→Cout KH×KW sS OH×OW" of the first <see cref="Conv2dGeometry"/> among a launch's arguments, or null.</summary>
+    internal static string? ShapeOf(object[] args)
+    {
+        foreach (var a in args)
+            if (a is Conv2dGeometry g)
+                return $"{g.Cin}→{g.Cout} {g.KH}×{g.KW} s{g.SH} {g.OH}×{g.OW}";
+        return null;
+    }
+
     void Record(string name, Func<object[], double>? cost, string implementation, KernelMark start, KernelMark end, object[] args)
     {
         double flops = cost?.Invoke(args) ?? 0, bytes = KernelCost.Bytes(args);
         if (op != null) name = $"{name} ({op})";
+        if (ByShape && ShapeOf(args) is { } shape) name = $"{name} {shape}";
         lock (gate) pending.Add((name, implementation, start, end, flops, bytes));
     }
 }

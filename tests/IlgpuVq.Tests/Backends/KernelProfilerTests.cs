@@ -53,6 +53,37 @@ public class KernelProfilerTests
         Assert.All(timings.Values, t => Assert.Contains(t.Implementation, device.IsNative ? new[] { "native", "host" } : new[] { "ilgpu" }));
     }
 
+    /// <summary>With <see cref="KernelProfiler.ByShape"/> a convolution kernel has one row per geometry (Cin→Cout, kernel, stride,
+    /// output size), each with its own calls and flops; kernels without a geometry keep their one row.</summary>
+    [Fact]
+    public void ByShapeKeepsConvolutionGeometriesApart()
+    {
+        var device = TestDevices.Get("cpu");
+        var profiler = new KernelProfiler { ByShape = true };
+        {
+            using var scope = new TensorScope();
+            var x = Tensor.FromArray(device, new float[2 * 3 * 9 * 7], 2, 3, 9, 7);
+            var w = Tensor.FromArray(device, new float[5 * 3 * 3 * 3], 5, 3, 3, 3);
+            var w1 = Tensor.FromArray(device, new float[4 * 5], 4, 5, 1, 1);
+            device.Profiler = profiler;
+            try
+            {
+                var y = Conv2d.Apply(x, w, null, 2, 1); // [2,5,5,4]
+                Conv2d.Apply(Conv2d.Apply(x, w, null, 1, 1), w1, null, 1, 0); // 3→5 3×3 stride 1 at 9×7, then 5→4 1×1
+                Conv2d.Apply(y, w1, null, 1, 0);
+                Elementwise.Relu(y);
+            }
+            finally { device.Profiler = null; }
+        }
+        var timings = profiler.Timings().ToDictionary(t => t.Kernel);
+        Assert.Equal(2.0 * 2 * 5 * 5 * 4 * 3 * 9, timings["Conv2dKernels.Forward 3→5 3×3 s2 5×4"].Flops);
+        Assert.Equal(1, timings["Conv2dKernels.Forward 3→5 3×3 s1 9×7"].Calls);
+        Assert.Equal(2.0 * 2 * 4 * 5 * 4 * 5, timings["Conv2dKernels.Forward 5→4 1×1 s1 5×4"].Flops);
+        Assert.Equal(1, timings["Conv2dKernels.Forward 5→4 1×1 s1 9×7"].Calls);
+        Assert.Equal(1, timings["ElementwiseKernels.Relu"].Calls);
+        Assert.Equal(5, timings.Count);
+    }
+
     /// <summary>A cost names the kernel's parameters: one that the kernel lacks fails when the slot is declared, not as a
     /// missing GFLOP/s column later.</summary>
     [Fact]
@@ -117,6 +148,11 @@ public class KernelProfilerTests
         var median = System.Text.RegularExpressions.Regex.Match(bench, @"median ([\d.]+) ms/step = ([\d.]+) ");
         Assert.True(median.Success && double.Parse(median.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, bench);
         Assert.Contains(" 0 device allocations after warm-up", bench);
+
+        var (shapeExit, byShape) = RunCapturingOutput(["profile", "--by-shape", .. tiny]);
+        Assert.Equal(0, shapeExit);
+        Assert.Matches(@"│ Conv2dKernels\.WeightGrad \d+→\d+ \d+×\d+ s\d \d+×\d+ +│", byShape);
+        Assert.DoesNotMatch(@"│ Conv2dKernels\.WeightGrad +│", byShape);
     }
 
     [Theory]
