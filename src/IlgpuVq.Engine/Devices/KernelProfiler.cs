@@ -1,6 +1,6 @@
 using System.Linq.Expressions;
-using IlgpuVq.Kernels;
 using System.Reflection;
+using IlgpuVq.Kernels;
 
 namespace IlgpuVq.Engine.Devices;
 
@@ -97,12 +97,13 @@ public sealed class KernelProfiler
         return Expression.Lambda<T>(body, parameters).Compile();
     }
 
-    /// <summary>"Cin→Cout KH×KW sS OH×OW" of the first <see cref="Conv2dGeometry"/> among a launch's arguments, or null.</summary>
+    /// <summary>"Cin→Cout KH×KW sS OH×OW" of the first <see cref="Conv2dGeometry"/> among a launch's arguments (the stride as
+    /// sSH×SW when the two differ), or null.</summary>
     internal static string? ShapeOf(object[] args)
     {
         foreach (var a in args)
             if (a is Conv2dGeometry g)
-                return $"{g.Cin}→{g.Cout} {g.KH}×{g.KW} s{g.SH} {g.OH}×{g.OW}";
+                return $"{g.Cin}→{g.Cout} {g.KH}×{g.KW} s{(g.SH == g.SW ? $"{g.SH}" : $"{g.SH}×{g.SW}")} {g.OH}×{g.OW}";
         return null;
     }
 
