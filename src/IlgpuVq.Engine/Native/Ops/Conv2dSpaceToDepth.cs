@@ -32,7 +32,6 @@ public static unsafe class Conv2dSpaceToDepth
     {
         long plane = (long)(g.OH + 1) * (g.OW + 1), phaseStride = g.Cin * plane;
         int ws = g.OW + 1;
-        float* staging = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * ws);
         for (int a = 0; a < 2; a++)
             for (int ci = 0; ci < g.Cin; ci++)
             {
@@ -47,7 +46,7 @@ public static unsafe class Conv2dSpaceToDepth
                         continue;
                     }
                     // Columns −1, 1, 3, … are phase b = 1, columns 0, 2, 4, … phase b = 0.
-                    Conv2dWinograd.SplitColumns(src + (long)r * g.W, g.W, -1, dst + phaseStride, dst, ws, staging);
+                    Conv2dWinograd.SplitColumns(src + (long)r * g.W, g.W, -1, dst + phaseStride, dst, ws);
                 }
             }
     }

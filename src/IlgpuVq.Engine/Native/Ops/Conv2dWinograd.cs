@@ -174,28 +174,20 @@ public static unsafe class Conv2dWinograd
     }
 
     /// <summary>One row's columns first, first + 2, … to even[j] and first + 1, first + 3, … to odd[j] for j &lt; count, zero
-    /// outside [0, width): the two column phases a tile row's transforms combine. The row goes through
-    /// <paramref name="staging"/> (2·count floats, zero-padded), so that all of it splits 8 columns per AVX2 shuffle, edges
-    /// included (at 16 columns a direct split had only one group of 8 in range).</summary>
-    internal static void SplitColumns(float* row, int width, int first, float* even, float* odd, int count, float* staging)
+    /// outside [0, width): the two column phases a tile row's transforms combine. 16 columns at a time go straight from the row
+    /// into registers (masked loads where they reach past an edge, which do not touch the masked-out memory) and split there
+    /// by AVX2 shuffles. (It had gone through a zero-padded staging copy, and the loads from that copy, each spanning two of
+    /// its just-made stores, stalled on store forwarding: about half the input transform's time.)</summary>
+    internal static void SplitColumns(float* row, int width, int first, float* even, float* odd, int count)
     {
-        int length = 2 * count;
-        int t0 = Math.Clamp(-first, 0, length), t1 = Math.Max(t0, Math.Clamp(width - first, 0, length)); // in-range staging[t0..t1)
-        // Short rows (16 columns in the ref models): plain vector moves, no calls.
-        float* src = row + first;
-        int t = 0;
-        for (; t < t0; t++) staging[t] = 0f;
-        for (; t + 8 <= t1; t += 8) Vector256.Load(src + t).Store(staging + t);
-        for (; t < t1; t++) staging[t] = src[t];
-        for (; t < length && (t & 7) != 0; t++) staging[t] = 0f;
-        for (; t + 8 <= length; t += 8) Vector256<float>.Zero.Store(staging + t);
-        for (; t < length; t++) staging[t] = 0f;
         int j = 0;
         if (Avx2.IsSupported)
             for (; j + 8 <= count; j += 8)
             {
-                var lo = Avx.LoadVector256(staging + 2 * j);
-                var hi = Avx.LoadVector256(staging + 2 * j + 8);
+                int c0 = first + 2 * j;
+                bool inside = c0 >= 0 && c0 + 16 <= width;
+                var lo = inside ? Avx.LoadVector256(row + c0) : LoadInRange(row, c0, width);
+                var hi = inside ? Avx.LoadVector256(row + c0 + 8) : LoadInRange(row, c0 + 8, width);
                 // Within each 128-bit lane: (lo0 lo2 hi0 hi2) and (lo1 lo3 hi1 hi3); then the 64-bit quarters in order 0 2 1 3.
                 var e = Avx.Shuffle(lo, hi, 0b10_00_10_00).AsDouble();
                 var o = Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble();
@@ -204,9 +196,19 @@ public static unsafe class Conv2dWinograd
             }
         for (; j < count; j++)
         {
-            even[j] = staging[2 * j];
-            odd[j] = staging[2 * j + 1];
+            int c = first + 2 * j;
+            even[j] = c >= 0 && c < width ? row[c] : 0f;
+            odd[j] = c + 1 >= 0 && c + 1 < width ? row[c + 1] : 0f;
         }
+    }
+
+    /// <summary>row[c0 + i] for the 8 lanes i, zero where c0 + i is outside [0, width); only in-range lanes are read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> LoadInRange(float* row, int c0, int width)
+    {
+        var column = Vector256.Create(c0) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var mask = Vector256.GreaterThanOrEqual(column, Vector256<int>.Zero) & Vector256.LessThan(column, Vector256.Create(width));
+        return Avx.MaskLoad(row + c0, mask.AsSingle());
     }
 
     /// <summary>The first <paramref name="count"/> lanes of <paramref name="value"/> to dst (all 8 with one store).</summary>

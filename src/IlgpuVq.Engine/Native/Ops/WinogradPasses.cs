@@ -28,20 +28,26 @@ internal static unsafe class WinogradPasses
     public static void Input(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
         int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
-        int inRows = 2 * rows + alphaH - 2;
-        // Row transforms d B_w of every input row the block reads: [inRows][α_w][lanes], then P, Q and the split's staging.
-        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * alphaW * lanes + 4 * (lanes + 8));
-        float* p = h + (long)inRows * alphaW * lanes, q = p + lanes + 8, staging = q + lanes + 8;
+        int inRows = 2 * rows + alphaH - 2, split = lanes + 8;
+        // Row transforms d B_w of every input row the block reads: [inRows][α_w][lanes], then P and Q of every row. All rows are
+        // split before any is transformed, so that the loads of P[j + 1] do not wait on the split's stores still in flight.
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * alphaW * lanes + 2L * inRows * split);
+        float* pq = h + (long)inRows * alphaW * lanes;
         for (int ir = 0; ir < inRows; ir++)
         {
             int r = 2 * ty0 + ir - g.PT;
-            float* hr = h + (long)ir * alphaW * lanes;
+            float* p = pq + 2L * ir * split;
+            if (r >= 0 && r < g.H) Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, p + split, split);
+        }
+        for (int ir = 0; ir < inRows; ir++)
+        {
+            int r = 2 * ty0 + ir - g.PT;
+            float* hr = h + (long)ir * alphaW * lanes, p = pq + 2L * ir * split, q = p + split;
             if (r < 0 || r >= g.H)
             {
                 new Span<float>(hr, alphaW * lanes).Clear();
                 continue;
             }
-            Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, q, lanes + 8, staging);
             for (int j = 0; j < lanes; j += 8)
             {
                 var p0 = Vector256.Load(p + j);
@@ -165,9 +171,9 @@ internal static unsafe class WinogradPasses
     public static void OutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
         int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
-        // Two rows' [α_w][lanes], then R0, R1 and the split's staging.
-        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * alphaW * lanes + 4 * lanes);
-        float* r0 = h + 2L * alphaW * lanes, r1 = r0 + lanes, staging = r1 + lanes;
+        // Two rows' [α_w][lanes], then R0 and R1.
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * alphaW * lanes + 2 * lanes);
+        float* r0 = h + 2L * alphaW * lanes, r1 = r0 + lanes;
         float* out8 = stackalloc float[8];
         for (int ty = 0; ty < rows; ty++)
         {
@@ -180,7 +186,7 @@ internal static unsafe class WinogradPasses
                     new Span<float>(ha, alphaW * lanes).Clear();
                     continue;
                 }
-                Conv2dWinograd.SplitColumns(dyk + (long)oy * g.OW, g.OW, 0, r0, r1, lanes, staging);
+                Conv2dWinograd.SplitColumns(dyk + (long)oy * g.OW, g.OW, 0, r0, r1, lanes);
                 for (int j = 0; j < lanes; j += 8)
                 {
                     var e0 = Vector256.Load(r0 + j);
