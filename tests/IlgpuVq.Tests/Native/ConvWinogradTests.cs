@@ -193,6 +193,44 @@ public class ConvWinogradTests
         Assert.False(Conv2dWinograd.Applies(Conv2dSpaceToDepth.Reduced(demo)), "the demo's 8 × 8 output");
     }
 
+    /// <summary>The Winograd weight gradient of a batch in chunks (11 images, 4 per chunk: three chunks of 4, 4 and 3 images, each
+    /// cut into as many groups, whose transformed gradients are summed before the one transform back): every chunk within 2e-5
+    /// relative of im2col + GEMM, and the same bits with one worker and with two; 3×3 and 4×4 stride 2 (by space-to-depth).</summary>
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(4, 2)]
+    public void ChunkedWinogradWeightGradientMatchesGemmForAnyWorkerCount(int kernel, int stride)
+    {
+        var g = new Conv2dGeometry
+        {
+            N = 11, Cin = 12, H = 10, W = 9, Cout = 10, KH = kernel, KW = kernel, SH = stride, SW = stride, PT = 1, PL = 1,
+        };
+        g = g with { OH = (g.H + 2 - kernel) / stride + 1, OW = (g.W + 2 - kernel) / stride + 1 };
+        const int perChunk = 4;
+        int chunks = (g.N + perChunk - 1) / perChunk, weights = g.Cout * g.Cin * kernel * kernel;
+        float[] x = SeededValues.Uniform(31, g.N * g.Cin * g.H * g.W), dy = SeededValues.Uniform(32, g.N * g.Cout * g.OH * g.OW);
+        float[] Run(WinogradUse use, int workers) => WithWinograd(use, () =>
+        {
+            int saved = NativeParallel.Workers;
+            NativeParallel.Workers = workers;
+            try
+            {
+                using var scope = new TensorScope();
+                var dw = Tensor.FromArray(Device, new float[chunks * weights], chunks * weights);
+                Conv2dNative.WeightGrad(new Index1D(0), 1, 1, Tensor.FromArray(Device, dy, dy.Length).View, Tensor.FromArray(Device, x, x.Length).View,
+                    dw.View, g, perChunk);
+                return dw.ToArray();
+            }
+            finally
+            {
+                NativeParallel.Workers = saved;
+            }
+        });
+        var one = Run(WinogradUse.Always, 1);
+        Assert.Equal(one, Run(WinogradUse.Always, 2));
+        Close("chunked weight grad vs gemm", D(Run(WinogradUse.Never, 2)), one, 2e-5);
+    }
+
     /// <summary>The conv2d and conv_transpose2d gradient checks (forward vs the double reference, gradients vs finite differences)
     /// with every supported geometry on the Winograd paths (3×3, 2×3, and 4×4 stride 2 by space-to-depth), so their small cases are
     /// checked as well as their agreement with GEMM.</summary>

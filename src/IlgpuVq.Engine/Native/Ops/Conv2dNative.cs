@@ -227,17 +227,21 @@ public static unsafe class Conv2dNative
                 continue;
             }
             int groups = Math.Min(count, WeightGroups);
-            float* partials = groups == 1 ? dwc : NativeScratch.Get(ScratchSlot.Partials, groups * weights);
+            // Winograd's groups sum their transformed gradients dU (one transform back for the chunk); the others dw itself.
+            long partial = winograd ? Conv2dWinograd.TransformedKernelSize(g) : weights;
+            float* sum = winograd ? NativeScratch.Get(ScratchSlot.WinogradKernelGradient, partial) : dwc;
+            float* partials = groups == 1 ? sum : NativeScratch.Get(ScratchSlot.Partials, groups * partial);
             ForItems(groups, Group);
-            if (groups > 1) SumGroups(partials, groups, weights, dwc);
+            if (groups > 1) SumGroups(partials, groups, partial, sum);
+            if (winograd) Conv2dWinograd.KernelGradient(sum, dwc, g);
 
             void Group(int gi, bool inside)
             {
                 int n0 = first + count * gi / groups, n1 = first + count * (gi + 1) / groups;
-                float* dwg = partials + gi * weights;
+                float* dwg = partials + gi * partial;
                 if (winograd)
                 {
-                    Conv2dWinograd.WeightGradient(px, pdy, n0, n1, dwg, g, inside);
+                    Conv2dWinograd.TransformedWeightGradient(px, pdy, n0, n1, dwg, g, inside);
                     return;
                 }
                 if (pointwise)

@@ -19,7 +19,7 @@ namespace IlgpuVq.Engine.Native;
 /// with U = G g Gᵀ the transformed kernels, packed once per launch (<see cref="PackWeights"/>);</item>
 /// <item>the output tiles Y = Aᵀ M A (2×2, cut at the image edge), plus the bias.</item>
 /// </list>
-/// The weight gradient runs the same transforms backwards (<see cref="WeightGradient"/>). Results differ from the direct product
+/// The weight gradient runs the same transforms backwards (<see cref="TransformedWeightGradient"/>, <see cref="KernelGradient"/>). Results differ from the direct product
 /// by rounding only (the tests hold them to the kernels' 1e-4 relative); every sum is in an order fixed by the problem, so they
 /// are bit-identical for any worker count.
 /// </summary>
@@ -58,7 +58,7 @@ public static unsafe class Conv2dWinograd
     };
 
     /// <summary>
-    /// True when the weight gradient of <paramref name="g"/> takes this path (<see cref="WeightGradient"/>): where
+    /// True when the weight gradient of <paramref name="g"/> takes this path (<see cref="TransformedWeightGradient"/>): where
     /// <see cref="Applies"/>. Measured on Zen 4 (2 workers, batch 32, 16 × 16, both vector widths, min of 12, Winograd / GEMM):
     /// 1.33× at 128 → 128, 1.27× at 64 → 128, 1.23× at 128 → 32, 1.08× at 32 → 128 and 32 → 32, and 1.24–1.28× for the
     /// space-to-depth form of 64 → 128, 4×4 stride 2. (On Zen 3, before <see cref="SplitColumns"/> was vectorized, it had
@@ -123,12 +123,18 @@ public static unsafe class Conv2dWinograd
         }
     }
 
+    /// <summary>Floats of a transformed kernel gradient dU [α_h·α_w][Cout][Cin] of <paramref name="g"/>
+    /// (<see cref="TransformedWeightGradient"/>).</summary>
+    internal static long TransformedKernelSize(in Conv2dGeometry g) => WinogradTiles.Of(g).Positions * (long)g.Cout * g.Cin;
+
     /// <summary>
-    /// dw [Cout, Cin, r_h, r_w] = Σ_{n0 ≤ n &lt; n1} ∂L/∂w of image n, images in ascending order: per block of tiles (of whole images),
-    /// dM = A dY Aᵀ of the output gradient and V of the input, then for each position dU_ξ [Cout, Cin] += dM_ξ [Cout, tiles] · V_ξᵀ
-    /// (<see cref="Sgemm"/>), and at the end dw = Gᵀ dU G.
+    /// dU = Σ_{n0 ≤ n &lt; n1} of image n's transformed kernel gradient, images in ascending order, into <paramref name="du"/>
+    /// [α_h·α_w][Cout][Cin]: per block of tiles (of whole images), dM = A dY Aᵀ of the output gradient and V of the input, then
+    /// for each position dU_ξ [Cout, Cin] += dM_ξ [Cout, tiles] · V_ξᵀ (<see cref="Sgemm"/>). dw = Gᵀ dU G follows by
+    /// <see cref="KernelGradient"/>, once for a sum of such dU (the transform is linear: a batch's groups add their dU first and
+    /// transform once, where transforming each group's took 7 of 8 transforms more, about 2 % of a ref VQ-VAE step).
     /// </summary>
-    internal static void WeightGradient(float* x, float* dy, int n0, int n1, float* dw, Conv2dGeometry g, bool inside)
+    internal static void TransformedWeightGradient(float* x, float* dy, int n0, int n1, float* du, Conv2dGeometry g, bool inside)
     {
         var t = WinogradTiles.Of(g);
         int positions = t.Positions;
@@ -137,7 +143,6 @@ public static unsafe class Conv2dWinograd
         int imagesPerBlock = Math.Max(1, GradientTilesPerBlock / imageTiles);
         int rowsPerBlock = imagesPerBlock > 1 ? th : Math.Max(1, Math.Min(th, GradientTilesPerBlock / tw));
         long pairs = (long)g.Cout * g.Cin, inImage = (long)g.Cin * g.H * g.W, outImage = (long)g.Cout * g.OH * g.OW;
-        float* du = NativeScratch.Get(ScratchSlot.WinogradKernelGradient, positions * pairs);
         bool first = true;
         for (int nb = n0; nb < n1; nb += imagesPerBlock)
             for (int ty0 = 0; ty0 < th; ty0 += rowsPerBlock)
@@ -164,8 +169,11 @@ public static unsafe class Conv2dWinograd
                     StridedMatrix.Transposed(v + xi * vStep, tiles), du + xi * pairs, g.Cin, add, false));
                 first = false;
             }
-        WinogradKernels.Gradient(du, pairs, dw, t);
     }
+
+    /// <summary>dw [Cout, Cin, r_h, r_w] = Gᵀ dU G of a transformed kernel gradient du (<see cref="TransformedWeightGradient"/>).</summary>
+    internal static void KernelGradient(float* du, float* dw, in Conv2dGeometry g) =>
+        WinogradKernels.Gradient(du, (long)g.Cout * g.Cin, dw, WinogradTiles.Of(g));
 
     /// <summary>Floats of padding after each position's block of V and M: one cache line. Unpadded, the 16 blocks lie
     /// channels·tiles·4 bytes apart (32 KiB at 128 channels × 64 tiles), so the transforms' 16 streams of stores or loads, one
