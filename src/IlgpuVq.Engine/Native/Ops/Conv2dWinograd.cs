@@ -87,18 +87,23 @@ public static unsafe class Conv2dWinograd
 
     /// <summary>The α_h·α_w U_ξ = (G_h w[co, ci] G_wᵀ)_ξ [Cout, Cin] of the kernel w [Cout, Cin, r_h, r_w] (3×3, 2×2 or 2×3,
     /// from <paramref name="g"/>), each packed by <see cref="Sgemm.PackA"/> (position ξ at ξ·<see cref="PackedPositionSize"/>), in the
-    /// calling thread's buffer.</summary>
+    /// calling thread's buffer. The transforms run on all workers, blocks of <see cref="PairsPerBlock"/> pairs, then the packing
+    /// one position per item (on one thread they had been 0.1–0.4 ms of every launch, with the other workers idle).</summary>
     internal static float* PackWeights(float* w, in Conv2dGeometry g)
     {
         var t = WinogradTiles.Of(g);
         long pairs = (long)g.Cout * g.Cin, stride = PackedPositionSize(g);
+        int taps = g.KH * g.KW;
         float* u = NativeScratch.Get(ScratchSlot.WinogradKernel, t.Positions * pairs);
-        WinogradKernels.Transform(w, u, pairs, t);
+        NativeParallel.ForBlocks(pairs, PairsPerBlock, (p0, p1) => WinogradKernels.Transform(w + p0 * taps, u + p0, p1 - p0, pairs, t));
         float* packed = NativeScratch.Get(ScratchSlot.PackedWeights, t.Positions * stride);
-        for (int xi = 0; xi < t.Positions; xi++)
-            Sgemm.PackA(g.Cout, g.Cin, StridedMatrix.RowMajor(u + xi * pairs, g.Cin), packed + xi * stride);
+        var cg = g;
+        NativeParallel.For(t.Positions, xi => Sgemm.PackA(cg.Cout, cg.Cin, StridedMatrix.RowMajor(u + xi * pairs, cg.Cin), packed + xi * stride));
         return packed;
     }
+
+    /// <summary>(output, input) channel pairs per block of the kernel transforms across workers: 16 blocks at 128 → 128.</summary>
+    const int PairsPerBlock = 1024;
 
     /// <summary>y [Cout, OH, OW] = conv(x [Cin, H, W], w) (+ bias) for one image, w packed by <see cref="PackWeights"/>; with
     /// <paramref name="inside"/> the work runs on all workers.</summary>
@@ -171,9 +176,15 @@ public static unsafe class Conv2dWinograd
             }
     }
 
-    /// <summary>dw [Cout, Cin, r_h, r_w] = Gᵀ dU G of a transformed kernel gradient du (<see cref="TransformedWeightGradient"/>).</summary>
-    internal static void KernelGradient(float* du, float* dw, in Conv2dGeometry g) =>
-        WinogradKernels.Gradient(du, (long)g.Cout * g.Cin, dw, WinogradTiles.Of(g));
+    /// <summary>dw [Cout, Cin, r_h, r_w] = Gᵀ dU G of a transformed kernel gradient du (<see cref="TransformedWeightGradient"/>),
+    /// blocks of pairs on all workers.</summary>
+    internal static void KernelGradient(float* du, float* dw, in Conv2dGeometry g)
+    {
+        var t = WinogradTiles.Of(g);
+        long pairs = (long)g.Cout * g.Cin;
+        int taps = g.KH * g.KW;
+        NativeParallel.ForBlocks(pairs, PairsPerBlock, (p0, p1) => WinogradKernels.Gradient(du + p0, p1 - p0, pairs, dw + p0 * taps, t));
+    }
 
     /// <summary>Floats of padding after each position's block of V and M: one cache line. Unpadded, the 16 blocks lie
     /// channels·tiles·4 bytes apart (32 KiB at 128 channels × 64 tiles), so the transforms' 16 streams of stores or loads, one

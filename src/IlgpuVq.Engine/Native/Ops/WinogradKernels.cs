@@ -11,9 +11,9 @@ namespace IlgpuVq.Engine.Native;
 /// </summary>
 internal static unsafe class WinogradKernels
 {
-    /// <summary>u[ξ·pairs + p] = (G_h k_p G_wᵀ)_ξ for every kernel k_p (r_h×r_w, row-major, consecutive in w), G_h and G_w
-    /// those of <paramref name="tiles"/>.</summary>
-    public static void Transform(float* w, float* u, long pairs, WinogradTiles tiles)
+    /// <summary>u[ξ·stride + p] = (G_h k_p G_wᵀ)_ξ for the kernels k_p, p &lt; pairs (r_h×r_w, row-major, consecutive in w), G_h
+    /// and G_w those of <paramref name="tiles"/>. Each pair's result depends on that pair alone, so a caller may split the pairs.</summary>
+    public static void Transform(float* w, float* u, long pairs, long stride, WinogradTiles tiles)
     {
         var (gh, alphaH, gw, alphaW) = (tiles.KernelRows, tiles.Rows, tiles.KernelCols, tiles.Cols);
         int rh = gh.Length / alphaH, rw = gw.Length / alphaW, taps = rh * rw;
@@ -31,13 +31,14 @@ internal static unsafe class WinogradKernels
             }
             Combine(gh, rh, false, alphaH, rh, k, rw * 8, 8, t, rw * 8, 8, rw);           // t[i, b] = Σ_a G_h[i, a] k[a, b]
             Combine(gw, rw, false, alphaW, rw, t, 8, rw * 8, uk, 8, alphaW * 8, alphaH); // U[i, j] = Σ_b t[i, b] G_w[j, b]
-            for (int xi = 0; xi < alphaH * alphaW; xi++) Conv2dWinograd.StoreTiles(Vector256.Load(uk + xi * 8), u + xi * pairs + p0, count, out8);
+            for (int xi = 0; xi < alphaH * alphaW; xi++) Conv2dWinograd.StoreTiles(Vector256.Load(uk + xi * 8), u + xi * stride + p0, count, out8);
         }
     }
 
-    /// <summary>dw_p = G_hᵀ U_p G_w for every pair p (position ξ of U_p at du[ξ·pairs + p]) into r_h×r_w kernel gradients
-    /// (row-major, consecutive in dw), G_h and G_w those of <paramref name="tiles"/>.</summary>
-    public static void Gradient(float* du, long pairs, float* dw, WinogradTiles tiles)
+    /// <summary>dw_p = G_hᵀ U_p G_w for the pairs p &lt; pairs (position ξ of U_p at du[ξ·stride + p]) into r_h×r_w kernel
+    /// gradients (row-major, consecutive in dw), G_h and G_w those of <paramref name="tiles"/>; pairs independent, as in
+    /// <see cref="Transform"/>.</summary>
+    public static void Gradient(float* du, long pairs, long stride, float* dw, WinogradTiles tiles)
     {
         var (gh, alphaH, gw, alphaW) = (tiles.KernelRows, tiles.Rows, tiles.KernelCols, tiles.Cols);
         int rh = gh.Length / alphaH, rw = gw.Length / alphaW, taps = rh * rw;
@@ -49,7 +50,7 @@ internal static unsafe class WinogradKernels
             int count = (int)Math.Min(8, pairs - p0);
             for (int xi = 0; xi < alphaH * alphaW; xi++)
             {
-                float* src = du + xi * pairs + p0;
+                float* src = du + xi * stride + p0;
                 if (count == 8) Vector256.Load(src).Store(uk + xi * 8);
                 else
                     for (int lane = 0; lane < 8; lane++) uk[xi * 8 + lane] = src[Math.Min(lane, count - 1)];
