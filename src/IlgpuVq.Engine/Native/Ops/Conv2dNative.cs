@@ -188,7 +188,8 @@ public static unsafe class Conv2dNative
     /// dw_c [Cout, Cin·KH·KW] = Σ_{n in chunk c} dy_n [Cout, OH·OW] · col(x_n)ᵀ; the chunks (batchesPerChunk images each,
     /// ceil(N / batchesPerChunk) of them) go to dw[c·Cout·Cin·KH·KW + ...]. A chunk's images are cut
     /// into G = min(images, <see cref="WeightGroups"/>) contiguous groups (fixed by the problem); each group sums its images in
-    /// ascending order, and the G partial sums are added in group order, so the result does not depend on the worker count.
+    /// ascending order, and the G partial sums are added in group order, so the result does not depend on the worker count (on
+    /// the Winograd path the partial sums are of the transformed gradients dU, transformed back to dw once per chunk).
     /// Groups run as <see cref="ForItems"/> runs items.
     /// </summary>
     public static void WeightGrad(Index1D thread, int total, int stride, V dy, V x, V dw, Conv2dGeometry g, int batchesPerChunk)
