@@ -209,23 +209,14 @@ public class ConvWinogradTests
         const int perChunk = 4;
         int chunks = (g.N + perChunk - 1) / perChunk, weights = g.Cout * g.Cin * kernel * kernel;
         float[] x = SeededValues.Uniform(31, g.N * g.Cin * g.H * g.W), dy = SeededValues.Uniform(32, g.N * g.Cout * g.OH * g.OW);
-        float[] Run(WinogradUse use, int workers) => WithWinograd(use, () =>
+        float[] Run(WinogradUse use, int workers) => WithWinograd(use, () => NativeTestKit.WithWorkers(workers, () =>
         {
-            int saved = NativeParallel.Workers;
-            NativeParallel.Workers = workers;
-            try
-            {
-                using var scope = new TensorScope();
-                var dw = Tensor.FromArray(Device, new float[chunks * weights], chunks * weights);
-                Conv2dNative.WeightGrad(new Index1D(0), 1, 1, Tensor.FromArray(Device, dy, dy.Length).View, Tensor.FromArray(Device, x, x.Length).View,
-                    dw.View, g, perChunk);
-                return dw.ToArray();
-            }
-            finally
-            {
-                NativeParallel.Workers = saved;
-            }
-        });
+            using var scope = new TensorScope();
+            var dw = Tensor.FromArray(Device, new float[chunks * weights], chunks * weights);
+            Conv2dNative.WeightGrad(new Index1D(0), 1, 1, Tensor.FromArray(Device, dy, dy.Length).View, Tensor.FromArray(Device, x, x.Length).View,
+                dw.View, g, perChunk);
+            return dw.ToArray();
+        }));
         var one = Run(WinogradUse.Always, 1);
         Assert.Equal(one, Run(WinogradUse.Always, 2));
         Close("chunked weight grad vs gemm", D(Run(WinogradUse.Never, 2)), one, 2e-5);
