@@ -138,12 +138,16 @@ public class ConvWinogradTests
     }
 
     /// <summary>N, Cin, H, W, Cout, PB, PR of 4×4 stride-2 convolutions with padding 1 on the top and left, which run as the
-    /// F(2×2, 2×2) Winograd convolution of their space-to-depth form, forward and weight gradient (<see cref="Conv2dSpaceToDepth"/>;
-    /// the input gradient stays im2col + GEMM, compared here too): odd and even sizes, bottom and right
-    /// padding 0–2 (rows and columns no output reads), a 2 × 3 input, batch 1, 4·Cin from 8 up, a 16 × 16 output.</summary>
+    /// F(2×2, 2×2) Winograd convolution of their space-to-depth form, forward and weight gradient (<see cref="Conv2dSpaceToDepth"/>),
+    /// and, where the bottom and right padding is 1 (an output of ⌊H/2⌋ × ⌊W/2⌋), the input gradient as the F(2×2, 2×2) convolution
+    /// of dy into the phases of dx (<see cref="Conv2dDepthToSpace"/>; the others by im2col + GEMM, compared here too): odd and even
+    /// sizes, bottom and right padding 0–2 (rows and columns no output reads), a 2 × 3 input, batch 1, 4·Cin from 8 up, channel
+    /// counts that are not tile multiples, a 16 × 16 output.</summary>
     public static IEnumerable<object[]> SpaceToDepthGeometries() =>
     [
         [1, 2, 8, 10, 8, 1, 1],
+        [1, 5, 11, 13, 9, 1, 1],
+        [3, 7, 6, 15, 11, 1, 1],
         [2, 3, 9, 7, 13, 1, 0],
         [3, 9, 12, 17, 9, 2, 1],
         [1, 8, 7, 6, 10, 0, 2],
@@ -161,13 +165,15 @@ public class ConvWinogradTests
             OH = (h + 1 + pb - 4) / 2 + 1, OW = (w + 1 + pr - 4) / 2 + 1,
         };
         Assert.True(Conv2dSpaceToDepth.Fits(g) && Conv2dWinograd.Supports(Conv2dSpaceToDepth.Reduced(g)), "the space-to-depth path must run this geometry");
+        if (pb == 1 && pr == 1)
+            Assert.True(Conv2dDepthToSpace.Fits(g) && Conv2dWinograd.Supports(Conv2dDepthToSpace.Reduced(g)), "the depth-to-space path must run its input gradient");
         // F(2×2, 2×2) only adds and subtracts in its transforms: within 1e-5 relative of the direct sums (measured below 1e-6).
         MatchesGemmAndTheReference(g, seed: 6, gemmTolerance: 1e-5);
     }
 
     /// <summary>By default (<see cref="WinogradUse.WhereFaster"/>) the ref model's 3×3 convolutions run Winograd forward, in the
     /// input gradient (whose transposed geometry is a forward one) and in the weight gradient, and so do its 4×4 stride-2 ones
-    /// (forward and weight gradient, by space-to-depth); the demo's 8 × 8 maps, the first layer's 3 channels and the
+    /// (forward and weight gradient by space-to-depth, input gradient by depth to space); the demo's 8 × 8 maps, the first layer's 3 channels and the
     /// classifier's 16-channel stage run im2col + GEMM.</summary>
     [Fact]
     public void WinogradRunsWhereItMeasuredFaster()
@@ -187,10 +193,14 @@ public class ConvWinogradTests
         var down = new Conv2dGeometry { N = 32, Cin = 64, H = 32, W = 32, Cout = 128, KH = 4, KW = 4, SH = 2, SW = 2, PT = 1, PL = 1, OH = 16, OW = 16 };
         Assert.True(Conv2dSpaceToDepth.Fits(down) && Conv2dWinograd.Applies(Conv2dSpaceToDepth.Reduced(down)));
         Assert.True(Conv2dWinograd.AppliesToWeightGradient(Conv2dSpaceToDepth.Reduced(down)));
+        Assert.True(Conv2dDepthToSpace.Fits(down) && Conv2dWinograd.Applies(Conv2dDepthToSpace.Reduced(down)), "the input gradient by depth to space");
         var first = down with { Cin = 3, H = 64, W = 64, Cout = 64, OH = 32, OW = 32 };
         Assert.False(Conv2dWinograd.Applies(Conv2dSpaceToDepth.Reduced(first)), "3 input channels: 12 in the space-to-depth form");
         var demo = down with { Cin = 32, H = 16, W = 16, Cout = 64, OH = 8, OW = 8 };
         Assert.False(Conv2dWinograd.Applies(Conv2dSpaceToDepth.Reduced(demo)), "the demo's 8 × 8 output");
+        Assert.False(Conv2dWinograd.Applies(Conv2dDepthToSpace.Reduced(demo)), "the demo's 8 × 8 input gradient");
+        var last = down with { Cin = 3, H = 64, W = 64, Cout = 64, OH = 32, OW = 32 };
+        Assert.False(Conv2dWinograd.Applies(Conv2dDepthToSpace.Reduced(last)), "the decoder's last layer: 12 phase channels");
     }
 
     /// <summary>The Winograd weight gradient of a batch in chunks (11 images, 4 per chunk: three chunks of 4, 4 and 3 images, each

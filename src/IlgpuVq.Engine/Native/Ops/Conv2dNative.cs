@@ -8,7 +8,8 @@ namespace IlgpuVq.Engine.Native;
 /// <summary>
 /// Native <see cref="Conv2dKernels"/> (same signatures and results up to summation order): per image, the column matrix
 /// (<see cref="Im2Col"/>; skipped for 1×1 stride-1 unpadded convolutions, where it is the image itself) and one
-/// <see cref="Sgemm"/>; stride-1 3×3 convolutions (forward, input and weight gradients) by <see cref="Conv2dWinograd"/> instead where it is faster
+/// <see cref="Sgemm"/>; stride-1 3×3 convolutions (forward, input and weight gradients) and 4×4 stride-2 ones (by
+/// <see cref="Conv2dSpaceToDepth"/> and <see cref="Conv2dDepthToSpace"/>) by <see cref="Conv2dWinograd"/> instead where it is faster
 /// (<see cref="Conv2dWinograd.Applies"/>, <see cref="Conv2dWinograd.AppliesToWeightGradient"/>). Batches of at least <see cref="NativeParallel.Workers"/> images run one image per task (<see cref="ForItems"/>); smaller ones
 /// parallelize inside the product. Sums run in an order fixed by the problem, so results are bit-identical for any worker count.
 /// </summary>
@@ -93,7 +94,8 @@ public static unsafe class Conv2dNative
     /// convolution with fewer output than input channels (a residual block's 3×3 conv to its narrow hidden width) instead
     /// runs as the forward convolution of dy with the flipped, transposed kernel (<see cref="AsForwardOfGradient"/>): its
     /// column matrix has Cout·KH·KW rows instead of Cin·KH·KW, and nothing is folded (1.4–1.7× on 128 ← 32, 3×3, 16×16).
-    /// Where that forward is a <see cref="Conv2dWinograd"/> one (3×3), it runs so for any channel ratio.
+    /// Where that forward is a <see cref="Conv2dWinograd"/> one (3×3), it runs so for any channel ratio. A 4×4 stride-2 convolution
+    /// runs as the Winograd 2×2 convolution of dy into the phases of dx (<see cref="Conv2dDepthToSpace"/>) where that applies.
     /// </summary>
     public static void InputGrad(Index1D thread, int total, int stride, V dy, V w, V bias, V dx, Conv2dGeometry g, int hasBias)
     {
@@ -108,6 +110,25 @@ public static unsafe class Conv2dNative
             var tg = transposed.Value;
             float* u = Conv2dWinograd.PackWeights(FlippedKernel(pw, g), tg);
             ForItems(g.N, (n, inside) => Conv2dWinograd.ForwardImage(pdy + n * outImage, u, pb, pdx + n * inImage, tg, inside));
+            return;
+        }
+        if (Conv2dDepthToSpace.Fits(g) && Conv2dWinograd.Applies(Conv2dDepthToSpace.Reduced(g)))
+        {
+            var rg = Conv2dDepthToSpace.Reduced(g);
+            float* reduced = NativeScratch.Get(ScratchSlot.SpaceToDepthKernel, (long)g.Cout * g.Cin * 16);
+            Conv2dDepthToSpace.FromKernel(pw, reduced, g);
+            float* u = Conv2dWinograd.PackWeights(reduced, rg);
+            Conv2dDepthToSpace.Edges(pdy, pw, pdx, g);
+            long phasesImage = (long)rg.Cout * rg.OH * rg.OW;
+            var sg = g;
+            ForItems(g.N, (n, inside) =>
+            {
+                float* phases = NativeScratch.Get(ScratchSlot.SpaceToDepth, phasesImage), dxn = pdx + n * inImage;
+                Conv2dWinograd.ForwardImage(pdy + n * outImage, u, null, phases, rg, inside);
+                if (inside) ForRanges(0, sg.Cin, (a, b) => Conv2dDepthToSpace.ToImage(phases, dxn, sg, a, b));
+                else Conv2dDepthToSpace.ToImage(phases, dxn, sg, 0, sg.Cin);
+                if (pb != null) AddChannelBias(dxn, pb, sg.Cin, plane);
+            });
             return;
         }
         if (g.Cout >= g.Cin) transposed = null; // the column matrix would not be smaller

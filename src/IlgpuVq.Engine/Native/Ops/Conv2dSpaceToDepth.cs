@@ -9,8 +9,7 @@ namespace IlgpuVq.Engine.Native;
 /// xs_a[o + t]·w[2t + 1 − a]. In 2-D the four phases (a, b) become channels: xs [4·Cin, OH + 1, OW + 1] with
 /// xs[(2a + b)·Cin + ci, j, i] = x[ci, 2j − a, 2i − b] (zero outside x) and w' [Cout, 4·Cin, 2, 2] with
 /// w'[co, (2a + b)·Cin + ci, t, u] = w[co, ci, 2t + 1 − a, 2u + 1 − b]; the weight gradient is the 2×2 one permuted back
-/// (<see cref="ToKernel"/>). (The input gradient stays im2col + GEMM: as four F(2×2, 2×2) convolutions of dy, one per phase of
-/// dx, it measured level with it, 0.96–1.07× on Zen 4 at 64 → 128, 32 × 32.) The rearrangements are exact copies; F(2×2, 2×2)
+/// (<see cref="ToKernel"/>); the input gradient is <see cref="Conv2dDepthToSpace"/>. The rearrangements are exact copies; F(2×2, 2×2)
 /// rounds differently from the direct sums only in their order (its transforms add and subtract, nothing is scaled).
 /// </summary>
 public static unsafe class Conv2dSpaceToDepth

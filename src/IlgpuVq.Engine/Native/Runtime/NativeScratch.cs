@@ -33,10 +33,13 @@ public enum ScratchSlot
     WinogradProduct,
     /// <summary><see cref="Conv2dWinograd"/>'s row transforms of one input channel.</summary>
     WinogradRows,
-    /// <summary><see cref="Conv2dSpaceToDepth"/>'s space-to-depth input (or input gradient) of one image, or of a batch.</summary>
+    /// <summary><see cref="Conv2dSpaceToDepth"/>'s space-to-depth input of one image or of a batch, or <see cref="Conv2dDepthToSpace"/>'s
+    /// phases of one image's input gradient.</summary>
     SpaceToDepth,
     /// <summary><see cref="Conv2dSpaceToDepth"/>'s 2×2 kernel (or kernel gradients) of a 4×4 stride-2 convolution.</summary>
     SpaceToDepthKernel,
+    /// <summary><see cref="Conv2dDepthToSpace.Edges"/>'s kernel, columns and product of one edge.</summary>
+    DepthToSpaceEdges,
 }
 
 /// <summary>
