@@ -256,21 +256,6 @@ public static unsafe class Conv2dWinograd
         value.Store(buffer);
         for (int i = 0; i < count; i++) dst[i] = buffer[i];
     }
-
-    /// <summary>The 2×2 outputs of <paramref name="count"/> tiles j.. of a tile row (pair: Y00, Y01, Y10, Y11, 8 lanes each) into
-    /// output rows y0 and y0 + width (the second only when <paramref name="second"/>), cut at the right edge.</summary>
-    internal static void StoreOutputTiles(float* pair, float* y0, int j, int count, int width, bool second)
-    {
-        for (int t = 0; t < count; t++)
-        {
-            int ox = 2 * (j + t);
-            y0[ox] = pair[t];
-            if (ox + 1 < width) y0[ox + 1] = pair[8 + t];
-            if (!second) continue;
-            y0[width + ox] = pair[16 + t];
-            if (ox + 1 < width) y0[width + ox + 1] = pair[24 + t];
-        }
-    }
 }
 
 /// <summary>The tile shape of one Winograd F(2×2, r_h×r_w) of <see cref="Conv2dWinograd"/>: 2×2 output tiles at a stride of 2

@@ -111,7 +111,6 @@ internal static unsafe class WinogradPasses
         int tw = (g.OW + 1) / 2;
         long down = alphaW * step; // from position (i, j) to (i + 1, j)
         var b = Vector256.Create(bias);
-        float* pair = stackalloc float[32]; // Y00, Y01, Y10, Y11 of 8 tiles
         for (int ty = 0; ty < rows; ty++)
         {
             int oy = 2 * (ty0 + ty);
@@ -126,11 +125,10 @@ internal static unsafe class WinogradPasses
                 if (alphaW == 4) Column(mt + 3 * step, down, alphaH, out s03, out s13);
                 AlongAxis(s00, s01, s02, s03, alphaW, out var y00, out var y01);
                 AlongAxis(s10, s11, s12, s13, alphaW, out var y10, out var y11);
-                (y00 + b).Store(pair);
-                (y01 + b).Store(pair + 8);
-                (y10 + b).Store(pair + 16);
-                (y11 + b).Store(pair + 24);
-                Conv2dWinograd.StoreOutputTiles(pair, y0, j, Math.Min(8, tw - j), g.OW, oy + 1 < g.OH);
+                // Tiles j … j + 7 are columns 2j … 2j + 15 of both output rows, cut at the right edge.
+                int columns = Math.Min(16, g.OW - 2 * j);
+                NativeVector.StoreInterleaved(y0 + 2 * j, y00 + b, y01 + b, columns);
+                if (oy + 1 < g.OH) NativeVector.StoreInterleaved(y0 + g.OW + 2 * j, y10 + b, y11 + b, columns);
             }
         }
     }

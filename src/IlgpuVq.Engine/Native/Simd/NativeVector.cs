@@ -83,42 +83,52 @@ static unsafe class NativeVector
     }
 
     /// <summary>dst[2i] = even[i] and dst[2i + 1] = odd[i] for the first <paramref name="count"/> elements of dst. It reads only
-    /// even[0 .. ⌈count/2⌉) and odd[0 .. ⌊count/2⌋) and writes only dst[0 .. count): the last block's loads and stores are
-    /// masked.</summary>
+    /// even[0 .. ⌈count/2⌉) and odd[0 .. ⌊count/2⌋) and writes only dst[0 .. count): the last block's loads are masked, its
+    /// stores too (<see cref="StoreInterleaved"/>).</summary>
     public static void Interleave(float* dst, float* even, float* odd, int count)
     {
         int i = 0;
         if (Use256)
-            for (var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7); 2 * i < count; i += 8)
+            for (; 2 * i < count; i += 8)
             {
                 int left = count - 2 * i;
-                Vector256<float> e, o;
                 if (left >= 16)
-                {
-                    e = Vector256.Load(even + i);
-                    o = Vector256.Load(odd + i);
-                }
+                    StoreInterleaved(dst + 2 * i, Vector256.Load(even + i), Vector256.Load(odd + i), 16);
                 else
-                {
-                    e = Avx.MaskLoad(even + i, Vector256.LessThan(lane, Vector256.Create((left + 1) / 2)).AsSingle());
-                    o = Avx.MaskLoad(odd + i, Vector256.LessThan(lane, Vector256.Create(left / 2)).AsSingle());
-                }
-                // Within each 128-bit half e0 o0 e1 o1 | e4 o4 e5 o5 and e2 o2 e3 o3 | e6 o6 e7 o7; then the halves in order.
-                var low = Avx.UnpackLow(e, o);
-                var high = Avx.UnpackHigh(e, o);
-                var first = Avx.Permute2x128(low, high, 0x20);
-                var second = Avx.Permute2x128(low, high, 0x31);
-                if (left >= 16)
-                {
-                    first.Store(dst + 2 * i);
-                    second.Store(dst + 2 * i + 8);
-                    continue;
-                }
-                Avx.MaskStore(dst + 2 * i, Vector256.LessThan(lane, Vector256.Create(left)).AsSingle(), first);
-                Avx.MaskStore(dst + 2 * i + 8, Vector256.LessThan(lane, Vector256.Create(left - 8)).AsSingle(), second);
+                    StoreInterleaved(dst + 2 * i, Avx.MaskLoad(even + i, FirstLanes((left + 1) / 2)), Avx.MaskLoad(odd + i, FirstLanes(left / 2)), left);
             }
         for (int j = 2 * i; j < count; j++) dst[j] = (j & 1) == 0 ? even[j >> 1] : odd[j >> 1];
     }
+
+    /// <summary>The lanes e0 o0 e1 o1 … e7 o7 of <paramref name="even"/> and <paramref name="odd"/>, the first
+    /// <paramref name="count"/> (at most 16) of them to dst; nothing past dst[count − 1] is touched (masked stores).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved(float* dst, Vector256<float> even, Vector256<float> odd, int count)
+    {
+        if (!Use256)
+        {
+            for (int j = 0; j < count; j++) dst[j] = (j & 1) == 0 ? even.GetElement(j >> 1) : odd.GetElement(j >> 1);
+            return;
+        }
+        // Within each 128-bit half e0 o0 e1 o1 | e4 o4 e5 o5 and e2 o2 e3 o3 | e6 o6 e7 o7; then the halves in order.
+        var low = Avx.UnpackLow(even, odd);
+        var high = Avx.UnpackHigh(even, odd);
+        var first = Avx.Permute2x128(low, high, 0x20);
+        var second = Avx.Permute2x128(low, high, 0x31);
+        if (count >= 16)
+        {
+            first.Store(dst);
+            second.Store(dst + 8);
+            return;
+        }
+        Avx.MaskStore(dst, FirstLanes(count), first);
+        if (count > 8) Avx.MaskStore(dst + 8, FirstLanes(count - 8), second);
+    }
+
+    /// <summary>A mask of the first <paramref name="count"/> of 8 lanes (all bits set in each).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> FirstLanes(int count) =>
+        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
 
     /// <summary>dst[2i] += src[i] for i &lt; count (touches dst only up to index 2·(count − 1); odd elements keep their bits).</summary>
     public static void AddToEven(float* dst, float* src, int count)
