@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using IlgpuVq.Kernels;
 
 namespace IlgpuVq.Engine.Native;
@@ -21,54 +22,17 @@ internal static unsafe class WinogradPasses
 
     /// <summary>
     /// V = B_hᵀ d B_w for tile rows [ty0, ty0 + rows) of one input channel xc [H, W]: position ξ of tile t at v[ξ·step + t].
-    /// Each input row r is split into P[j] = x[r, 2j − PL] and Q[j] = x[r, 2j − PL + 1] (zero outside), so that tile tx reads
-    /// d = (P[tx], Q[tx], P[tx+1], Q[tx+1]) along the row (the first α_w of them) and d B_w is α_w vector sums over 8 tiles;
-    /// B_hᵀ then combines α_h such rows.
+    /// Tile tx reads d = (x[r, 2tx − PL], …, x[r, 2tx − PL + 3]) along input row r (the first α_w of them, zero outside the
+    /// image), and d B_w is α_w vector sums over 8 tiles (<see cref="RowTransforms"/>, <see cref="RowTransforms512"/>); B_hᵀ then
+    /// combines α_h such rows.
     /// </summary>
     public static void Input(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
         int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
-        int inRows = 2 * rows + alphaH - 2, split = lanes + 8;
-        // Row transforms d B_w of every input row the block reads: [inRows][α_w][lanes], then P and Q of every row. All rows are
-        // split before any is transformed, so that the loads of P[j + 1] do not wait on the split's stores still in flight.
-        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * alphaW * lanes + 2L * inRows * split);
-        float* pq = h + (long)inRows * alphaW * lanes;
-        for (int ir = 0; ir < inRows; ir++)
-        {
-            int r = 2 * ty0 + ir - g.PT;
-            float* p = pq + 2L * ir * split;
-            if (r >= 0 && r < g.H) Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, p + split, split);
-        }
-        for (int ir = 0; ir < inRows; ir++)
-        {
-            int r = 2 * ty0 + ir - g.PT;
-            float* hr = h + (long)ir * alphaW * lanes, p = pq + 2L * ir * split, q = p + split;
-            if (r < 0 || r >= g.H)
-            {
-                new Span<float>(hr, alphaW * lanes).Clear();
-                continue;
-            }
-            for (int j = 0; j < lanes; j += 8)
-            {
-                var p0 = Vector256.Load(p + j);
-                var p1 = Vector256.Load(p + j + 1);
-                var q0 = Vector256.Load(q + j);
-                if (alphaW == 4)
-                {
-                    var q1 = Vector256.Load(q + j + 1);
-                    (p0 - p1).Store(hr + j);
-                    (q0 + p1).Store(hr + lanes + j);
-                    (p1 - q0).Store(hr + 2 * lanes + j);
-                    (q0 - q1).Store(hr + 3 * lanes + j);
-                }
-                else
-                {
-                    (p0 - q0).Store(hr + j);
-                    q0.Store(hr + lanes + j);
-                    (p1 - q0).Store(hr + 2 * lanes + j);
-                }
-            }
-        }
+        int inRows = 2 * rows + alphaH - 2;
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * alphaW * lanes + (Use512 ? 0 : 2L * inRows * (lanes + 8)));
+        if (Use512) RowTransforms512(xc, h, g, ty0, inRows, lanes, alphaW);
+        else RowTransforms(xc, h, g, ty0, inRows, lanes, alphaW);
         float* out8 = stackalloc float[8];
         long rowStride = (long)alphaW * lanes;
         for (int ty = 0; ty < rows; ty++)
@@ -99,6 +63,108 @@ internal static unsafe class WinogradPasses
                     }
                 }
             }
+    }
+
+    static readonly bool Use512 = NativeIsa.Use512;
+
+    /// <summary>The row transforms d B_w of the input rows 2·ty0 − PT … (inRows of them) of channel xc into h [inRows][α_w][lanes]
+    /// (zero for rows outside the image), through the column split P, Q (<see cref="Conv2dWinograd.SplitColumns"/>), which
+    /// follows h. All rows are split before any is transformed, so that the loads of P[j + 1] do not wait on the split's
+    /// stores still in flight.</summary>
+    static void RowTransforms(float* xc, float* h, in Conv2dGeometry g, int ty0, int inRows, int lanes, int alphaW)
+    {
+        int split = lanes + 8;
+        float* pq = h + (long)inRows * alphaW * lanes;
+        for (int ir = 0; ir < inRows; ir++)
+        {
+            int r = 2 * ty0 + ir - g.PT;
+            float* p = pq + 2L * ir * split;
+            if (r >= 0 && r < g.H) Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, p + split, split);
+        }
+        for (int ir = 0; ir < inRows; ir++)
+        {
+            int r = 2 * ty0 + ir - g.PT;
+            float* hr = h + (long)ir * alphaW * lanes, p = pq + 2L * ir * split, q = p + split;
+            if (r < 0 || r >= g.H)
+            {
+                new Span<float>(hr, alphaW * lanes).Clear();
+                continue;
+            }
+            for (int j = 0; j < lanes; j += 8)
+            {
+                var p0 = Vector256.Load(p + j);
+                var p1 = Vector256.Load(p + j + 1);
+                var q0 = Vector256.Load(q + j);
+                var q1 = alphaW == 4 ? Vector256.Load(q + j + 1) : default;
+                StoreRowTransform(p0, q0, p1, q1, hr + j, lanes, alphaW);
+            }
+        }
+    }
+
+    /// <summary>The same row transforms as <see cref="RowTransforms"/> with AVX-512: the 18 columns of 8 tiles come in two masked
+    /// 512-bit loads (zero outside the row) and each of d0 … d3 is one two-register permute of them, with no split pass.</summary>
+    static void RowTransforms512(float* xc, float* h, in Conv2dGeometry g, int ty0, int inRows, int lanes, int alphaW)
+    {
+        for (int ir = 0; ir < inRows; ir++)
+        {
+            int r = 2 * ty0 + ir - g.PT;
+            float* hr = h + (long)ir * alphaW * lanes;
+            if (r < 0 || r >= g.H)
+            {
+                new Span<float>(hr, alphaW * lanes).Clear();
+                continue;
+            }
+            float* row = xc + (long)r * g.W;
+            for (int j = 0; j < lanes; j += 8)
+            {
+                int c0 = 2 * j - g.PL;
+                var lo = LoadInRange512(row, c0, g.W);
+                var hi = LoadInRange512(row, c0 + 16, g.W);
+                var d0 = Avx512F.PermuteVar16x32x2(lo, Take0, hi).GetLower();
+                var d1 = Avx512F.PermuteVar16x32x2(lo, Take1, hi).GetLower();
+                var d2 = Avx512F.PermuteVar16x32x2(lo, Take2, hi).GetLower();
+                var d3 = alphaW == 4 ? Avx512F.PermuteVar16x32x2(lo, Take3, hi).GetLower() : default;
+                StoreRowTransform(d0, d1, d2, d3, hr + j, lanes, alphaW);
+            }
+        }
+    }
+
+    /// <summary>Lanes 2i + k (i &lt; 8) of two concatenated vectors: d_k of 8 tiles whose columns start at the first lane (the
+    /// upper 8 lanes are not used).</summary>
+    static readonly Vector512<int> Take0 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    static readonly Vector512<int> Take1 = Take0 + Vector512.Create(1);
+    static readonly Vector512<int> Take2 = Take0 + Vector512.Create(2);
+    static readonly Vector512<int> Take3 = Take0 + Vector512.Create(3);
+
+    /// <summary>row[c0 + i] for the 16 lanes i, zero where c0 + i is outside [0, width); lanes outside are not read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> LoadInRange512(float* row, int c0, int width)
+    {
+        if (c0 >= 0 && c0 + 16 <= width) return Vector512.Load(row + c0);
+        var column = Vector512.Create(c0) + Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var mask = Vector512.GreaterThanOrEqual(column, Vector512<int>.Zero) & Vector512.LessThan(column, Vector512.Create(width));
+        return Avx512F.MaskLoad(row + c0, mask.AsSingle(), Vector512<float>.Zero);
+    }
+
+    /// <summary>d B_w of 8 tiles whose row values are (d0, d1, d2, d3) (d3 unused for α = 3) to dst + i·lanes, i &lt; α_w:
+    /// d0 − d2, d1 + d2, d2 − d1, d1 − d3 for F(2, 3) and d0 − d1, d1, d2 − d1 for F(2, 2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreRowTransform(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3, float* dst, int lanes,
+        int alphaW)
+    {
+        if (alphaW == 4)
+        {
+            (d0 - d2).Store(dst);
+            (d1 + d2).Store(dst + lanes);
+            (d2 - d1).Store(dst + 2 * lanes);
+            (d1 - d3).Store(dst + 3 * lanes);
+        }
+        else
+        {
+            (d0 - d1).Store(dst);
+            d1.Store(dst + lanes);
+            (d2 - d1).Store(dst + 2 * lanes);
+        }
     }
 
     /// <summary>
