@@ -209,11 +209,28 @@ public static unsafe class Conv2dWinograd
     /// <summary>One row's columns first, first + 2, … to even[j] and first + 1, first + 3, … to odd[j] for j &lt; count, zero
     /// outside [0, width): the two column phases a tile row's transforms combine. 16 columns at a time go straight from the row
     /// into registers (masked loads where they reach past an edge, which do not touch the masked-out memory) and split there
-    /// by AVX2 shuffles. (It had gone through a zero-padded staging copy, and the loads from that copy, each spanning two of
+    /// by AVX2 shuffles (AVX-512: 32 columns at a time by two-register permutes). (It had gone through a zero-padded staging copy, and the loads from that copy, each spanning two of
     /// its just-made stores, stalled on store forwarding: about half the input transform's time.)</summary>
     internal static void SplitColumns(float* row, int width, int first, float* even, float* odd, int count)
     {
         int j = 0;
+        if (NativeIsa.Use512)
+        {
+            // Two-register (32 columns, 16 of each phase) or one-register (16 columns, 8 of each) permutes of masked loads.
+            for (; j + 16 <= count; j += 16)
+            {
+                var lo = LoadInRange512(row, first + 2 * j, width);
+                var hi = LoadInRange512(row, first + 2 * j + 16, width);
+                Avx512F.PermuteVar16x32x2(lo, Take0, hi).Store(even + j);
+                Avx512F.PermuteVar16x32x2(lo, Take1, hi).Store(odd + j);
+            }
+            for (; j + 8 <= count; j += 8)
+            {
+                var x = LoadInRange512(row, first + 2 * j, width);
+                Avx512F.PermuteVar16x32(x, Take0).GetLower().Store(even + j);
+                Avx512F.PermuteVar16x32(x, Take1).GetLower().Store(odd + j);
+            }
+        }
         if (Avx2.IsSupported)
             for (; j + 8 <= count; j += 8)
             {
@@ -233,6 +250,23 @@ public static unsafe class Conv2dWinograd
             even[j] = c >= 0 && c < width ? row[c] : 0f;
             odd[j] = c + 1 >= 0 && c + 1 < width ? row[c + 1] : 0f;
         }
+    }
+
+    /// <summary>Lanes 2i + k (i &lt; 8) of two concatenated vectors: d_k of 8 tiles whose columns start at the first lane (the
+    /// upper 8 lanes are not used).</summary>
+    internal static readonly Vector512<int> Take0 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    internal static readonly Vector512<int> Take1 = Take0 + Vector512.Create(1);
+    internal static readonly Vector512<int> Take2 = Take0 + Vector512.Create(2);
+    internal static readonly Vector512<int> Take3 = Take0 + Vector512.Create(3);
+
+    /// <summary>row[c0 + i] for the 16 lanes i, zero where c0 + i is outside [0, width); lanes outside are not read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> LoadInRange512(float* row, int c0, int width)
+    {
+        if (c0 >= 0 && c0 + 16 <= width) return Vector512.Load(row + c0);
+        var column = Vector512.Create(c0) + Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var mask = Vector512.GreaterThanOrEqual(column, Vector512<int>.Zero) & Vector512.LessThan(column, Vector512.Create(width));
+        return Avx512F.MaskLoad(row + c0, mask.AsSingle(), Vector512<float>.Zero);
     }
 
     /// <summary>row[c0 + i] for the 8 lanes i, zero where c0 + i is outside [0, width); only in-range lanes are read.</summary>

@@ -118,32 +118,15 @@ internal static unsafe class WinogradPasses
             for (int j = 0; j < lanes; j += 8)
             {
                 int c0 = 2 * j - g.PL;
-                var lo = LoadInRange512(row, c0, g.W);
-                var hi = LoadInRange512(row, c0 + 16, g.W);
-                var d0 = Avx512F.PermuteVar16x32x2(lo, Take0, hi).GetLower();
-                var d1 = Avx512F.PermuteVar16x32x2(lo, Take1, hi).GetLower();
-                var d2 = Avx512F.PermuteVar16x32x2(lo, Take2, hi).GetLower();
-                var d3 = alphaW == 4 ? Avx512F.PermuteVar16x32x2(lo, Take3, hi).GetLower() : default;
+                var lo = Conv2dWinograd.LoadInRange512(row, c0, g.W);
+                var hi = Conv2dWinograd.LoadInRange512(row, c0 + 16, g.W);
+                var d0 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take0, hi).GetLower();
+                var d1 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take1, hi).GetLower();
+                var d2 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take2, hi).GetLower();
+                var d3 = alphaW == 4 ? Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take3, hi).GetLower() : default;
                 StoreRowTransform(d0, d1, d2, d3, hr + j, lanes, alphaW);
             }
         }
-    }
-
-    /// <summary>Lanes 2i + k (i &lt; 8) of two concatenated vectors: d_k of 8 tiles whose columns start at the first lane (the
-    /// upper 8 lanes are not used).</summary>
-    static readonly Vector512<int> Take0 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    static readonly Vector512<int> Take1 = Take0 + Vector512.Create(1);
-    static readonly Vector512<int> Take2 = Take0 + Vector512.Create(2);
-    static readonly Vector512<int> Take3 = Take0 + Vector512.Create(3);
-
-    /// <summary>row[c0 + i] for the 16 lanes i, zero where c0 + i is outside [0, width); lanes outside are not read.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<float> LoadInRange512(float* row, int c0, int width)
-    {
-        if (c0 >= 0 && c0 + 16 <= width) return Vector512.Load(row + c0);
-        var column = Vector512.Create(c0) + Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        var mask = Vector512.GreaterThanOrEqual(column, Vector512<int>.Zero) & Vector512.LessThan(column, Vector512.Create(width));
-        return Avx512F.MaskLoad(row + c0, mask.AsSingle(), Vector512<float>.Zero);
     }
 
     /// <summary>d B_w of 8 tiles whose row values are (d0, d1, d2, d3) (d3 unused for α = 3) to dst + i·lanes, i &lt; α_w:
