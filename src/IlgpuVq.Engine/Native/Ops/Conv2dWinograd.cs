@@ -261,12 +261,15 @@ public static unsafe class Conv2dWinograd
 
     /// <summary>row[c0 + i] for the 16 lanes i, zero where c0 + i is outside [0, width); lanes outside are not read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<float> LoadInRange512(float* row, int c0, int width)
+    internal static Vector512<float> LoadInRange512(float* row, int c0, int width) =>
+        c0 >= 0 && c0 + 16 <= width ? Vector512.Load(row + c0) : Avx512F.MaskLoad(row + c0, ColumnMask512(c0, width), Vector512<float>.Zero);
+
+    /// <summary>The lanes i &lt; 16 whose column c0 + i lies inside [0, width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> ColumnMask512(int c0, int width)
     {
-        if (c0 >= 0 && c0 + 16 <= width) return Vector512.Load(row + c0);
         var column = Vector512.Create(c0) + Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        var mask = Vector512.GreaterThanOrEqual(column, Vector512<int>.Zero) & Vector512.LessThan(column, Vector512.Create(width));
-        return Avx512F.MaskLoad(row + c0, mask.AsSingle(), Vector512<float>.Zero);
+        return (Vector512.GreaterThanOrEqual(column, Vector512<int>.Zero) & Vector512.LessThan(column, Vector512.Create(width))).AsSingle();
     }
 
     /// <summary>row[c0 + i] for the 8 lanes i, zero where c0 + i is outside [0, width); only in-range lanes are read.</summary>

@@ -105,26 +105,29 @@ internal static unsafe class WinogradPasses
     /// 512-bit loads (zero outside the row) and each of d0 … d3 is one two-register permute of them, with no split pass.</summary>
     static void RowTransforms512(float* xc, float* h, in Conv2dGeometry g, int ty0, int inRows, int lanes, int alphaW)
     {
-        for (int ir = 0; ir < inRows; ir++)
+        // Block j of every row, then block j + 8: the load masks depend on the columns alone.
+        for (int j = 0; j < lanes; j += 8)
         {
-            int r = 2 * ty0 + ir - g.PT;
-            float* hr = h + (long)ir * alphaW * lanes;
-            if (r < 0 || r >= g.H)
+            int c0 = 2 * j - g.PL;
+            var loMask = Conv2dWinograd.ColumnMask512(c0, g.W);
+            var hiMask = Conv2dWinograd.ColumnMask512(c0 + 16, g.W);
+            for (int ir = 0; ir < inRows; ir++)
             {
-                new Span<float>(hr, alphaW * lanes).Clear();
-                continue;
-            }
-            float* row = xc + (long)r * g.W;
-            for (int j = 0; j < lanes; j += 8)
-            {
-                int c0 = 2 * j - g.PL;
-                var lo = Conv2dWinograd.LoadInRange512(row, c0, g.W);
-                var hi = Conv2dWinograd.LoadInRange512(row, c0 + 16, g.W);
+                int r = 2 * ty0 + ir - g.PT;
+                float* hr = h + (long)ir * alphaW * lanes + j;
+                if (r < 0 || r >= g.H)
+                {
+                    StoreRowTransform(default, default, default, default, hr, lanes, alphaW); // zeros
+                    continue;
+                }
+                float* row = xc + (long)r * g.W + c0;
+                var lo = Avx512F.MaskLoad(row, loMask, Vector512<float>.Zero);
+                var hi = Avx512F.MaskLoad(row + 16, hiMask, Vector512<float>.Zero);
                 var d0 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take0, hi).GetLower();
                 var d1 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take1, hi).GetLower();
                 var d2 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take2, hi).GetLower();
                 var d3 = alphaW == 4 ? Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take3, hi).GetLower() : default;
-                StoreRowTransform(d0, d1, d2, d3, hr + j, lanes, alphaW);
+                StoreRowTransform(d0, d1, d2, d3, hr, lanes, alphaW);
             }
         }
     }
