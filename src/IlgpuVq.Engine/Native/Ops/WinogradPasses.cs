@@ -23,16 +23,20 @@ internal static unsafe class WinogradPasses
     /// <summary>
     /// V = B_hᵀ d B_w for tile rows [ty0, ty0 + rows) of one input channel xc [H, W]: position ξ of tile t at v[ξ·step + t].
     /// Tile tx reads d = (x[r, 2tx − PL], …, x[r, 2tx − PL + 3]) along input row r (the first α_w of them, zero outside the
-    /// image), and d B_w is α_w vector sums over 8 tiles (<see cref="RowTransforms"/>, <see cref="RowTransforms512"/>); B_hᵀ then
+    /// image), and d B_w is α_w vector sums over 8 tiles (<see cref="RowTransforms"/>; <see cref="Input512"/> on AVX-512); B_hᵀ then
     /// combines α_h such rows.
     /// </summary>
     public static void Input(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
+        if (Use512)
+        {
+            Input512(xc, v, step, g, ty0, rows, alphaH, alphaW);
+            return;
+        }
         int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
         int inRows = 2 * rows + alphaH - 2;
-        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * alphaW * lanes + (Use512 ? 0 : 2L * inRows * (lanes + 8)));
-        if (Use512) RowTransforms512(xc, h, g, ty0, inRows, lanes, alphaW);
-        else RowTransforms(xc, h, g, ty0, inRows, lanes, alphaW);
+        float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * alphaW * lanes + 2L * inRows * (lanes + 8));
+        RowTransforms(xc, h, g, ty0, inRows, lanes, alphaW);
         float* out8 = stackalloc float[8];
         long rowStride = (long)alphaW * lanes;
         for (int ty = 0; ty < rows; ty++)
@@ -101,34 +105,99 @@ internal static unsafe class WinogradPasses
         }
     }
 
-    /// <summary>The same row transforms as <see cref="RowTransforms"/> with AVX-512: the 18 columns of 8 tiles come in two masked
-    /// 512-bit loads (zero outside the row) and each of d0 … d3 is one two-register permute of them, with no split pass.</summary>
-    static void RowTransforms512(float* xc, float* h, in Conv2dGeometry g, int ty0, int inRows, int lanes, int alphaW)
+    /// <summary>
+    /// <see cref="Input"/> with AVX-512 and no row buffer: down each block of 8 tiles, a window of the row transforms of four
+    /// input rows stays in registers (two more per tile row, the other two carried over), and each row's 18 columns come in
+    /// two masked 512-bit loads (zero outside the row, masks once per block), d0 … d3 each one two-register permute of them.
+    /// The same arithmetic as the buffered form, so the same bits.
+    /// </summary>
+    static void Input512(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
-        // Block j of every row, then block j + 8: the load masks depend on the columns alone.
-        for (int j = 0; j < lanes; j += 8)
+        int tw = (g.OW + 1) / 2;
+        long next = alphaW * step;
+        float* out8 = stackalloc float[8];
+        for (int j = 0; j < tw; j += 8)
         {
-            int c0 = 2 * j - g.PL;
-            var loMask = Conv2dWinograd.ColumnMask512(c0, g.W);
-            var hiMask = Conv2dWinograd.ColumnMask512(c0 + 16, g.W);
-            for (int ir = 0; ir < inRows; ir++)
+            int c0 = 2 * j - g.PL, count = Math.Min(8, tw - j), r = 2 * ty0 - g.PT;
+            var rows512 = new RowLoader(xc, g, c0);
+            // a: row r + 2ty, b: r + 2ty + 1, c, d: the next two (for α_h = 3, d is the next tile row's b).
+            rows512.Transform(r, alphaW, out var a0, out var a1, out var a2, out var a3);
+            rows512.Transform(r + 1, alphaW, out var b0, out var b1, out var b2, out var b3);
+            for (int ty = 0; ty < rows; ty++)
             {
-                int r = 2 * ty0 + ir - g.PT;
-                float* hr = h + (long)ir * alphaW * lanes + j;
-                if (r < 0 || r >= g.H)
-                {
-                    StoreRowTransform(default, default, default, default, hr, lanes, alphaW); // zeros
-                    continue;
-                }
-                float* row = xc + (long)r * g.W + c0;
-                var lo = Avx512F.MaskLoad(row, loMask, Vector512<float>.Zero);
-                var hi = Avx512F.MaskLoad(row + 16, hiMask, Vector512<float>.Zero);
-                var d0 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take0, hi).GetLower();
-                var d1 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take1, hi).GetLower();
-                var d2 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take2, hi).GetLower();
-                var d3 = alphaW == 4 ? Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take3, hi).GetLower() : default;
-                StoreRowTransform(d0, d1, d2, d3, hr, lanes, alphaW);
+                int top = r + 2 * ty;
+                rows512.Transform(top + 2, alphaW, out var c0v, out var c1, out var c2, out var c3);
+                rows512.Transform(top + 3, alphaW, out var d0, out var d1, out var d2, out var d3);
+                float* dst = v + (long)ty * tw + j;
+                StoreColumn(a0, b0, c0v, d0, dst, next, count, alphaH, out8);
+                StoreColumn(a1, b1, c1, d1, dst + step, next, count, alphaH, out8);
+                StoreColumn(a2, b2, c2, d2, dst + 2 * step, next, count, alphaH, out8);
+                if (alphaW == 4) StoreColumn(a3, b3, c3, d3, dst + 3 * step, next, count, alphaH, out8);
+                (a0, a1, a2, a3, b0, b1, b2, b3) = (c0v, c1, c2, c3, d0, d1, d2, d3);
             }
+        }
+    }
+
+    /// <summary>B_hᵀ down one column of a tile's α_h row transforms (d0 … d3, d3 unused for α = 3) to dst + i·next, i &lt; α_h:
+    /// d0 − d2, d1 + d2, d2 − d1, d1 − d3 for F(2, 3) and d0 − d1, d1, d2 − d1 for F(2, 2), the first count tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreColumn(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3, float* dst, long next,
+        int count, int alphaH, float* out8)
+    {
+        if (alphaH == 4)
+        {
+            Conv2dWinograd.StoreTiles(d0 - d2, dst, count, out8);
+            Conv2dWinograd.StoreTiles(d1 + d2, dst + next, count, out8);
+            Conv2dWinograd.StoreTiles(d2 - d1, dst + 2 * next, count, out8);
+            Conv2dWinograd.StoreTiles(d1 - d3, dst + 3 * next, count, out8);
+        }
+        else
+        {
+            Conv2dWinograd.StoreTiles(d0 - d1, dst, count, out8);
+            Conv2dWinograd.StoreTiles(d1, dst + next, count, out8);
+            Conv2dWinograd.StoreTiles(d2 - d1, dst + 2 * next, count, out8);
+        }
+    }
+
+    /// <summary>The row transforms d B_w of 8 tiles of one input channel whose columns start at c0, row by row (AVX-512).</summary>
+    readonly struct RowLoader
+    {
+        readonly float* channel;
+        readonly int height, width, c0;
+        readonly Vector512<float> loMask, hiMask;
+
+        public RowLoader(float* xc, in Conv2dGeometry g, int c0)
+        {
+            channel = xc;
+            height = g.H;
+            width = g.W;
+            this.c0 = c0;
+            loMask = Conv2dWinograd.ColumnMask512(c0, g.W);
+            hiMask = Conv2dWinograd.ColumnMask512(c0 + 16, g.W);
+        }
+
+        /// <summary>The α_w values of row r (zero outside the image): d0 − d2, d1 + d2, d2 − d1, d1 − d3 (F(2, 3)) or d0 − d1, d1,
+        /// d2 − d1 (F(2, 2)), as <see cref="StoreRowTransform"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Transform(int r, int alphaW, out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
+        {
+            if (r < 0 || r >= height)
+            {
+                t0 = t1 = t2 = t3 = default;
+                return;
+            }
+            float* row = channel + (long)r * width + c0;
+            var lo = Avx512F.MaskLoad(row, loMask, Vector512<float>.Zero);
+            var hi = Avx512F.MaskLoad(row + 16, hiMask, Vector512<float>.Zero);
+            var d0 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take0, hi).GetLower();
+            var d1 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take1, hi).GetLower();
+            var d2 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take2, hi).GetLower();
+            if (alphaW == 4)
+            {
+                var d3 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take3, hi).GetLower();
+                (t0, t1, t2, t3) = (d0 - d2, d1 + d2, d2 - d1, d1 - d3);
+            }
+            else (t0, t1, t2, t3) = (d0 - d1, d1, d2 - d1, default);
         }
     }
 
