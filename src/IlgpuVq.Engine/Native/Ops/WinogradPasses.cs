@@ -138,6 +138,65 @@ internal static unsafe class WinogradPasses
         }
     }
 
+    /// <summary><see cref="OutputGradient"/> with AVX-512 and no row buffer: each block of 8 tiles of a tile row takes its two
+    /// output-gradient rows in one masked 512-bit load each (even and odd columns by one permute each), transforms them along the
+    /// row and down the columns in registers. The same arithmetic, so the same bits.</summary>
+    static void OutputGradient512(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
+    {
+        int tw = (g.OW + 1) / 2;
+        long next = alphaW * step;
+        float* out8 = stackalloc float[8];
+        for (int j = 0; j < tw; j += 8)
+        {
+            int count = Math.Min(8, tw - j);
+            var mask = Conv2dWinograd.ColumnMask512(2 * j, g.OW);
+            for (int ty = 0; ty < rows; ty++)
+            {
+                int oy = 2 * (ty0 + ty);
+                GradientRow(dyk, oy, g, 2 * j, mask, alphaW, out var a0, out var a1, out var a2, out var a3);
+                GradientRow(dyk, oy + 1, g, 2 * j, mask, alphaW, out var b0, out var b1, out var b2, out var b3);
+                float* dst = m + (long)ty * tw + j;
+                StoreGradientColumn(a0, b0, dst, next, count, alphaH, out8);
+                StoreGradientColumn(a1, b1, dst + step, next, count, alphaH, out8);
+                StoreGradientColumn(a2, b2, dst + 2 * step, next, count, alphaH, out8);
+                if (alphaW == 4) StoreGradientColumn(a3, b3, dst + 3 * step, next, count, alphaH, out8);
+            }
+        }
+    }
+
+    /// <summary>Row oy of dY (zero past the bottom) at the 16 columns from c0 along the row: (e0, e0 + e1, e0 − e1, −e1) for α = 4
+    /// and (e0, e0 + e1, e1) for α = 3, with e0 and e1 its even and odd columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void GradientRow(float* dyk, int oy, in Conv2dGeometry g, int c0, Vector512<float> mask, int alphaW, out Vector256<float> t0,
+        out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
+    {
+        if (oy >= g.OH)
+        {
+            t0 = t1 = t2 = t3 = default;
+            return;
+        }
+        var x = Avx512F.MaskLoad(dyk + (long)oy * g.OW + c0, mask, Vector512<float>.Zero);
+        var e0 = Avx512F.PermuteVar16x32(x, Conv2dWinograd.Take0).GetLower();
+        var e1 = Avx512F.PermuteVar16x32(x, Conv2dWinograd.Take1).GetLower();
+        if (alphaW == 4) (t0, t1, t2, t3) = (e0, e0 + e1, e0 - e1, -e1);
+        else (t0, t1, t2, t3) = (e0, e0 + e1, e1, default);
+    }
+
+    /// <summary>A down one column of a tile's two row transforms (e0, e1) to dst + i·next, i &lt; α_h: e0, e0 + e1, e0 − e1, −e1
+    /// for α = 4 and e0, e0 + e1, e1 for α = 3, the first count tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreGradientColumn(Vector256<float> e0, Vector256<float> e1, float* dst, long next, int count, int alphaH, float* out8)
+    {
+        Conv2dWinograd.StoreTiles(e0, dst, count, out8);
+        Conv2dWinograd.StoreTiles(e0 + e1, dst + next, count, out8);
+        if (alphaH == 4)
+        {
+            Conv2dWinograd.StoreTiles(e0 - e1, dst + 2 * next, count, out8);
+            Conv2dWinograd.StoreTiles(-e1, dst + 3 * next, count, out8);
+        }
+        else Conv2dWinograd.StoreTiles(e1, dst + 2 * next, count, out8);
+    }
+
     /// <summary>B_hᵀ down one column of a tile's α_h row transforms (d0 … d3, d3 unused for α = 3) to dst + i·next, i &lt; α_h:
     /// d0 − d2, d1 + d2, d2 − d1, d1 − d3 for F(2, 3) and d0 − d1, d1, d2 − d1 for F(2, 2), the first count tiles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -289,6 +348,11 @@ internal static unsafe class WinogradPasses
     /// </summary>
     public static void OutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
+        if (Use512)
+        {
+            OutputGradient512(dyk, m, step, g, ty0, rows, alphaH, alphaW);
+            return;
+        }
         int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
         // Two rows' [α_w][lanes], then R0 and R1.
         float* h = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * alphaW * lanes + 2 * lanes);
