@@ -19,6 +19,7 @@ public static class NativeKernelTable
         ReductionNative.Register(r);
         CodebookNative.Register(r);
         KMeansNative.Register(r);
+        CodebookMaintenanceNative.Register(r);
         ElementwiseNative.Register(r);
         AdamWNative.Register(r);
         BatchBiasNative.Register(r);

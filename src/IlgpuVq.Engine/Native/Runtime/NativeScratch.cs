@@ -40,6 +40,8 @@ public enum ScratchSlot
     SpaceToDepthKernel,
     /// <summary><see cref="Conv2dDepthToSpace.Edges"/>'s kernel, columns and product of one edge.</summary>
     DepthToSpaceEdges,
+    /// <summary><see cref="CodebookMaintenanceNative"/>'s running sums of one code.</summary>
+    CodeSums,
 }
 
 /// <summary>
