@@ -20,6 +20,41 @@ public class NativeReductionTests
     static void Compare<TDelegate>(KernelSlot<TDelegate> slot, float[] x, int outLength, Action<TDelegate, V, V> launch) where TDelegate : Delegate =>
         BitIdenticalOneToOne(slot, x, new float[outLength], launch);
 
+    /// <summary>The two-pass sums' first passes as the native backend launches them (one group of one thread): the scaled,
+    /// in-order double sum of x (the sum of partials) and of (p − t)² (the MSE loss), bit for bit, for 1 and 2 workers, with
+    /// −0 and tiny terms among large ones (an accumulation in float would not give these bits at 100003 terms).</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(17)]
+    [InlineData(100003)]
+    public void GroupedFirstPassesAreTheOrderedDoubleSums(int n)
+    {
+        var p = Random(5, n, -1e4f, 1e4f);
+        var t = Random(6, n);
+        for (int i = 0; i < n; i += 7) (p[i], t[i]) = (i % 2 == 0 ? -0f : 3e-8f, 0f);
+        double sum = 0, squares = 0;
+        for (int i = 0; i < n; i++)
+        {
+            sum += p[i];
+            double d = p[i] - t[i];
+            squares += d * d;
+        }
+        var config = new KernelConfig(new Index1D(1), new Index1D(1));
+        foreach (int workers in new[] { 1, 2 })
+        {
+            var (partial, loss) = WithWorkers(workers, () =>
+            {
+                using var scope = new TensorScope();
+                var (a, b, y, z) = (T(p), T(t), T(new float[1]), T(new float[1]));
+                NativeOf(Reduction.PartialsKernel)(config, a.View, n, 0.5f, y.View);
+                NativeOf(Loss.PartialsKernel)(config, a.View, b.View, n, 0.25f, z.View);
+                return (y.ToArray(), z.ToArray());
+            });
+            BitEqual([(float)(sum * 0.5f)], partial);
+            BitEqual([(float)(squares * 0.25f)], loss);
+        }
+    }
+
     [Theory, MemberData(nameof(Shapes))]
     public void ReductionsAndBroadcastsAreBitIdentical(int batch, int channels, int inner)
     {
