@@ -63,8 +63,10 @@ public static unsafe class Conv2dDepthToSpace
 
     /// <summary>
     /// Row 0 and column 0 of every image's dx (the corner with row 0). Along the edge, dx[2i + q] (q the parity) is
-    /// Σ_{co, s &lt; 3} w[co, ci, …, q + 3 − 2s]·dy[co, …, i + s − 1] over the taps inside the kernel, with the other axis at tap 1
-    /// and dy's row (or column) 0: one product [2·Cin, 3·Cout] · [3·Cout, N·⌈length/2⌉] per edge, by <see cref="Sgemm"/>.
+    /// Σ_{s, co} w[co, ci, …, q + 3 − 2s]·dy[co, …, i + s − 1] over the two shifts s with the tap inside the kernel (s = 0, 1 for
+    /// q = 0; s = 1, 2 for q = 1), the other axis at tap 1 and dy's row (or column) 0. dy's edge lines are copied once, each
+    /// image's between zeros, so that every shift s is a view of them; then per parity two products [Cin, Cout] · [Cout, N·(⌈len/2⌉ + 1)]
+    /// by <see cref="Sgemm"/> (one column per image is padding).
     /// </summary>
     public static void Edges(float* dy, float* w, float* dx, in Conv2dGeometry g)
     {
@@ -78,45 +80,46 @@ public static unsafe class Conv2dDepthToSpace
 
     static void Edge(float* dy, float* w, float* dx, in Conv2dGeometry g, EdgeLine e)
     {
-        int rows = 2 * g.Cin, depth = 3 * g.Cout, per = (e.DxLength + 1) / 2, cols = g.N * per;
-        long dyImage = (long)g.Cout * g.OH * g.OW, dxImage = (long)g.Cin * g.H * g.W;
-        float* kernel = NativeScratch.Get(ScratchSlot.DepthToSpaceEdges, (long)rows * depth + (long)depth * cols + (long)rows * cols);
-        float* lines = kernel + (long)rows * depth, product = lines + (long)depth * cols;
-        for (int q = 0; q < 2; q++)
-            for (int ci = 0; ci < g.Cin; ci++)
-            {
-                float* dst = kernel + (long)(q * g.Cin + ci) * depth;
-                for (int co = 0; co < g.Cout; co++)
-                    for (int s = 0; s < 3; s++)
-                    {
-                        int k = q + 3 - 2 * s;
-                        dst[co * 3 + s] = k is >= 0 and < 4 ? w[((long)co * g.Cin + ci) * 16 + e.TapBase + k * e.TapStride] : 0f;
-                    }
-            }
+        int per = (e.DxLength + 1) / 2, segment = per + 1, cols = g.N * segment, lineLength = cols + 2;
+        long dyImage = (long)g.Cout * g.OH * g.OW, dxImage = (long)g.Cin * g.H * g.W, kernel = (long)g.Cin * g.Cout;
+        // Kernels (q, s) = (0, 0), (0, 1), (1, 1), (1, 2); lines [Cout][lineLength]; products [2][Cin][cols].
+        float* kernels = NativeScratch.Get(ScratchSlot.DepthToSpaceEdges, 4 * kernel + (long)g.Cout * lineLength + 2L * g.Cin * cols);
+        float* lines = kernels + 4 * kernel, products = lines + (long)g.Cout * lineLength;
         var gg = g;
+        NativeParallel.For(g.Cin, ci =>
+        {
+            for (int q = 0; q < 2; q++)
+                for (int t = 0; t < 2; t++)
+                {
+                    int tap = e.TapBase + (2 - 2 * t - q + 1) * e.TapStride; // k = q + 3 − 2s with s = q + t
+                    float* dst = kernels + (2 * q + t) * kernel + (long)ci * gg.Cout;
+                    for (int co = 0; co < gg.Cout; co++) dst[co] = w[((long)co * gg.Cin + ci) * 16 + tap];
+                }
+        });
+        // lines[co][n·segment + 1 + i] = dy's edge value i of image n (i < DyLength), zero in the other places.
         NativeParallel.For(g.Cout, co =>
         {
-            for (int s = 0; s < 3; s++)
+            float* line = lines + (long)co * lineLength;
+            new Span<float>(line, lineLength).Clear();
+            for (int n = 0; n < gg.N; n++)
             {
-                float* dst = lines + (long)(co * 3 + s) * cols;
-                for (int n = 0; n < gg.N; n++)
-                {
-                    float* src = dy + n * dyImage + (long)co * gg.OH * gg.OW;
-                    for (int i = 0; i < per; i++)
-                    {
-                        int o = i + s - 1;
-                        dst[n * per + i] = o >= 0 && o < e.DyLength ? src[o * e.DyStride] : 0f;
-                    }
-                }
+                float* src = dy + n * dyImage + (long)co * gg.OH * gg.OW, dst = line + n * segment + 1;
+                if (e.DyStride == 1) NativeVector.Copy(dst, src, e.DyLength);
+                else
+                    for (int i = 0; i < e.DyLength; i++) dst[i] = src[(long)i * e.DyStride];
             }
         });
-        Sgemm.Multiply(rows, cols, depth, 1f, StridedMatrix.RowMajor(kernel, depth), StridedMatrix.RowMajor(lines, cols), product, cols, false, true);
+        // Product column n·segment + i reads lines at + i + s: dy's value i + s − 1 of image n.
+        for (int q = 0; q < 2; q++)
+            for (int t = 0; t < 2; t++)
+                Sgemm.Multiply(g.Cin, cols, g.Cout, 1f, StridedMatrix.RowMajor(kernels + (2 * q + t) * kernel, g.Cout),
+                    StridedMatrix.RowMajor(lines + q + t, lineLength), products + (long)q * g.Cin * cols, cols, t > 0, true);
         NativeParallel.For(g.N, n =>
         {
             for (int q = 0; q < 2; q++)
                 for (int ci = 0; ci < gg.Cin; ci++)
                 {
-                    float* src = product + (long)(q * gg.Cin + ci) * cols + n * per, dst = dx + n * dxImage + (long)ci * gg.H * gg.W;
+                    float* src = products + ((long)q * gg.Cin + ci) * cols + n * segment, dst = dx + n * dxImage + (long)ci * gg.H * gg.W;
                     for (int i = 0; i < per; i++)
                     {
                         int at = 2 * i + q;
