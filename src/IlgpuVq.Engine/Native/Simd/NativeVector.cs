@@ -83,11 +83,21 @@ static unsafe class NativeVector
     }
 
     /// <summary>dst[2i] = even[i] and dst[2i + 1] = odd[i] for the first <paramref name="count"/> elements of dst. It reads only
-    /// even[0 .. ⌈count/2⌉) and odd[0 .. ⌊count/2⌋) and writes only dst[0 .. count): the last block's loads are masked, its
-    /// stores too (<see cref="StoreInterleaved"/>).</summary>
+    /// even[0 .. ⌈count/2⌉) and odd[0 .. ⌊count/2⌋) and writes only dst[0 .. count): the loads and stores are masked (AVX-512:
+    /// 32 elements of dst per block), or the last block's are (<see cref="StoreInterleaved"/>).</summary>
     public static void Interleave(float* dst, float* even, float* odd, int count)
     {
         int i = 0;
+        if (Use512)
+            for (; 2 * i < count; i += 16)
+            {
+                // 16 of each to 32 of dst: lanes (e0 o0 … e7 o7) and (e8 o8 … e15 o15) by two two-register permutes.
+                int left = count - 2 * i;
+                var e = Avx512F.MaskLoad(even + i, FirstLanes512((left + 1) / 2), Vector512<float>.Zero);
+                var o = Avx512F.MaskLoad(odd + i, FirstLanes512(left / 2), Vector512<float>.Zero);
+                Avx512F.MaskStore(dst + 2 * i, FirstLanes512(left), Avx512F.PermuteVar16x32x2(e, InterleaveLow, o));
+                if (left > 16) Avx512F.MaskStore(dst + 2 * i + 16, FirstLanes512(left - 16), Avx512F.PermuteVar16x32x2(e, InterleaveHigh, o));
+            }
         if (Use256)
             for (; 2 * i < count; i += 8)
             {
@@ -124,6 +134,14 @@ static unsafe class NativeVector
         Avx.MaskStore(dst, FirstLanes(count), first);
         if (count > 8) Avx.MaskStore(dst + 8, FirstLanes(count - 8), second);
     }
+
+    static readonly Vector512<int> InterleaveLow = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    static readonly Vector512<int> InterleaveHigh = InterleaveLow + Vector512.Create(8);
+
+    /// <summary>A mask of the first <paramref name="count"/> of 16 lanes (all of them from 16 on).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> FirstLanes512(int count) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
 
     /// <summary>A mask of the first <paramref name="count"/> of 8 lanes (all bits set in each).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
