@@ -238,11 +238,9 @@ public static unsafe class Conv2dWinograd
                 bool inside = c0 >= 0 && c0 + 16 <= width;
                 var lo = inside ? Avx.LoadVector256(row + c0) : LoadInRange(row, c0, width);
                 var hi = inside ? Avx.LoadVector256(row + c0 + 8) : LoadInRange(row, c0 + 8, width);
-                // Within each 128-bit lane: (lo0 lo2 hi0 hi2) and (lo1 lo3 hi1 hi3); then the 64-bit quarters in order 0 2 1 3.
-                var e = Avx.Shuffle(lo, hi, 0b10_00_10_00).AsDouble();
-                var o = Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble();
-                Avx.Store(even + j, Avx2.Permute4x64(e, 0b11_01_10_00).AsSingle());
-                Avx.Store(odd + j, Avx2.Permute4x64(o, 0b11_01_10_00).AsSingle());
+                SplitPair(lo, hi, out var e, out var o);
+                Avx.Store(even + j, e);
+                Avx.Store(odd + j, o);
             }
         for (; j < count; j++)
         {
@@ -274,11 +272,23 @@ public static unsafe class Conv2dWinograd
 
     /// <summary>row[c0 + i] for the 8 lanes i, zero where c0 + i is outside [0, width); only in-range lanes are read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> LoadInRange(float* row, int c0, int width)
+    static Vector256<float> LoadInRange(float* row, int c0, int width) => Avx.MaskLoad(row + c0, ColumnMask256(c0, width));
+
+    /// <summary>The lanes i &lt; 8 whose column c0 + i lies inside [0, width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ColumnMask256(int c0, int width)
     {
         var column = Vector256.Create(c0) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-        var mask = Vector256.GreaterThanOrEqual(column, Vector256<int>.Zero) & Vector256.LessThan(column, Vector256.Create(width));
-        return Avx.MaskLoad(row + c0, mask.AsSingle());
+        return (Vector256.GreaterThanOrEqual(column, Vector256<int>.Zero) & Vector256.LessThan(column, Vector256.Create(width))).AsSingle();
+    }
+
+    /// <summary>The even and the odd lanes of 16 consecutive columns (lo, hi), in order, by AVX2 shuffles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void SplitPair(Vector256<float> lo, Vector256<float> hi, out Vector256<float> even, out Vector256<float> odd)
+    {
+        // Within each 128-bit lane: (lo0 lo2 hi0 hi2) and (lo1 lo3 hi1 hi3); then the 64-bit quarters in order 0 2 1 3.
+        even = Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+        odd = Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
     }
 
     /// <summary>The first <paramref name="count"/> lanes of <paramref name="value"/> to dst (all 8 with one store).</summary>

@@ -23,14 +23,14 @@ internal static unsafe class WinogradPasses
     /// <summary>
     /// V = B_hᵀ d B_w for tile rows [ty0, ty0 + rows) of one input channel xc [H, W]: position ξ of tile t at v[ξ·step + t].
     /// Tile tx reads d = (x[r, 2tx − PL], …, x[r, 2tx − PL + 3]) along input row r (the first α_w of them, zero outside the
-    /// image), and d B_w is α_w vector sums over 8 tiles (<see cref="RowTransforms"/>; <see cref="Input512"/> on AVX-512); B_hᵀ then
+    /// image), and d B_w is α_w vector sums over 8 tiles (<see cref="RowTransforms"/>; <see cref="InputInRegisters"/> with AVX2 or AVX-512); B_hᵀ then
     /// combines α_h such rows.
     /// </summary>
     public static void Input(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
-        if (Use512)
+        if (Use256)
         {
-            Input512(xc, v, step, g, ty0, rows, alphaH, alphaW);
+            InputInRegisters(xc, v, step, g, ty0, rows, alphaH, alphaW);
             return;
         }
         int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
@@ -70,6 +70,8 @@ internal static unsafe class WinogradPasses
     }
 
     static readonly bool Use512 = NativeIsa.Use512;
+    /// <summary>The register forms of the transforms (AVX2 or AVX-512); the portable path keeps the buffered ones.</summary>
+    static readonly bool Use256 = NativeIsa.Path != SimdPath.Portable;
 
     /// <summary>The row transforms d B_w of the input rows 2·ty0 − PT … (inRows of them) of channel xc into h [inRows][α_w][lanes]
     /// (zero for rows outside the image), through the column split P, Q (<see cref="Conv2dWinograd.SplitColumns"/>), which
@@ -106,12 +108,12 @@ internal static unsafe class WinogradPasses
     }
 
     /// <summary>
-    /// <see cref="Input"/> with AVX-512 and no row buffer: down each block of 8 tiles, a window of the row transforms of four
-    /// input rows stays in registers (two more per tile row, the other two carried over), and each row's 18 columns come in
-    /// two masked 512-bit loads (zero outside the row, masks once per block), d0 … d3 each one two-register permute of them.
-    /// The same arithmetic as the buffered form, so the same bits.
+    /// <see cref="Input"/> with no row buffer (AVX2 or AVX-512): down each block of 8 tiles, a window of the row transforms of
+    /// four input rows stays in registers (two more per tile row, the other two carried over), each row's columns loaded
+    /// masked (zero outside the row, masks once per block) and split into d0 … d3 in registers (<see cref="RowLoader"/>). The
+    /// same arithmetic as the buffered form, so the same bits.
     /// </summary>
-    static void Input512(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
+    static void InputInRegisters(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
         int tw = (g.OW + 1) / 2;
         long next = alphaW * step;
@@ -138,10 +140,11 @@ internal static unsafe class WinogradPasses
         }
     }
 
-    /// <summary><see cref="OutputGradient"/> with AVX-512 and no row buffer: each block of 8 tiles of a tile row takes its two
-    /// output-gradient rows in one masked 512-bit load each (even and odd columns by one permute each), transforms them along the
-    /// row and down the columns in registers. The same arithmetic, so the same bits.</summary>
-    static void OutputGradient512(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
+    /// <summary><see cref="OutputGradient"/> with no row buffer (AVX2 or AVX-512): each block of 8 tiles of a tile row takes its
+    /// two output-gradient rows in masked loads (one of 512 bits, or two of 256; masks once per block), splits their even and
+    /// odd columns in registers and transforms them along the row and down the columns there. The same arithmetic, so the
+    /// same bits.</summary>
+    static void OutputGradientInRegisters(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
         int tw = (g.OW + 1) / 2;
         long next = alphaW * step;
@@ -149,12 +152,14 @@ internal static unsafe class WinogradPasses
         for (int j = 0; j < tw; j += 8)
         {
             int count = Math.Min(8, tw - j);
-            var mask = Conv2dWinograd.ColumnMask512(2 * j, g.OW);
+            var mask = Use512 ? Conv2dWinograd.ColumnMask512(2 * j, g.OW) : default;
+            var lo = Use512 ? default : Conv2dWinograd.ColumnMask256(2 * j, g.OW);
+            var hi = Use512 ? default : Conv2dWinograd.ColumnMask256(2 * j + 8, g.OW);
             for (int ty = 0; ty < rows; ty++)
             {
                 int oy = 2 * (ty0 + ty);
-                GradientRow(dyk, oy, g, 2 * j, mask, alphaW, out var a0, out var a1, out var a2, out var a3);
-                GradientRow(dyk, oy + 1, g, 2 * j, mask, alphaW, out var b0, out var b1, out var b2, out var b3);
+                GradientRow(dyk, oy, g, 2 * j, mask, lo, hi, alphaW, out var a0, out var a1, out var a2, out var a3);
+                GradientRow(dyk, oy + 1, g, 2 * j, mask, lo, hi, alphaW, out var b0, out var b1, out var b2, out var b3);
                 float* dst = m + (long)ty * tw + j;
                 StoreGradientColumn(a0, b0, dst, next, count, alphaH, out8);
                 StoreGradientColumn(a1, b1, dst + step, next, count, alphaH, out8);
@@ -164,20 +169,26 @@ internal static unsafe class WinogradPasses
         }
     }
 
-    /// <summary>Row oy of dY (zero past the bottom) at the 16 columns from c0 along the row: (e0, e0 + e1, e0 − e1, −e1) for α = 4
+    /// <summary>Row oy of dY (zero past the bottom) at the 16 columns from c0 (load masks: one of 16 lanes, or lo and hi of 8) along the row: (e0, e0 + e1, e0 − e1, −e1) for α = 4
     /// and (e0, e0 + e1, e1) for α = 3, with e0 and e1 its even and odd columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void GradientRow(float* dyk, int oy, in Conv2dGeometry g, int c0, Vector512<float> mask, int alphaW, out Vector256<float> t0,
-        out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
+    static void GradientRow(float* dyk, int oy, in Conv2dGeometry g, int c0, Vector512<float> mask, Vector256<float> lo, Vector256<float> hi,
+        int alphaW, out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
     {
         if (oy >= g.OH)
         {
             t0 = t1 = t2 = t3 = default;
             return;
         }
-        var x = Avx512F.MaskLoad(dyk + (long)oy * g.OW + c0, mask, Vector512<float>.Zero);
-        var e0 = Avx512F.PermuteVar16x32(x, Conv2dWinograd.Take0).GetLower();
-        var e1 = Avx512F.PermuteVar16x32(x, Conv2dWinograd.Take1).GetLower();
+        float* row = dyk + (long)oy * g.OW + c0;
+        Vector256<float> e0, e1;
+        if (Use512)
+        {
+            var x = Avx512F.MaskLoad(row, mask, Vector512<float>.Zero);
+            e0 = Avx512F.PermuteVar16x32(x, Conv2dWinograd.Take0).GetLower();
+            e1 = Avx512F.PermuteVar16x32(x, Conv2dWinograd.Take1).GetLower();
+        }
+        else Conv2dWinograd.SplitPair(Avx.MaskLoad(row, lo), Avx.MaskLoad(row + 8, hi), out e0, out e1);
         if (alphaW == 4) (t0, t1, t2, t3) = (e0, e0 + e1, e0 - e1, -e1);
         else (t0, t1, t2, t3) = (e0, e0 + e1, e1, default);
     }
@@ -218,12 +229,15 @@ internal static unsafe class WinogradPasses
         }
     }
 
-    /// <summary>The row transforms d B_w of 8 tiles of one input channel whose columns start at c0, row by row (AVX-512).</summary>
+    /// <summary>The row transforms d B_w of 8 tiles of one input channel whose columns start at c0, row by row: on AVX-512 two
+    /// masked 512-bit loads of 32 columns and one two-register permute per d_k; on AVX2 masked 256-bit loads of columns
+    /// c0 … c0 + 15 (d0, d1) and c0 + 2 … c0 + 17 (d2, d3), each pair split by shuffles.</summary>
     readonly struct RowLoader
     {
         readonly float* channel;
         readonly int height, width, c0;
         readonly Vector512<float> loMask, hiMask;
+        readonly Vector256<float> mask0, mask8, mask2, mask10;
 
         public RowLoader(float* xc, in Conv2dGeometry g, int c0)
         {
@@ -231,8 +245,16 @@ internal static unsafe class WinogradPasses
             height = g.H;
             width = g.W;
             this.c0 = c0;
-            loMask = Conv2dWinograd.ColumnMask512(c0, g.W);
-            hiMask = Conv2dWinograd.ColumnMask512(c0 + 16, g.W);
+            if (Use512)
+            {
+                loMask = Conv2dWinograd.ColumnMask512(c0, g.W);
+                hiMask = Conv2dWinograd.ColumnMask512(c0 + 16, g.W);
+                return;
+            }
+            mask0 = Conv2dWinograd.ColumnMask256(c0, g.W);
+            mask8 = Conv2dWinograd.ColumnMask256(c0 + 8, g.W);
+            mask2 = Conv2dWinograd.ColumnMask256(c0 + 2, g.W);
+            mask10 = Conv2dWinograd.ColumnMask256(c0 + 10, g.W);
         }
 
         /// <summary>The α_w values of row r (zero outside the image): d0 − d2, d1 + d2, d2 − d1, d1 − d3 (F(2, 3)) or d0 − d1, d1,
@@ -246,16 +268,22 @@ internal static unsafe class WinogradPasses
                 return;
             }
             float* row = channel + (long)r * width + c0;
-            var lo = Avx512F.MaskLoad(row, loMask, Vector512<float>.Zero);
-            var hi = Avx512F.MaskLoad(row + 16, hiMask, Vector512<float>.Zero);
-            var d0 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take0, hi).GetLower();
-            var d1 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take1, hi).GetLower();
-            var d2 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take2, hi).GetLower();
-            if (alphaW == 4)
+            Vector256<float> d0, d1, d2, d3;
+            if (Use512)
             {
-                var d3 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take3, hi).GetLower();
-                (t0, t1, t2, t3) = (d0 - d2, d1 + d2, d2 - d1, d1 - d3);
+                var lo = Avx512F.MaskLoad(row, loMask, Vector512<float>.Zero);
+                var hi = Avx512F.MaskLoad(row + 16, hiMask, Vector512<float>.Zero);
+                d0 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take0, hi).GetLower();
+                d1 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take1, hi).GetLower();
+                d2 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take2, hi).GetLower();
+                d3 = alphaW == 4 ? Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take3, hi).GetLower() : default;
             }
+            else
+            {
+                Conv2dWinograd.SplitPair(Avx.MaskLoad(row, mask0), Avx.MaskLoad(row + 8, mask8), out d0, out d1);
+                Conv2dWinograd.SplitPair(Avx.MaskLoad(row + 2, mask2), Avx.MaskLoad(row + 10, mask10), out d2, out d3);
+            }
+            if (alphaW == 4) (t0, t1, t2, t3) = (d0 - d2, d1 + d2, d2 - d1, d1 - d3);
             else (t0, t1, t2, t3) = (d0 - d1, d1, d2 - d1, default);
         }
     }
@@ -348,9 +376,9 @@ internal static unsafe class WinogradPasses
     /// </summary>
     public static void OutputGradient(float* dyk, float* m, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
-        if (Use512)
+        if (Use256)
         {
-            OutputGradient512(dyk, m, step, g, ty0, rows, alphaH, alphaW);
+            OutputGradientInRegisters(dyk, m, step, g, ty0, rows, alphaH, alphaW);
             return;
         }
         int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
