@@ -48,23 +48,8 @@ internal static unsafe class WinogradPasses
                     var d0 = Vector256.Load(r0 + j);
                     var d1 = Vector256.Load(r0 + rowStride + j);
                     var d2 = Vector256.Load(r0 + 2 * rowStride + j);
-                    float* dst = v + (long)ty * tw + j + col * step;
-                    long next = alphaW * step;
-                    int count = Math.Min(8, tw - j);
-                    if (alphaH == 4)
-                    {
-                        var d3 = Vector256.Load(r0 + 3 * rowStride + j);
-                        Conv2dWinograd.StoreTiles(d0 - d2, dst, count, out8);
-                        Conv2dWinograd.StoreTiles(d1 + d2, dst + next, count, out8);
-                        Conv2dWinograd.StoreTiles(d2 - d1, dst + 2 * next, count, out8);
-                        Conv2dWinograd.StoreTiles(d1 - d3, dst + 3 * next, count, out8);
-                    }
-                    else
-                    {
-                        Conv2dWinograd.StoreTiles(d0 - d1, dst, count, out8);
-                        Conv2dWinograd.StoreTiles(d1, dst + next, count, out8);
-                        Conv2dWinograd.StoreTiles(d2 - d1, dst + 2 * next, count, out8);
-                    }
+                    var d3 = alphaH == 4 ? Vector256.Load(r0 + 3 * rowStride + j) : default;
+                    StoreColumn(d0, d1, d2, d3, v + (long)ty * tw + j + col * step, alphaW * step, Math.Min(8, tw - j), alphaH, out8);
                 }
             }
     }
@@ -417,17 +402,7 @@ internal static unsafe class WinogradPasses
                 {
                     var e0 = Vector256.Load(h + col * lanes + j);
                     var e1 = Vector256.Load(h + (long)alphaW * lanes + col * lanes + j);
-                    float* dst = m + (long)ty * tw + j + col * step;
-                    long next = alphaW * step;
-                    int count = Math.Min(8, tw - j);
-                    Conv2dWinograd.StoreTiles(e0, dst, count, out8);
-                    Conv2dWinograd.StoreTiles(e0 + e1, dst + next, count, out8);
-                    if (alphaH == 4)
-                    {
-                        Conv2dWinograd.StoreTiles(e0 - e1, dst + 2 * next, count, out8);
-                        Conv2dWinograd.StoreTiles(-e1, dst + 3 * next, count, out8);
-                    }
-                    else Conv2dWinograd.StoreTiles(e1, dst + 2 * next, count, out8);
+                    StoreGradientColumn(e0, e1, m + (long)ty * tw + j + col * step, alphaW * step, Math.Min(8, tw - j), alphaH, out8);
                 }
         }
     }
