@@ -42,6 +42,8 @@ public enum ScratchSlot
     DepthToSpaceEdges,
     /// <summary><see cref="CodebookMaintenanceNative"/>'s running sums of one code.</summary>
     CodeSums,
+    /// <summary>A convolution weight gradient's block computed transposed, before it goes into dw.</summary>
+    TransposedProduct,
 }
 
 /// <summary>
