@@ -11,7 +11,8 @@ namespace IlgpuVq.Engine.Native;
 /// and <see cref="ToImage"/> puts them at dx[2r + 2 − a, 2s + 2 − b]. That covers every row and column of dx but the first:
 /// row 0 and column 0 take only the taps w[1, ·] and w[·, 1] from dy's first row and column, two small products over the
 /// whole batch (<see cref="Edges"/>). A grid that also covered them (outputs r = −1 …, 17 × 17 at 16 × 16) had 81 tiles per
-/// image where this one has 64, and its products lost to im2col + GEMM on AVX-512.
+/// image where this one has 64, and its products lost to im2col + GEMM on AVX-512. Measured on Zen 4 (batch 32, 64 ← 128,
+/// 32 × 32, min of 40): 12.7–13.1 ms by im2col + GEMM + col2im, 9.2–9.5 ms so, on AVX-512 and AVX2 alike.
 /// </summary>
 public static unsafe class Conv2dDepthToSpace
 {
