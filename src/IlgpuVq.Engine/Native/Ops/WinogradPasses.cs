@@ -106,15 +106,15 @@ internal static unsafe class WinogradPasses
         for (int j = 0; j < tw; j += 8)
         {
             int c0 = 2 * j - g.PL, count = Math.Min(8, tw - j), r = 2 * ty0 - g.PT;
-            var rows512 = new RowLoader(xc, g, c0);
+            var loader = new RowLoader(xc, g, c0);
             // a: row r + 2ty, b: r + 2ty + 1, c, d: the next two (for α_h = 3, d is the next tile row's b).
-            rows512.Transform(r, alphaW, out var a0, out var a1, out var a2, out var a3);
-            rows512.Transform(r + 1, alphaW, out var b0, out var b1, out var b2, out var b3);
+            loader.Transform(r, alphaW, out var a0, out var a1, out var a2, out var a3);
+            loader.Transform(r + 1, alphaW, out var b0, out var b1, out var b2, out var b3);
             for (int ty = 0; ty < rows; ty++)
             {
                 int top = r + 2 * ty;
-                rows512.Transform(top + 2, alphaW, out var c0v, out var c1, out var c2, out var c3);
-                rows512.Transform(top + 3, alphaW, out var d0, out var d1, out var d2, out var d3);
+                loader.Transform(top + 2, alphaW, out var c0v, out var c1, out var c2, out var c3);
+                loader.Transform(top + 3, alphaW, out var d0, out var d1, out var d2, out var d3);
                 float* dst = v + (long)ty * tw + j;
                 StoreColumn(a0, b0, c0v, d0, dst, next, count, alphaH, out8);
                 StoreColumn(a1, b1, c1, d1, dst + step, next, count, alphaH, out8);
@@ -154,8 +154,8 @@ internal static unsafe class WinogradPasses
         }
     }
 
-    /// <summary>Row oy of dY (zero past the bottom) at the 16 columns from c0 (load masks: one of 16 lanes, or lo and hi of 8) along the row: (e0, e0 + e1, e0 − e1, −e1) for α = 4
-    /// and (e0, e0 + e1, e1) for α = 3, with e0 and e1 its even and odd columns.</summary>
+    /// <summary>Row oy of dY (zero past the bottom) at the 16 columns from c0 (load masks: one of 16 lanes, or lo and hi of 8),
+    /// <see cref="GradientAxis"/> of its even and odd columns along the row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void GradientRow(float* dyk, int oy, in Conv2dGeometry g, int c0, Vector512<float> mask, Vector256<float> lo, Vector256<float> hi,
         int alphaW, out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
@@ -174,44 +174,55 @@ internal static unsafe class WinogradPasses
             e1 = Avx512F.PermuteVar16x32(x, Conv2dWinograd.Take1).GetLower();
         }
         else Conv2dWinograd.SplitPair(Avx.MaskLoad(row, lo), Avx.MaskLoad(row + 8, hi), out e0, out e1);
-        if (alphaW == 4) (t0, t1, t2, t3) = (e0, e0 + e1, e0 - e1, -e1);
+        GradientAxis(e0, e1, alphaW, out t0, out t1, out t2, out t3);
+    }
+
+    /// <summary>Bᵀ along one axis of α values (d0 … d3, d3 unused for α = 3): d0 − d2, d1 + d2, d2 − d1, d1 − d3 for F(2, 3) and
+    /// d0 − d1, d1, d2 − d1 for F(2, 2). The input transform applies it along the rows and then down the columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void InputAxis(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3, int alpha,
+        out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
+    {
+        if (alpha == 4) (t0, t1, t2, t3) = (d0 - d2, d1 + d2, d2 - d1, d1 - d3);
+        else (t0, t1, t2, t3) = (d0 - d1, d1, d2 - d1, default);
+    }
+
+    /// <summary>A along one axis of a pair (e0, e1): e0, e0 + e1, e0 − e1, −e1 for α = 4 and e0, e0 + e1, e1 for α = 3 (the
+    /// output-gradient transform, along the rows and then down the columns).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void GradientAxis(Vector256<float> e0, Vector256<float> e1, int alpha, out Vector256<float> t0, out Vector256<float> t1,
+        out Vector256<float> t2, out Vector256<float> t3)
+    {
+        if (alpha == 4) (t0, t1, t2, t3) = (e0, e0 + e1, e0 - e1, -e1);
         else (t0, t1, t2, t3) = (e0, e0 + e1, e1, default);
     }
 
-    /// <summary>A down one column of a tile's two row transforms (e0, e1) to dst + i·next, i &lt; α_h: e0, e0 + e1, e0 − e1, −e1
-    /// for α = 4 and e0, e0 + e1, e1 for α = 3, the first count tiles.</summary>
+    /// <summary>The α values t0 … of a column of 8 tiles to dst + i·next, i &lt; α, the first count tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreTileColumn(Vector256<float> t0, Vector256<float> t1, Vector256<float> t2, Vector256<float> t3, float* dst, long next,
+        int count, int alpha, float* out8)
+    {
+        Conv2dWinograd.StoreTiles(t0, dst, count, out8);
+        Conv2dWinograd.StoreTiles(t1, dst + next, count, out8);
+        Conv2dWinograd.StoreTiles(t2, dst + 2 * next, count, out8);
+        if (alpha == 4) Conv2dWinograd.StoreTiles(t3, dst + 3 * next, count, out8);
+    }
+
+    /// <summary><see cref="GradientAxis"/> down one column of a tile's two row transforms (e0, e1), to dst + i·next.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void StoreGradientColumn(Vector256<float> e0, Vector256<float> e1, float* dst, long next, int count, int alphaH, float* out8)
     {
-        Conv2dWinograd.StoreTiles(e0, dst, count, out8);
-        Conv2dWinograd.StoreTiles(e0 + e1, dst + next, count, out8);
-        if (alphaH == 4)
-        {
-            Conv2dWinograd.StoreTiles(e0 - e1, dst + 2 * next, count, out8);
-            Conv2dWinograd.StoreTiles(-e1, dst + 3 * next, count, out8);
-        }
-        else Conv2dWinograd.StoreTiles(e1, dst + 2 * next, count, out8);
+        GradientAxis(e0, e1, alphaH, out var t0, out var t1, out var t2, out var t3);
+        StoreTileColumn(t0, t1, t2, t3, dst, next, count, alphaH, out8);
     }
 
-    /// <summary>B_hᵀ down one column of a tile's α_h row transforms (d0 … d3, d3 unused for α = 3) to dst + i·next, i &lt; α_h:
-    /// d0 − d2, d1 + d2, d2 − d1, d1 − d3 for F(2, 3) and d0 − d1, d1, d2 − d1 for F(2, 2), the first count tiles.</summary>
+    /// <summary><see cref="InputAxis"/> (Bᵀ) down one column of a tile's α_h row transforms, to dst + i·next.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void StoreColumn(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3, float* dst, long next,
         int count, int alphaH, float* out8)
     {
-        if (alphaH == 4)
-        {
-            Conv2dWinograd.StoreTiles(d0 - d2, dst, count, out8);
-            Conv2dWinograd.StoreTiles(d1 + d2, dst + next, count, out8);
-            Conv2dWinograd.StoreTiles(d2 - d1, dst + 2 * next, count, out8);
-            Conv2dWinograd.StoreTiles(d1 - d3, dst + 3 * next, count, out8);
-        }
-        else
-        {
-            Conv2dWinograd.StoreTiles(d0 - d1, dst, count, out8);
-            Conv2dWinograd.StoreTiles(d1, dst + next, count, out8);
-            Conv2dWinograd.StoreTiles(d2 - d1, dst + 2 * next, count, out8);
-        }
+        InputAxis(d0, d1, d2, d3, alphaH, out var t0, out var t1, out var t2, out var t3);
+        StoreTileColumn(t0, t1, t2, t3, dst, next, count, alphaH, out8);
     }
 
     /// <summary>The row transforms d B_w of 8 tiles of one input channel whose columns start at c0, row by row: on AVX-512 two
@@ -242,8 +253,7 @@ internal static unsafe class WinogradPasses
             mask10 = Conv2dWinograd.ColumnMask256(c0 + 10, g.W);
         }
 
-        /// <summary>The α_w values of row r (zero outside the image): d0 − d2, d1 + d2, d2 − d1, d1 − d3 (F(2, 3)) or d0 − d1, d1,
-        /// d2 − d1 (F(2, 2)), as <see cref="StoreRowTransform"/>.</summary>
+        /// <summary>The α_w values of row r, <see cref="InputAxis"/> along it (zero outside the image).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Transform(int r, int alphaW, out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
         {
@@ -268,30 +278,27 @@ internal static unsafe class WinogradPasses
                 Conv2dWinograd.SplitPair(Avx.MaskLoad(row, mask0), Avx.MaskLoad(row + 8, mask8), out d0, out d1);
                 Conv2dWinograd.SplitPair(Avx.MaskLoad(row + 2, mask2), Avx.MaskLoad(row + 10, mask10), out d2, out d3);
             }
-            if (alphaW == 4) (t0, t1, t2, t3) = (d0 - d2, d1 + d2, d2 - d1, d1 - d3);
-            else (t0, t1, t2, t3) = (d0 - d1, d1, d2 - d1, default);
+            InputAxis(d0, d1, d2, d3, alphaW, out t0, out t1, out t2, out t3);
         }
     }
 
-    /// <summary>d B_w of 8 tiles whose row values are (d0, d1, d2, d3) (d3 unused for α = 3) to dst + i·lanes, i &lt; α_w:
-    /// d0 − d2, d1 + d2, d2 − d1, d1 − d3 for F(2, 3) and d0 − d1, d1, d2 − d1 for F(2, 2).</summary>
+    /// <summary><see cref="InputAxis"/> (d B_w) of 8 tiles whose row values are (d0, d1, d2, d3) to dst + i·lanes, i &lt; α_w.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void StoreRowTransform(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3, float* dst, int lanes,
         int alphaW)
     {
-        if (alphaW == 4)
-        {
-            (d0 - d2).Store(dst);
-            (d1 + d2).Store(dst + lanes);
-            (d2 - d1).Store(dst + 2 * lanes);
-            (d1 - d3).Store(dst + 3 * lanes);
-        }
-        else
-        {
-            (d0 - d1).Store(dst);
-            d1.Store(dst + lanes);
-            (d2 - d1).Store(dst + 2 * lanes);
-        }
+        InputAxis(d0, d1, d2, d3, alphaW, out var t0, out var t1, out var t2, out var t3);
+        StoreRow(t0, t1, t2, t3, dst, lanes, alphaW);
+    }
+
+    /// <summary>The α values t0 … of 8 tiles to dst + i·lanes, i &lt; α (a row buffer of the portable path).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreRow(Vector256<float> t0, Vector256<float> t1, Vector256<float> t2, Vector256<float> t3, float* dst, int lanes, int alpha)
+    {
+        t0.Store(dst);
+        t1.Store(dst + lanes);
+        t2.Store(dst + 2 * lanes);
+        if (alpha == 4) t3.Store(dst + 3 * lanes);
     }
 
     /// <summary>
@@ -385,16 +392,8 @@ internal static unsafe class WinogradPasses
                 Conv2dWinograd.SplitColumns(dyk + (long)oy * g.OW, g.OW, 0, r0, r1, lanes);
                 for (int j = 0; j < lanes; j += 8)
                 {
-                    var e0 = Vector256.Load(r0 + j);
-                    var e1 = Vector256.Load(r1 + j);
-                    e0.Store(ha + j);
-                    (e0 + e1).Store(ha + lanes + j);
-                    if (alphaW == 4)
-                    {
-                        (e0 - e1).Store(ha + 2 * lanes + j);
-                        (-e1).Store(ha + 3 * lanes + j);
-                    }
-                    else e1.Store(ha + 2 * lanes + j);
+                    GradientAxis(Vector256.Load(r0 + j), Vector256.Load(r1 + j), alphaW, out var t0, out var t1, out var t2, out var t3);
+                    StoreRow(t0, t1, t2, t3, ha + j, lanes, alphaW);
                 }
             }
             for (int col = 0; col < alphaW; col++)
