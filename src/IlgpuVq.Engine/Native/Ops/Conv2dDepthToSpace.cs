@@ -92,7 +92,7 @@ public static unsafe class Conv2dDepthToSpace
             for (int q = 0; q < 2; q++)
                 for (int t = 0; t < 2; t++)
                 {
-                    int tap = e.TapBase + (2 - 2 * t - q + 1) * e.TapStride; // k = q + 3 − 2s with s = q + t
+                    int tap = e.TapBase + (3 - q - 2 * t) * e.TapStride; // k = q + 3 − 2s with s = q + t
                     float* dst = kernels + (2 * q + t) * kernel + (long)ci * gg.Cout;
                     for (int co = 0; co < gg.Cout; co++) dst[co] = w[((long)co * gg.Cin + ci) * 16 + tap];
                 }

@@ -38,7 +38,7 @@ public enum ScratchSlot
     SpaceToDepth,
     /// <summary><see cref="Conv2dSpaceToDepth"/>'s 2×2 kernel (or kernel gradients) of a 4×4 stride-2 convolution.</summary>
     SpaceToDepthKernel,
-    /// <summary><see cref="Conv2dDepthToSpace.Edges"/>'s kernel, columns and product of one edge.</summary>
+    /// <summary><see cref="Conv2dDepthToSpace.Edges"/>'s kernels, dy lines and products of one edge.</summary>
     DepthToSpaceEdges,
     /// <summary><see cref="CodebookMaintenanceNative"/>'s running sums of one code.</summary>
     CodeSums,
