@@ -7,11 +7,17 @@ namespace IlgpuVq.Kernels;
 /// Geometry of a 2-D convolution over NCHW float32 tensors: input x [N,Cin,H,W], weight [Cout,Cin,KH,KW],
 /// output y [N,Cout,OH,OW] with y[n,co,oh,ow] = Σ_{ci,kh,kw} w[co,ci,kh,kw]·x[n,ci,oh·SH − PT + kh, ow·SW − PL + kw]
 /// (out-of-range input positions read as zero). Only the top/left padding enters the index arithmetic; the
-/// bottom/right padding is implied by OH/OW.
+/// bottom/right padding is implied by OH/OW. With <see cref="ReluInput"/> ≠ 0 the convolution reads relu(x) = max(x, 0) in
+/// place of x (conv2d of a ReLU, the ReLU fused into the reads of x: <see cref="Forward"/> and <see cref="WeightGrad"/>).
 /// </summary>
 public struct Conv2dGeometry
 {
     public int N, Cin, H, W, Cout, OH, OW, KH, KW, SH, SW, PT, PL;
+    /// <summary>1: every read of x is relu(x) (x &gt; 0 ? x : 0, as <see cref="ElementwiseKernels.Relu"/>); 0: x itself.</summary>
+    public int ReluInput;
+
+    /// <summary>A value v read from x: relu(v) when <see cref="ReluInput"/> ≠ 0, else v.</summary>
+    public readonly float Read(float v) => ReluInput != 0 && !(v > 0f) ? 0f : v;
 }
 
 /// <summary>
@@ -73,6 +79,7 @@ public static class Conv2dKernels
                     for (int kw = 0; kw < g.KW; kw++)
                     {
                         var xv = LoadRow(x, xRow, iwBase + kw, g.SW, g.W);
+                        if (g.ReluInput != 0) xv = xv.Rectified();
                         int wk = wc + kh * g.KW + kw;
                         c0 = Row8.Fma(c0, w[w0 + wk], xv);
                         c1 = Row8.Fma(c1, w[w1 + wk], xv);
@@ -191,7 +198,7 @@ public static class Conv2dKernels
                         int iw = ow * g.SW - g.PL + kw;
                         if (iw < 0 || iw >= g.W) continue;
                         int di = dyRow + ow, xi = xRow + iw;
-                        var xv = new Row4(x[x0 + xi], x[x1 + xi], x[x2 + xi], x[x3 + xi]);
+                        var xv = new Row4(g.Read(x[x0 + xi]), g.Read(x[x1 + xi]), g.Read(x[x2 + xi]), g.Read(x[x3 + xi]));
                         a0 = Row4.Fma(a0, dy[d0 + di], xv);
                         a1 = Row4.Fma(a1, dy[d1 + di], xv);
                         a2 = Row4.Fma(a2, dy[d2 + di], xv);

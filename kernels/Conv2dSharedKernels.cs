@@ -44,14 +44,14 @@ public static class Conv2dSharedKernels
     }
 
     /// <summary>The im2col element (row, column) = x[n, ci, oh·SH − PT + kh, ow·SW − PL + kw] for row = (ci, kh, kw) and
-    /// column = (n, oh, ow), zero in the padding.</summary>
+    /// column = (n, oh, ow), zero in the padding (relu of it with <see cref="Conv2dGeometry.ReluInput"/>).</summary>
     static float Patch(ArrayView<float> x, Conv2dGeometry g, int row, int column)
     {
         int khw = g.KH * g.KW, ohw = g.OH * g.OW;
         int ci = row / khw, tap = row - ci * khw, kh = tap / g.KW, kw = tap - kh * g.KW;
         int image = column / ohw, pixel = column - image * ohw, oh = pixel / g.OW, ow = pixel - oh * g.OW;
         int ih = oh * g.SH - g.PT + kh, iw = ow * g.SW - g.PL + kw;
-        return ih >= 0 && ih < g.H && iw >= 0 && iw < g.W ? x[((image * g.Cin + ci) * g.H + ih) * g.W + iw] : 0f;
+        return ih >= 0 && ih < g.H && iw >= 0 && iw < g.W ? g.Read(x[((image * g.Cin + ci) * g.H + ih) * g.W + iw]) : 0f;
     }
 
     readonly struct ForwardProduct(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y, Conv2dGeometry g, int hasBias)

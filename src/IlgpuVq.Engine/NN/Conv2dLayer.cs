@@ -28,4 +28,8 @@ public sealed class Conv2dLayer : Module
     public Padding2d Padding { get; }
 
     public Tensor Forward(Tensor x) => Conv2d.Apply(x, Weight, Bias, Stride, Stride, Padding);
+
+    /// <summary>The layer applied to relu(x), the ReLU fused into the convolution (<see cref="Conv2d.Apply(Tensor, Tensor, Tensor?, int, int, Padding2d, bool)"/>):
+    /// the same values as <c>Forward(Elementwise.Relu(x))</c> without storing relu(x).</summary>
+    public Tensor ForwardRelu(Tensor x) => Conv2d.Apply(x, Weight, Bias, Stride, Stride, Padding, reluInput: true);
 }

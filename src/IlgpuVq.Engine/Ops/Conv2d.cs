@@ -50,10 +50,14 @@ public static class Conv2d
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) =>
         Apply(x, weight, bias, stride, stride, Padding2d.Same(padding));
 
-    /// <summary>Convolution with separate vertical/horizontal strides and per-side zero padding.</summary>
-    public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int strideH, int strideW, Padding2d padding)
+    /// <summary>Convolution with separate vertical/horizontal strides and per-side zero padding. With <paramref name="reluInput"/>
+    /// it is the convolution of relu(x) (= conv2d(<see cref="Elementwise.Relu"/>(x), …), the same values), the ReLU fused into
+    /// the convolution's reads of x (<see cref="Conv2dGeometry.ReluInput"/>): relu(x) is never stored, and the gradient to x is
+    /// the input gradient masked in place where x ≤ 0.</summary>
+    public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int strideH, int strideW, Padding2d padding, bool reluInput = false)
     {
         var g = Geometry("conv2d", x, weight, bias, strideH, strideW, padding);
+        g.ReluInput = reluInput ? 1 : 0;
         var device = x.Device;
         var y = Tensor.Empty(device, g.N, g.Cout, g.OH, g.OW);
         LaunchForward(device, x, weight, bias, y, g);
@@ -172,6 +176,7 @@ public static class Conv2d
             {
                 dx = Tensor.Empty(device, x.Shape);
                 LaunchInputGrad(device, dy, weight, null, dx, g);
+                if (g.ReluInput != 0) Elementwise.ReluBackwardInPlace(x, dx);
             }
             if (Needs(1))
             {

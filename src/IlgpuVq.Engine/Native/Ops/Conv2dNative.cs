@@ -67,7 +67,7 @@ public static unsafe class Conv2dNative
         int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW;
         if (IsPointwise(g))
         {
-            Sgemm.Multiply(g.Cout, pixels, depth, 1f, packedW, StridedMatrix.RowMajor(x, pixels), y, pixels, false, inside);
+            Sgemm.Multiply(g.Cout, pixels, depth, 1f, packedW, StridedMatrix.RowMajor(PointwiseInput(x, g), pixels), y, pixels, false, inside);
             return;
         }
         // Chunks of whole K slices, each added to y in order: the same sums as one product over all of col(x).
@@ -270,7 +270,7 @@ public static unsafe class Conv2dNative
                 {
                     for (int n = n0; n < n1; n++)
                         Sgemm.Multiply(g.Cout, depth, pixels, 1f, StridedMatrix.RowMajor(pdy + n * outImage, pixels),
-                            StridedMatrix.Transposed(px + n * inImage, pixels), dwg, depth, n > n0, inside);
+                            StridedMatrix.Transposed(PointwiseInput(px + n * inImage, g), pixels), dwg, depth, n > n0, inside);
                     return;
                 }
                 // Column blocks of dw, each summed over the group's images (from the rows of col(x_n) it needs) before the next: the
@@ -343,6 +343,18 @@ public static unsafe class Conv2dNative
             new Span<float>(py + start, (int)(end - start)).Clear();
             for (int c = 0; c < chunks; c++) NativeVector.AddTo(py + start, pp + (long)c * length + start, (int)(end - start));
         });
+    }
+
+    /// <summary>What a 1×1 convolution's product reads of one image x_n [Cin, H·W]: x_n itself, or with
+    /// <see cref="Conv2dGeometry.ReluInput"/> relu(x_n) in the calling thread's buffer (the other paths rectify as they read x:
+    /// <see cref="Im2Col.Expand"/>, the Winograd input transform, <see cref="Conv2dSpaceToDepth.FromImage"/>).</summary>
+    static float* PointwiseInput(float* xn, in Conv2dGeometry g)
+    {
+        if (g.ReluInput == 0) return xn;
+        long count = (long)g.Cin * g.H * g.W;
+        float* rectified = NativeScratch.Get(ScratchSlot.RectifiedInput, count);
+        SimdMap.UnaryRange(xn, rectified, 0, count, default(Rectified));
+        return rectified;
     }
 
     /// <summary>True when col(x) is x itself: a 1×1 kernel, stride 1, no padding.</summary>

@@ -26,7 +26,8 @@ public static unsafe class Conv2dSpaceToDepth
         KH = 2, KW = 2, SH = 1, SW = 1, PT = 0, PL = 0,
     };
 
-    /// <summary>xs of one image x [Cin, H, W] (see the class summary) into <paramref name="xs"/> [4·Cin, OH + 1, OW + 1].</summary>
+    /// <summary>xs of one image x [Cin, H, W] (see the class summary) into <paramref name="xs"/> [4·Cin, OH + 1, OW + 1]; of relu(x)
+    /// with <see cref="Conv2dGeometry.ReluInput"/> (the reduced geometry then reads xs as it is).</summary>
     public static void FromImage(float* x, float* xs, in Conv2dGeometry g)
     {
         long plane = (long)(g.OH + 1) * (g.OW + 1), phaseStride = g.Cin * plane;
@@ -45,7 +46,7 @@ public static unsafe class Conv2dSpaceToDepth
                         continue;
                     }
                     // Columns −1, 1, 3, … are phase b = 1, columns 0, 2, 4, … phase b = 0.
-                    Conv2dWinograd.SplitColumns(src + (long)r * g.W, g.W, -1, dst + phaseStride, dst, ws);
+                    Conv2dWinograd.SplitColumns(src + (long)r * g.W, g.W, -1, dst + phaseStride, dst, ws, g.ReluInput != 0);
                 }
             }
     }

@@ -11,42 +11,50 @@ static unsafe class Im2Col
 {
     /// <summary>
     /// Fills rows [row0, row1) of col from one image x [Cin,H,W]; row r = (ci·KH + kh)·KW + kw lies at col + r·OH·OW (so a
-    /// chunk of rows goes to a buffer of that chunk's size when col is offset back by row0·OH·OW).
+    /// chunk of rows goes to a buffer of that chunk's size when col is offset back by row0·OH·OW). With
+    /// <see cref="Conv2dGeometry.ReluInput"/> each row is rectified once it is filled (still in L1): the columns of relu(x).
     /// </summary>
     public static void Expand(float* x, float* col, in Conv2dGeometry g, int row0, int row1)
     {
         int ohw = g.OH * g.OW, khw = g.KH * g.KW;
         for (int r = row0; r < row1; r++)
         {
-            int ci = r / khw, kh = (r - ci * khw) / g.KW, kw = r - ci * khw - kh * g.KW;
-            float* plane = x + (long)ci * g.H * g.W, row = col + (long)r * ohw;
-            var (lo, hi) = ValidColumns(g, kw);
-            if (WholeRows(g, lo, hi))
+            ExpandRow(x, col, g, r, ohw, khw);
+            if (g.ReluInput != 0) SimdMap.UnaryRange(col + (long)r * ohw, col + (long)r * ohw, 0, ohw, default(Rectified));
+        }
+    }
+
+    /// <summary>Row r of col (see <see cref="Expand"/>).</summary>
+    static void ExpandRow(float* x, float* col, in Conv2dGeometry g, int r, int ohw, int khw)
+    {
+        int ci = r / khw, kh = (r - ci * khw) / g.KW, kw = r - ci * khw - kh * g.KW;
+        float* plane = x + (long)ci * g.H * g.W, row = col + (long)r * ohw;
+        var (lo, hi) = ValidColumns(g, kw);
+        if (WholeRows(g, lo, hi))
+        {
+            // Output rows [a, b) are input rows a − PT + kh …, consecutive in both: one copy, zeros around it.
+            var (a, b) = ValidRows(g, kh);
+            new Span<float>(row, a * g.OW).Clear();
+            NativeVector.Copy(row + a * g.OW, plane + (a - g.PT + kh) * g.W, (b - a) * g.OW);
+            new Span<float>(row + b * g.OW, (g.OH - b) * g.OW).Clear();
+            return;
+        }
+        for (int oh = 0; oh < g.OH; oh++)
+        {
+            float* dst = row + oh * g.OW;
+            int ih = oh * g.SH - g.PT + kh;
+            if (ih < 0 || ih >= g.H)
             {
-                // Output rows [a, b) are input rows a − PT + kh …, consecutive in both: one copy, zeros around it.
-                var (a, b) = ValidRows(g, kh);
-                new Span<float>(row, a * g.OW).Clear();
-                NativeVector.Copy(row + a * g.OW, plane + (a - g.PT + kh) * g.W, (b - a) * g.OW);
-                new Span<float>(row + b * g.OW, (g.OH - b) * g.OW).Clear();
+                new Span<float>(dst, g.OW).Clear();
                 continue;
             }
-            for (int oh = 0; oh < g.OH; oh++)
-            {
-                float* dst = row + oh * g.OW;
-                int ih = oh * g.SH - g.PT + kh;
-                if (ih < 0 || ih >= g.H)
-                {
-                    new Span<float>(dst, g.OW).Clear();
-                    continue;
-                }
-                float* src = plane + ih * g.W - g.PL + kw; // src[ow·SW] = x[ci, ih, ow·SW − PL + kw]
-                for (int ow = 0; ow < lo; ow++) dst[ow] = 0f;
-                if (g.SW == 1) NativeVector.Copy(dst + lo, src + lo, hi - lo);
-                else if (g.SW == 2) NativeVector.GatherEven(dst + lo, src + 2 * lo, hi - lo);
-                else
-                    for (int ow = lo; ow < hi; ow++) dst[ow] = src[ow * g.SW];
-                for (int ow = hi; ow < g.OW; ow++) dst[ow] = 0f;
-            }
+            float* src = plane + ih * g.W - g.PL + kw; // src[ow·SW] = x[ci, ih, ow·SW − PL + kw]
+            for (int ow = 0; ow < lo; ow++) dst[ow] = 0f;
+            if (g.SW == 1) NativeVector.Copy(dst + lo, src + lo, hi - lo);
+            else if (g.SW == 2) NativeVector.GatherEven(dst + lo, src + 2 * lo, hi - lo);
+            else
+                for (int ow = lo; ow < hi; ow++) dst[ow] = src[ow * g.SW];
+            for (int ow = hi; ow < g.OW; ow++) dst[ow] = 0f;
         }
     }
 

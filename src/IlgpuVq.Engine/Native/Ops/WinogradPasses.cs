@@ -70,7 +70,7 @@ internal static unsafe class WinogradPasses
         {
             int r = 2 * ty0 + ir - g.PT;
             float* p = pq + 2L * ir * split;
-            if (r >= 0 && r < g.H) Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, p + split, split);
+            if (r >= 0 && r < g.H) Conv2dWinograd.SplitColumns(xc + (long)r * g.W, g.W, -g.PL, p, p + split, split, g.ReluInput != 0);
         }
         for (int ir = 0; ir < inRows; ir++)
         {
@@ -227,11 +227,14 @@ internal static unsafe class WinogradPasses
 
     /// <summary>The row transforms d B_w of 8 tiles of one input channel whose columns start at c0, row by row: on AVX-512 two
     /// masked 512-bit loads of 32 columns and one two-register permute per d_k; on AVX2 masked 256-bit loads of columns
-    /// c0 … c0 + 15 (d0, d1) and c0 + 2 … c0 + 17 (d2, d3), each pair split by shuffles.</summary>
+    /// c0 … c0 + 15 (d0, d1) and c0 + 2 … c0 + 17 (d2, d3), each pair split by shuffles. With
+    /// <see cref="Conv2dGeometry.ReluInput"/> each load is rectified as it comes in, by vmaxps(v, 0): its second operand where
+    /// v is NaN or ±0, so exactly v &gt; 0 ? v : 0 (<see cref="Rectified"/>) in one instruction.</summary>
     readonly struct RowLoader
     {
         readonly float* channel;
         readonly int height, width, c0;
+        readonly bool relu;
         readonly Vector512<float> loMask, hiMask;
         readonly Vector256<float> mask0, mask8, mask2, mask10;
 
@@ -241,6 +244,7 @@ internal static unsafe class WinogradPasses
             height = g.H;
             width = g.W;
             this.c0 = c0;
+            relu = g.ReluInput != 0;
             if (Use512)
             {
                 loMask = Conv2dWinograd.ColumnMask512(c0, g.W);
@@ -268,6 +272,7 @@ internal static unsafe class WinogradPasses
             {
                 var lo = Avx512F.MaskLoad(row, loMask, Vector512<float>.Zero);
                 var hi = Avx512F.MaskLoad(row + 16, hiMask, Vector512<float>.Zero);
+                if (relu) (lo, hi) = (Avx512F.Max(lo, Vector512<float>.Zero), Avx512F.Max(hi, Vector512<float>.Zero));
                 d0 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take0, hi).GetLower();
                 d1 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take1, hi).GetLower();
                 d2 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take2, hi).GetLower();
@@ -275,10 +280,18 @@ internal static unsafe class WinogradPasses
             }
             else
             {
-                Conv2dWinograd.SplitPair(Avx.MaskLoad(row, mask0), Avx.MaskLoad(row + 8, mask8), out d0, out d1);
-                Conv2dWinograd.SplitPair(Avx.MaskLoad(row + 2, mask2), Avx.MaskLoad(row + 10, mask10), out d2, out d3);
+                Conv2dWinograd.SplitPair(Load(row, mask0), Load(row + 8, mask8), out d0, out d1);
+                Conv2dWinograd.SplitPair(Load(row + 2, mask2), Load(row + 10, mask10), out d2, out d3);
             }
             InputAxis(d0, d1, d2, d3, alphaW, out t0, out t1, out t2, out t3);
+        }
+
+        /// <summary>The masked columns at <paramref name="at"/>, rectified with <see cref="relu"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        Vector256<float> Load(float* at, Vector256<float> mask)
+        {
+            var v = Avx.MaskLoad(at, mask);
+            return relu ? Avx.Max(v, Vector256<float>.Zero) : v;
         }
     }
 
@@ -389,7 +402,7 @@ internal static unsafe class WinogradPasses
                     new Span<float>(ha, alphaW * lanes).Clear();
                     continue;
                 }
-                Conv2dWinograd.SplitColumns(dyk + (long)oy * g.OW, g.OW, 0, r0, r1, lanes);
+                Conv2dWinograd.SplitColumns(dyk + (long)oy * g.OW, g.OW, 0, r0, r1, lanes, relu: false);
                 for (int j = 0; j < lanes; j += 8)
                 {
                     GradientAxis(Vector256.Load(r0 + j), Vector256.Load(r1 + j), alphaW, out var t0, out var t1, out var t2, out var t3);

@@ -44,6 +44,8 @@ public enum ScratchSlot
     CodeSums,
     /// <summary>A convolution weight gradient's block computed transposed, before it goes into dw.</summary>
     TransposedProduct,
+    /// <summary>relu(x) of one image for a 1×1 convolution of a ReLU (<see cref="IlgpuVq.Kernels.Conv2dGeometry.ReluInput"/>).</summary>
+    RectifiedInput,
 }
 
 /// <summary>
