@@ -33,9 +33,11 @@ public sealed class Encoder : Module
 
     public Tensor Forward(Tensor x)
     {
-        foreach (var d in down) x = Elementwise.Relu(d.Forward(x));
-        x = conv.Forward(x);
+        // relu after every downsampling layer, fused into the convolution that reads it (ForwardRelu).
+        x = down[0].Forward(x);
+        for (int i = 1; i < down.Count; i++) x = down[i].ForwardRelu(x);
+        x = conv.ForwardRelu(x);
         foreach (var b in blocks) x = b.Forward(x);
-        return project.Forward(Elementwise.Relu(x));
+        return project.ForwardRelu(x);
     }
 }

@@ -5,7 +5,8 @@ using IlgpuVq.Engine.Tensors;
 
 namespace IlgpuVq.Models.VqVae;
 
-/// <summary>x + conv1x1(relu(conv3x3(relu(x)))): the VQ-VAE residual block (van den Oord et al. 2017).</summary>
+/// <summary>x + conv1x1(relu(conv3x3(relu(x)))): the VQ-VAE residual block (van den Oord et al. 2017), each ReLU fused into the
+/// convolution that reads it (<see cref="Conv2dLayer.ForwardRelu"/>).</summary>
 public sealed class ResidualBlock : Module
 {
     readonly Conv2dLayer conv3, conv1;
@@ -17,5 +18,5 @@ public sealed class ResidualBlock : Module
     }
 
     public Tensor Forward(Tensor x) =>
-        Elementwise.Add(x, conv1.Forward(Elementwise.Relu(conv3.Forward(Elementwise.Relu(x)))));
+        Elementwise.Add(x, conv1.ForwardRelu(conv3.ForwardRelu(x)));
 }
