@@ -103,10 +103,11 @@ public static class Conv2dKernels
     /// reach them are the same for all 8 (kw ≡ r + PL mod SW) and hit 8 consecutive output columns, so a stride-2 gather
     /// wastes no work and needs no per-lane division. Rows likewise only visit kh ≡ ih + PT mod SH.
     /// Thread t: column tile fastest (residue r = tile mod SW, q = tile / SW), then ih, then channel tile (of Cin), then n.
-    /// Work items (<c>total</c>): N·ceil(Cin/4)·H·SW·ceil(ceil(W/SW)/8).
+    /// Work items (<c>total</c>): N·ceil(Cin/4)·H·SW·ceil(ceil(W/SW)/8). With <see cref="Conv2dGeometry.ReluInput"/> (the convolution
+    /// of relu(x)) each dx is kept only where x &gt; 0, ReLU's backward (<paramref name="x"/> is any view otherwise).
     /// </summary>
-    public static void InputGrad(Index1D thread, int total, int stride, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> dx,
-        Conv2dGeometry g, int hasBias)
+    public static void InputGrad(Index1D thread, int total, int stride, ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> x,
+        ArrayView<float> dx, Conv2dGeometry g, int hasBias)
     {
         for (long item = thread; item < total; item += stride)
         {
@@ -151,10 +152,18 @@ public static class Conv2dKernels
             }
             int hw = g.H * g.W, rowOff = ih * g.W + iw0;
             int left = (g.W - res + g.SW - 1) / g.SW - q0; // columns of this residue class from q0 on
-            StoreChannel(dx, c0, bias, hasBias, (n * g.Cin + ci0) * hw + rowOff, g.SW, left, ci0, g.Cin);
-            StoreChannel(dx, c1, bias, hasBias, (n * g.Cin + ci0 + 1) * hw + rowOff, g.SW, left, ci0 + 1, g.Cin);
-            StoreChannel(dx, c2, bias, hasBias, (n * g.Cin + ci0 + 2) * hw + rowOff, g.SW, left, ci0 + 2, g.Cin);
-            StoreChannel(dx, c3, bias, hasBias, (n * g.Cin + ci0 + 3) * hw + rowOff, g.SW, left, ci0 + 3, g.Cin);
+            int o0 = (n * g.Cin + ci0) * hw + rowOff;
+            if (g.ReluInput != 0)
+            {
+                c0 = MaskedByRelu(c0, x, o0, g.SW, left, ci0 < g.Cin);
+                c1 = MaskedByRelu(c1, x, o0 + hw, g.SW, left, ci0 + 1 < g.Cin);
+                c2 = MaskedByRelu(c2, x, o0 + 2 * hw, g.SW, left, ci0 + 2 < g.Cin);
+                c3 = MaskedByRelu(c3, x, o0 + 3 * hw, g.SW, left, ci0 + 3 < g.Cin);
+            }
+            StoreChannel(dx, c0, bias, hasBias, o0, g.SW, left, ci0, g.Cin);
+            StoreChannel(dx, c1, bias, hasBias, o0 + hw, g.SW, left, ci0 + 1, g.Cin);
+            StoreChannel(dx, c2, bias, hasBias, o0 + 2 * hw, g.SW, left, ci0 + 2, g.Cin);
+            StoreChannel(dx, c3, bias, hasBias, o0 + 3 * hw, g.SW, left, ci0 + 3, g.Cin);
         }
     }
 
@@ -270,6 +279,22 @@ public static class Conv2dKernels
 
     /// <summary>ceil(n / tile).</summary>
     public static int Tiles(int n, int tile) => (n + tile - 1) / tile;
+
+    /// <summary>Lane j of v where x[offset + j·stride] &gt; 0, else 0, for the first min(8, count) lanes of a valid channel (the others
+    /// are not stored, and x is not read there).</summary>
+    static Row8 MaskedByRelu(Row8 v, ArrayView<float> x, int offset, int stride, int count, bool valid)
+    {
+        if (!valid) return v;
+        if (count > 0 && !(x[offset] > 0f)) v.V0 = 0f;
+        if (count > 1 && !(x[offset + stride] > 0f)) v.V1 = 0f;
+        if (count > 2 && !(x[offset + 2 * stride] > 0f)) v.V2 = 0f;
+        if (count > 3 && !(x[offset + 3 * stride] > 0f)) v.V3 = 0f;
+        if (count > 4 && !(x[offset + 4 * stride] > 0f)) v.V4 = 0f;
+        if (count > 5 && !(x[offset + 5 * stride] > 0f)) v.V5 = 0f;
+        if (count > 6 && !(x[offset + 6 * stride] > 0f)) v.V6 = 0f;
+        if (count > 7 && !(x[offset + 7 * stride] > 0f)) v.V7 = 0f;
+        return v;
+    }
 
     static void StoreChannel(ArrayView<float> y, Row8 v, ArrayView<float> bias, int hasBias, int offset, int stride, int count, int channel, int channels)
     {

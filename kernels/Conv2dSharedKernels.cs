@@ -26,10 +26,11 @@ public static class Conv2dSharedKernels
         int hasBias, int gn) =>
         SharedTiles.Run(new ForwardProduct(x, w, bias, y, g, hasBias), gn, 1, g.Cin * g.KH * g.KW);
 
-    /// <summary>dx = the input gradient of conv(·, w) at dy (+ bias[ci] when <paramref name="hasBias"/> ≠ 0).</summary>
-    public static void InputGrad(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> dx, Conv2dGeometry g,
+    /// <summary>dx = the input gradient of conv(·, w) at dy (+ bias[ci] when <paramref name="hasBias"/> ≠ 0); with
+    /// <see cref="Conv2dGeometry.ReluInput"/> kept only where x &gt; 0 (<paramref name="x"/> is any view otherwise).</summary>
+    public static void InputGrad(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> x, ArrayView<float> dx, Conv2dGeometry g,
         int hasBias, int gn) =>
-        SharedTiles.Run(new InputGradProduct(dy, w, bias, dx, g, hasBias), gn, 1, g.Cout * g.KH * g.KW);
+        SharedTiles.Run(new InputGradProduct(dy, w, bias, x, dx, g, hasBias), gn, 1, g.Cout * g.KH * g.KW);
 
     /// <summary>dw (or, with more than one batch chunk, the chunks' partial sums at dw[chunk·Cout·Cin·KH·KW + …]).</summary>
     public static void WeightGrad(ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, Conv2dGeometry g, int batchesPerChunk, int gn) =>
@@ -73,10 +74,10 @@ public static class Conv2dSharedKernels
             y[Nchw(p, g.OH * g.OW, g.Cout, co)] = value + (hasBias != 0 ? bias[co] : 0f);
     }
 
-    readonly struct InputGradProduct(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> dx, Conv2dGeometry g, int hasBias)
-        : ITiledProduct
+    readonly struct InputGradProduct(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> x, ArrayView<float> dx, Conv2dGeometry g,
+        int hasBias) : ITiledProduct
     {
-        readonly ArrayView<float> dy = dy, w = w, bias = bias, dx = dx;
+        readonly ArrayView<float> dy = dy, w = w, bias = bias, x = x, dx = dx;
         readonly Conv2dGeometry g = g;
         readonly int hasBias = hasBias;
         public int M => g.Cin;
@@ -100,8 +101,11 @@ public static class Conv2dSharedKernels
             return dy[((image * g.Cout + co) * g.OH + oh) * g.OW + ow];
         }
 
-        public void Store(int ci, int p, int split, float value) =>
-            dx[Nchw(p, g.H * g.W, g.Cin, ci)] = value + (hasBias != 0 ? bias[ci] : 0f);
+        public void Store(int ci, int p, int split, float value)
+        {
+            int i = Nchw(p, g.H * g.W, g.Cin, ci);
+            dx[i] = g.ReluInput != 0 && !(x[i] > 0f) ? 0f : value + (hasBias != 0 ? bias[ci] : 0f);
+        }
     }
 
     readonly struct WeightGradProduct(ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, Conv2dGeometry g) : ITiledProduct

@@ -6,6 +6,10 @@ using IlgpuVq.Engine.Tensors;
 using IlgpuVq.Kernels;
 using TileDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int>;
+using InputGradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int>;
+using SharedInputGradDelegate = System.Action<ILGPU.KernelConfig, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
+    ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, IlgpuVq.Kernels.Conv2dGeometry, int, int>;
 using WeightGradDelegate = System.Action<ILGPU.Index1D, int, int, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
     IlgpuVq.Kernels.Conv2dGeometry, int>;
 using SharedTileDelegate = System.Action<ILGPU.KernelConfig, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>, ILGPU.ArrayView<float>,
@@ -37,13 +41,13 @@ public static class Conv2d
     /// Declared before the slots that use it (static fields initialize in order).</summary>
     static readonly KernelCost MultiplyAdds = KernelCost.Of<Conv2dGeometry>(g => 2.0 * g.N * g.Cout * g.OH * g.OW * g.Cin * g.KH * g.KW);
     internal static readonly KernelSlot<TileDelegate> ForwardKernel = new(Conv2dKernels.Forward, MultiplyAdds);
-    internal static readonly KernelSlot<TileDelegate> InputGradKernel = new(Conv2dKernels.InputGrad, MultiplyAdds);
+    internal static readonly KernelSlot<InputGradDelegate> InputGradKernel = new(Conv2dKernels.InputGrad, MultiplyAdds);
     internal static readonly KernelSlot<WeightGradDelegate> WeightGradKernel = new(Conv2dKernels.WeightGrad, MultiplyAdds);
     internal static readonly KernelSlot<BiasGradDelegate> BiasGradKernel = new(Conv2dKernels.BiasGrad);
     internal static readonly KernelSlot<Action<Index1D, int, int, ArrayView<float>, ArrayView<float>, int, int>> SumChunksKernel = new(Conv2dKernels.SumChunks);
     // The shared-memory block-tile variants (GPUs; see SharedTiling), shared with conv_transpose2d and masked_conv2d.
     internal static readonly KernelSlot<SharedTileDelegate> SharedForwardKernel = new(Conv2dSharedKernels.Forward, MultiplyAdds);
-    internal static readonly KernelSlot<SharedTileDelegate> SharedInputGradKernel = new(Conv2dSharedKernels.InputGrad, MultiplyAdds);
+    internal static readonly KernelSlot<SharedInputGradDelegate> SharedInputGradKernel = new(Conv2dSharedKernels.InputGrad, MultiplyAdds);
     internal static readonly KernelSlot<SharedWeightGradDelegate> SharedWeightGradKernel = new(Conv2dSharedKernels.WeightGrad, MultiplyAdds);
 
     /// <summary>Convolution with the same stride and padding in both directions.</summary>
@@ -53,7 +57,7 @@ public static class Conv2d
     /// <summary>Convolution with separate vertical/horizontal strides and per-side zero padding. With <paramref name="reluInput"/>
     /// it is the convolution of relu(x) (= conv2d(<see cref="Elementwise.Relu"/>(x), …), the same values), the ReLU fused into
     /// the convolution's reads of x (<see cref="Conv2dGeometry.ReluInput"/>): relu(x) is never stored, and the gradient to x is
-    /// the input gradient masked in place where x ≤ 0.</summary>
+    /// the input gradient masked where x ≤ 0 as the input-gradient kernel stores it.</summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int strideH, int strideW, Padding2d padding, bool reluInput = false)
     {
         var g = Geometry("conv2d", x, weight, bias, strideH, strideW, padding);
@@ -101,15 +105,19 @@ public static class Conv2d
         device.Launch(ForwardKernel, Conv2dKernels.ForwardItems(g), x.View, weight.View, (bias ?? weight).View, y.View, g, bias != null ? 1 : 0);
     }
 
-    internal static void LaunchInputGrad(ComputeDevice device, Tensor dy, Tensor weight, Tensor? bias, Tensor dx, Conv2dGeometry g)
+    /// <summary>dx = the input gradient at dy (+ bias, conv_transpose2d's forward); with <see cref="Conv2dGeometry.ReluInput"/>
+    /// masked where <paramref name="x"/> ≤ 0 (ReLU's backward, in the kernel's stores).</summary>
+    internal static void LaunchInputGrad(ComputeDevice device, Tensor dy, Tensor weight, Tensor? bias, Tensor? x, Tensor dx, Conv2dGeometry g)
     {
+        if (g.ReluInput != 0 && x == null) throw new ArgumentException("conv2d: the input gradient of a convolution of relu(x) needs x");
+        var xv = (x ?? dy).View;
         if (SharedTiling.Uses(device))
         {
             var (config, gn) = SharedTiling.Launch(device, g.Cin, g.N * g.H * g.W, 1);
-            device.Kernel(SharedInputGradKernel)(config, dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0, gn);
+            device.Kernel(SharedInputGradKernel)(config, dy.View, weight.View, (bias ?? weight).View, xv, dx.View, g, bias != null ? 1 : 0, gn);
             return;
         }
-        device.Launch(InputGradKernel, Conv2dKernels.InputGradItems(g), dy.View, weight.View, (bias ?? weight).View, dx.View, g, bias != null ? 1 : 0);
+        device.Launch(InputGradKernel, Conv2dKernels.InputGradItems(g), dy.View, weight.View, (bias ?? weight).View, xv, dx.View, g, bias != null ? 1 : 0);
     }
 
     /// <summary>
@@ -175,8 +183,7 @@ public static class Conv2d
             if (Needs(0))
             {
                 dx = Tensor.Empty(device, x.Shape);
-                LaunchInputGrad(device, dy, weight, null, dx, g);
-                if (g.ReluInput != 0) Elementwise.ReluBackwardInPlace(x, dx);
+                LaunchInputGrad(device, dy, weight, null, x, dx, g);
             }
             if (Needs(1))
             {

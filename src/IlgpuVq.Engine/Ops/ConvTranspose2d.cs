@@ -54,7 +54,7 @@ public static class ConvTranspose2d
         };
         var device = x.Device;
         var y = Tensor.Empty(device, n, cout, hout, wout);
-        using (device.ProfileAs(op)) Conv2d.LaunchInputGrad(device, x, weight, bias, y, g);
+        using (device.ProfileAs(op)) Conv2d.LaunchInputGrad(device, x, weight, bias, null, y, g);
         var inputs = bias == null ? new[] { x, weight } : new[] { x, weight, bias };
         return Backprop.Record(y, new ConvTranspose2dBackward(x, weight, g, bias != null), inputs);
     }

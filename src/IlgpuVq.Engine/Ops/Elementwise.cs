@@ -187,13 +187,6 @@ public static class Elementwise
     }
 
     /// <summary>Backward of an activation whose gradient is a function of one saved tensor (its input or its output) and dy.</summary>
-    /// <summary>dx[i] = x[i] &gt; 0 ? dx[i] : 0 in place: ReLU's backward on a gradient its caller owns (the input gradient of
-    /// a convolution of a ReLU, <see cref="Conv2d.Apply(Tensor, Tensor, Tensor?, int, int, Padding2d, bool)"/>).</summary>
-    internal static void ReluBackwardInPlace(Tensor x, Tensor dx)
-    {
-        if (dx.Length > 0) x.Device.Launch(ReluBackwardKernel, dx.Length, x.View, dx.View, dx.View);
-    }
-
     sealed class ActivationBackward(Tensor saved, KernelSlot<K3> kernel) : GradNode
     {
         public override Tensor?[] Backward(Tensor dy)

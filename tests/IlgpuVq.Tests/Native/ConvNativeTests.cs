@@ -88,8 +88,8 @@ public class ConvNativeTests
         {
             Compare($"forward bias={hasBias}", yLen, y => Conv2dKernels.Forward(zero, forward, 1, x, weight, biasOut, y, g, hasBias),
                 y => Conv2dNative.Forward(zero, forward, 1, x, weight, biasOut, y, g, hasBias));
-            Compare($"input grad bias={hasBias}", xLen, d => Conv2dKernels.InputGrad(zero, inputGrad, 1, dy, weight, biasIn, d, g, hasBias),
-                d => Conv2dNative.InputGrad(zero, inputGrad, 1, dy, weight, biasIn, d, g, hasBias));
+            Compare($"input grad bias={hasBias}", xLen, d => Conv2dKernels.InputGrad(zero, inputGrad, 1, dy, weight, biasIn, dy, d, g, hasBias),
+                d => Conv2dNative.InputGrad(zero, inputGrad, 1, dy, weight, biasIn, dy, d, g, hasBias));
         }
 
         int tiles = Conv2dKernels.WeightGradTiles(g);
@@ -152,7 +152,7 @@ public class ConvNativeTests
         {
             var y = Poisoned(yLen); var dx = Poisoned(xLen); var dw = Poisoned(wLen); var db = Poisoned(g.Cout);
             Conv2dNative.Forward(zero, 1, 1, x, weight, bias, y.View, g, 1);
-            Conv2dNative.InputGrad(zero, 1, 1, dy, weight, bias, dx.View, g, 1);
+            Conv2dNative.InputGrad(zero, 1, 1, dy, weight, bias, dy, dx.View, g, 1);
             Conv2dNative.WeightGrad(zero, tiles, 1, dy, x, dw.View, g, g.N);
             Conv2dNative.BiasGrad(zero, g.Cout, 1, dy, db.View, g.N, g.Cout, g.OH * g.OW, g.N);
             return [y.ToArray(), dx.ToArray(), dw.ToArray(), db.ToArray()];
@@ -199,7 +199,7 @@ public class ConvNativeTests
             {
                 var y = Poisoned(yLen); var dx = Poisoned(xLen); var dw = Poisoned(wLen);
                 Conv2dNative.Forward(zero, 1, 1, x, weight, weight, y.View, g, 0);
-                Conv2dNative.InputGrad(zero, 1, 1, dy, weight, weight, dx.View, g, 0);
+                Conv2dNative.InputGrad(zero, 1, 1, dy, weight, weight, dy, dx.View, g, 0);
                 Conv2dNative.WeightGrad(zero, tiles, 1, dy, x, dw.View, g, g.N);
                 return [y.ToArray(), dx.ToArray(), dw.ToArray()];
             }

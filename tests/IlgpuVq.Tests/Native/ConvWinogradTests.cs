@@ -66,7 +66,7 @@ public class ConvWinogradTests
             var tdy = Tensor.FromArray(Device, dy, dy.Length).View;
             var zero = new Index1D(0);
             Conv2dNative.Forward(zero, 1, 1, tx, tw, Tensor.FromArray(Device, biasOut, biasOut.Length).View, y.View, g, 1);
-            Conv2dNative.InputGrad(zero, 1, 1, tdy, tw, Tensor.FromArray(Device, biasIn, biasIn.Length).View, dx.View, g, 1);
+            Conv2dNative.InputGrad(zero, 1, 1, tdy, tw, Tensor.FromArray(Device, biasIn, biasIn.Length).View, tdy, dx.View, g, 1);
             var dw = Tensor.FromArray(Device, new float[w.Length], w.Length);
             Conv2dNative.WeightGrad(zero, 1, 1, tdy, tx, dw.View, g, g.N);
             return (y.ToArray(), dx.ToArray(), dw.ToArray());

@@ -96,10 +96,12 @@ public static unsafe class Conv2dNative
     /// column matrix has Cout·KH·KW rows instead of Cin·KH·KW, and nothing is folded (1.4–1.7× on 128 ← 32, 3×3, 16×16).
     /// Where that forward is a <see cref="Conv2dWinograd"/> one (3×3), it runs so for any channel ratio. A 4×4 stride-2 convolution
     /// runs as the Winograd 2×2 convolution of dy into the phases of dx (<see cref="Conv2dDepthToSpace"/>) where that applies.
+    /// With <see cref="Conv2dGeometry.ReluInput"/> each image's dx is masked where x ≤ 0 once it is complete, while it is still in
+    /// cache (<see cref="MaskByRelu"/>).
     /// </summary>
-    public static void InputGrad(Index1D thread, int total, int stride, V dy, V w, V bias, V dx, Conv2dGeometry g, int hasBias)
+    public static void InputGrad(Index1D thread, int total, int stride, V dy, V w, V bias, V x, V dx, Conv2dGeometry g, int hasBias)
     {
-        float* pdy = NativeView.Ptr(dy), pw = NativeView.Ptr(w), pdx = NativeView.Ptr(dx);
+        float* pdy = NativeView.Ptr(dy), pw = NativeView.Ptr(w), pdx = NativeView.Ptr(dx), px = g.ReluInput != 0 ? NativeView.Ptr(x) : null;
         float* pb = hasBias != 0 ? NativeView.Ptr(bias) : null;
         int pixels = g.OH * g.OW, depth = g.Cin * g.KH * g.KW, plane = g.H * g.W, khw = g.KH * g.KW;
         long inImage = (long)g.Cin * plane, outImage = (long)g.Cout * pixels;
@@ -109,7 +111,11 @@ public static unsafe class Conv2dNative
         {
             var tg = transposed.Value;
             float* u = Conv2dWinograd.PackWeights(FlippedKernel(pw, g), tg);
-            ForItems(g.N, (n, inside) => Conv2dWinograd.ForwardImage(pdy + n * outImage, u, pb, pdx + n * inImage, tg, inside));
+            ForItems(g.N, (n, inside) =>
+            {
+                Conv2dWinograd.ForwardImage(pdy + n * outImage, u, pb, pdx + n * inImage, tg, inside);
+                MaskByRelu(px, pdx, n, inImage);
+            });
             return;
         }
         if (Conv2dDepthToSpace.Fits(g) && Conv2dWinograd.Applies(Conv2dDepthToSpace.Reduced(g)))
@@ -128,6 +134,7 @@ public static unsafe class Conv2dNative
                 if (inside) ForRanges(0, sg.Cin, (a, b) => Conv2dDepthToSpace.ToImage(phases, dxn, sg, a, b));
                 else Conv2dDepthToSpace.ToImage(phases, dxn, sg, 0, sg.Cin);
                 if (pb != null) AddChannelBias(dxn, pb, sg.Cin, plane);
+                MaskByRelu(px, pdx, n, inImage);
             });
             return;
         }
@@ -160,7 +167,17 @@ public static unsafe class Conv2dNative
                     else Im2Col.Fold(first, dxn, g, c0, c1);
                 }
             if (pb != null) AddChannelBias(dxn, pb, g.Cin, plane);
+            MaskByRelu(px, pdx, n, inImage);
         });
+    }
+
+    /// <summary>dx_n[i] = x_n[i] &gt; 0 ? dx_n[i] : 0 over image n's <paramref name="inImage"/> values (ReLU's backward, the
+    /// kernels' exact compare), on the calling thread; nothing when <paramref name="x"/> is null (no ReLU input).</summary>
+    static void MaskByRelu(float* x, float* dx, int n, long inImage)
+    {
+        if (x == null) return;
+        float* dxn = dx + n * inImage;
+        SimdMap.BinaryRange(x + n * inImage, dxn, dxn, 0, inImage, default(RectifiedGradient));
     }
 
     /// <summary>
