@@ -18,6 +18,10 @@ public struct Conv2dGeometry
 
     /// <summary>A value v read from x: relu(v) when <see cref="ReluInput"/> ≠ 0, else v.</summary>
     public readonly float Read(float v) => ReluInput != 0 && !(v > 0f) ? 0f : v;
+
+    /// <summary><see cref="Read(float)"/> of each lane.</summary>
+    internal readonly GemmKernels.Row8 Read(GemmKernels.Row8 v) =>
+        new(Read(v.V0), Read(v.V1), Read(v.V2), Read(v.V3), Read(v.V4), Read(v.V5), Read(v.V6), Read(v.V7));
 }
 
 /// <summary>
@@ -79,7 +83,7 @@ public static class Conv2dKernels
                     for (int kw = 0; kw < g.KW; kw++)
                     {
                         var xv = LoadRow(x, xRow, iwBase + kw, g.SW, g.W);
-                        if (g.ReluInput != 0) xv = xv.Rectified();
+                        if (g.ReluInput != 0) xv = g.Read(xv);
                         int wk = wc + kh * g.KW + kw;
                         c0 = Row8.Fma(c0, w[w0 + wk], xv);
                         c1 = Row8.Fma(c1, w[w1 + wk], xv);

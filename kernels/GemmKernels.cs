@@ -133,11 +133,6 @@ public static class GemmKernels
             return acc;
         }
 
-        /// <summary>relu of each lane (x &gt; 0 ? x : 0, as <see cref="ElementwiseKernels.Relu"/>).</summary>
-        public readonly Row8 Rectified() => new(Relu(V0), Relu(V1), Relu(V2), Relu(V3), Relu(V4), Relu(V5), Relu(V6), Relu(V7));
-
-        static float Relu(float v) => v > 0f ? v : 0f;
-
         /// <summary>y[offset + j·stride] = Vj for the first min(8, count) lanes, when <paramref name="rowValid"/>.</summary>
         public readonly void Store(ArrayView<float> y, int offset, int stride, int count, bool rowValid)
         {

@@ -211,7 +211,7 @@ public static unsafe class Conv2dWinograd
     /// into registers (masked loads where they reach past an edge, which do not touch the masked-out memory) and split there
     /// by AVX2 shuffles (AVX-512: 32 columns at a time by two-register permutes). (It had gone through a zero-padded staging copy, and the loads from that copy, each spanning two of
     /// its just-made stores, stalled on store forwarding: about half the input transform's time.) With <paramref name="relu"/>
-    /// the columns are rectified as they are loaded (vmaxps(v, 0), exactly <see cref="Rectified"/>: the reads of a convolution of a ReLU).</summary>
+    /// the columns are rectified as they are loaded (<see cref="Rectified"/>: the reads of a convolution of a ReLU).</summary>
     internal static void SplitColumns(float* row, int width, int first, float* even, float* odd, int count, bool relu)
     {
         var r = default(Rectified);
@@ -223,14 +223,14 @@ public static unsafe class Conv2dWinograd
             {
                 var lo = LoadInRange512(row, first + 2 * j, width);
                 var hi = LoadInRange512(row, first + 2 * j + 16, width);
-                if (relu) (lo, hi) = (Avx512F.Max(lo, Vector512<float>.Zero), Avx512F.Max(hi, Vector512<float>.Zero));
+                if (relu) (lo, hi) = (r.Apply(lo), r.Apply(hi));
                 Avx512F.PermuteVar16x32x2(lo, Take0, hi).Store(even + j);
                 Avx512F.PermuteVar16x32x2(lo, Take1, hi).Store(odd + j);
             }
             for (; j + 8 <= count; j += 8)
             {
                 var x = LoadInRange512(row, first + 2 * j, width);
-                if (relu) x = Avx512F.Max(x, Vector512<float>.Zero);
+                if (relu) x = r.Apply(x);
                 Avx512F.PermuteVar16x32(x, Take0).GetLower().Store(even + j);
                 Avx512F.PermuteVar16x32(x, Take1).GetLower().Store(odd + j);
             }
@@ -242,7 +242,7 @@ public static unsafe class Conv2dWinograd
                 bool inside = c0 >= 0 && c0 + 16 <= width;
                 var lo = inside ? Avx.LoadVector256(row + c0) : LoadInRange(row, c0, width);
                 var hi = inside ? Avx.LoadVector256(row + c0 + 8) : LoadInRange(row, c0 + 8, width);
-                if (relu) (lo, hi) = (Avx.Max(lo, Vector256<float>.Zero), Avx.Max(hi, Vector256<float>.Zero));
+                if (relu) (lo, hi) = (r.Apply(lo), r.Apply(hi));
                 SplitPair(lo, hi, out var e, out var o);
                 Avx.Store(even + j, e);
                 Avx.Store(odd + j, o);

@@ -89,7 +89,6 @@ public static unsafe class ReductionNative
         }, scale, pOut);
     }
 
-    /// <summary>Group g of G (size B) owns the runs [g·B + j·G·B, g·B + j·G·B + B) ∩ [0, n); partials[g] = scale · Σ runSum(run).</summary>
     /// <summary>partials[g] = scale · Σ of group g's chunks (GroupDim elements each; chunks g, g + G, …, the kernel's grid-stride
     /// order), each summed by <paramref name="runSum"/> from 0, added in that order in double. The native backend launches one
     /// group of one thread, whose chunks are single elements (each chunk sum exactly its one term), so that sum is one

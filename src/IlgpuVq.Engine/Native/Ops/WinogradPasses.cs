@@ -228,8 +228,7 @@ internal static unsafe class WinogradPasses
     /// <summary>The row transforms d B_w of 8 tiles of one input channel whose columns start at c0, row by row: on AVX-512 two
     /// masked 512-bit loads of 32 columns and one two-register permute per d_k; on AVX2 masked 256-bit loads of columns
     /// c0 … c0 + 15 (d0, d1) and c0 + 2 … c0 + 17 (d2, d3), each pair split by shuffles. With
-    /// <see cref="Conv2dGeometry.ReluInput"/> each load is rectified as it comes in, by vmaxps(v, 0): its second operand where
-    /// v is NaN or ±0, so exactly v &gt; 0 ? v : 0 (<see cref="Rectified"/>) in one instruction.</summary>
+    /// <see cref="Conv2dGeometry.ReluInput"/> each load is rectified as it comes in (<see cref="Rectified"/>: one vmaxps).</summary>
     readonly struct RowLoader
     {
         readonly float* channel;
@@ -272,7 +271,7 @@ internal static unsafe class WinogradPasses
             {
                 var lo = Avx512F.MaskLoad(row, loMask, Vector512<float>.Zero);
                 var hi = Avx512F.MaskLoad(row + 16, hiMask, Vector512<float>.Zero);
-                if (relu) (lo, hi) = (Avx512F.Max(lo, Vector512<float>.Zero), Avx512F.Max(hi, Vector512<float>.Zero));
+                if (relu) (lo, hi) = (Relu.Apply(lo), Relu.Apply(hi));
                 d0 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take0, hi).GetLower();
                 d1 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take1, hi).GetLower();
                 d2 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take2, hi).GetLower();
@@ -291,8 +290,10 @@ internal static unsafe class WinogradPasses
         Vector256<float> Load(float* at, Vector256<float> mask)
         {
             var v = Avx.MaskLoad(at, mask);
-            return relu ? Avx.Max(v, Vector256<float>.Zero) : v;
+            return relu ? Relu.Apply(v) : v;
         }
+
+        static readonly Rectified Relu = default;
     }
 
     /// <summary><see cref="InputAxis"/> (d B_w) of 8 tiles whose row values are (d0, d1, d2, d3) to dst + i·lanes, i &lt; α_w.</summary>

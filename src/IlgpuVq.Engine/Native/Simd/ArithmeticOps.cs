@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace IlgpuVq.Engine.Native;
 
@@ -58,13 +60,18 @@ public readonly struct Constant(float value) : IUnaryOp
     public float Apply(float x) => value;
 }
 
-/// <summary>x &gt; 0 ? x : 0 (NaN and −0 give +0, as in the kernel).</summary>
+/// <summary>x &gt; 0 ? x : 0 (NaN and −0 give +0, as in the kernel). On x86 one vmaxps(x, 0), which returns its second operand
+/// where x is NaN or ±0, so exactly that; elsewhere a compare and select.</summary>
 public readonly struct Rectified : IUnaryOp
 {
-    public Vector512<float> Apply(Vector512<float> x) =>
-        Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, Vector512<float>.Zero);
-    public Vector256<float> Apply(Vector256<float> x) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, Vector256<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<float> Apply(Vector512<float> x) => Avx512F.IsSupported
+        ? Avx512F.Max(x, Vector512<float>.Zero)
+        : Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, Vector512<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Apply(Vector256<float> x) => Avx.IsSupported
+        ? Avx.Max(x, Vector256<float>.Zero)
+        : Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, Vector256<float>.Zero);
     public float Apply(float x) => x > 0f ? x : 0f;
 }
 
