@@ -297,17 +297,15 @@ public static unsafe class Conv2dWinograd
         odd = Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
     }
 
-    /// <summary>The first <paramref name="count"/> lanes of <paramref name="value"/> to dst (all 8 with one store).</summary>
+    /// <summary>The first <paramref name="count"/> lanes of <paramref name="value"/> to dst (all 8 with one store, fewer with
+    /// one masked store on AVX; nothing else is written). No buffer, so no stackalloc in the hot passes that call it: a method
+    /// with one is compiled once at full opt before its statics are set, never re-jitted at tier 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void StoreTiles(Vector256<float> value, float* dst, int count, float* buffer)
+    internal static void StoreTiles(Vector256<float> value, float* dst, int count)
     {
-        if (count == 8)
-        {
-            value.Store(dst);
-            return;
-        }
-        value.Store(buffer);
-        for (int i = 0; i < count; i++) dst[i] = buffer[i];
+        if (count == 8) value.Store(dst);
+        else if (Avx.IsSupported) Avx.MaskStore(dst, ColumnMask256(0, count), value);
+        else for (int i = 0; i < count; i++) dst[i] = value.GetElement(i);
     }
 }
 

@@ -20,7 +20,6 @@ internal static unsafe class WinogradKernels
         float* k = stackalloc float[taps * 8];
         float* t = stackalloc float[alphaH * rw * 8]; // G_h k
         float* uk = stackalloc float[alphaH * alphaW * 8];
-        float* out8 = stackalloc float[8];
         for (long p0 = 0; p0 < pairs; p0 += 8)
         {
             int count = (int)Math.Min(8, pairs - p0);
@@ -31,7 +30,7 @@ internal static unsafe class WinogradKernels
             }
             Combine(gh, rh, false, alphaH, rh, k, rw * 8, 8, t, rw * 8, 8, rw);           // t[i, b] = Σ_a G_h[i, a] k[a, b]
             Combine(gw, rw, false, alphaW, rw, t, 8, rw * 8, uk, 8, alphaW * 8, alphaH); // U[i, j] = Σ_b t[i, b] G_w[j, b]
-            for (int xi = 0; xi < alphaH * alphaW; xi++) Conv2dWinograd.StoreTiles(Vector256.Load(uk + xi * 8), u + xi * stride + p0, count, out8);
+            for (int xi = 0; xi < alphaH * alphaW; xi++) Conv2dWinograd.StoreTiles(Vector256.Load(uk + xi * 8), u + xi * stride + p0, count);
         }
     }
 

@@ -37,7 +37,6 @@ internal static unsafe class WinogradPasses
         int inRows = 2 * rows + alphaH - 2;
         float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * alphaW * lanes + 2L * inRows * (lanes + 8));
         RowTransforms(xc, h, g, ty0, inRows, lanes, alphaW);
-        float* out8 = stackalloc float[8];
         long rowStride = (long)alphaW * lanes;
         for (int ty = 0; ty < rows; ty++)
             for (int col = 0; col < alphaW; col++)
@@ -49,7 +48,7 @@ internal static unsafe class WinogradPasses
                     var d1 = Vector256.Load(r0 + rowStride + j);
                     var d2 = Vector256.Load(r0 + 2 * rowStride + j);
                     var d3 = alphaH == 4 ? Vector256.Load(r0 + 3 * rowStride + j) : default;
-                    StoreColumn(d0, d1, d2, d3, v + (long)ty * tw + j + col * step, alphaW * step, Math.Min(8, tw - j), alphaH, out8);
+                    StoreColumn(d0, d1, d2, d3, v + (long)ty * tw + j + col * step, alphaW * step, Math.Min(8, tw - j), alphaH);
                 }
             }
     }
@@ -93,36 +92,136 @@ internal static unsafe class WinogradPasses
     }
 
     /// <summary>
-    /// <see cref="Input"/> with no row buffer (AVX2 or AVX-512): down each block of 8 tiles, a window of the row transforms of
-    /// four input rows stays in registers (two more per tile row, the other two carried over), each row's columns loaded
-    /// masked (zero outside the row, masks once per block) and split into d0 … d3 in registers (<see cref="RowLoader"/>). The
-    /// same arithmetic as the buffered form, so the same bits.
+    /// <see cref="Input"/> with no row buffer (AVX2 or AVX-512), one compiled form per shape and input op
+    /// (<see cref="InputInRegisters{TH, TW, TLoad}"/>).
     /// </summary>
     static void InputInRegisters(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
-        int tw = (g.OW + 1) / 2;
-        long next = alphaW * step;
-        float* out8 = stackalloc float[8];
+        if (g.ReluInput != 0) InputInRegisters<Rectified>(xc, v, step, g, ty0, rows, alphaH, alphaW);
+        else InputInRegisters<Unchanged>(xc, v, step, g, ty0, rows, alphaH, alphaW);
+    }
+
+    static void InputInRegisters<TLoad>(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
+        where TLoad : struct, IUnaryOp
+    {
+        switch (alphaH, alphaW)
+        {
+            case (4, 4): InputInRegisters<Alpha4, Alpha4, TLoad>(xc, v, step, g, ty0, rows); break;
+            case (3, 3): InputInRegisters<Alpha3, Alpha3, TLoad>(xc, v, step, g, ty0, rows); break;
+            default: InputInRegisters<Alpha3, Alpha4, TLoad>(xc, v, step, g, ty0, rows); break; // 2 × 3 (the prior's vertical stack)
+        }
+    }
+
+    /// <summary>
+    /// Down each block of 8 tiles, a window of the row transforms of four input rows a, b, c, d stays in registers (two more
+    /// per tile row, the other two carried over), each row's columns loaded masked (zero outside the row, masks once per block),
+    /// passed through <typeparamref name="TLoad"/> and split into d0 … d3 in registers (<see cref="RowTransform"/>). Bᵀ down
+    /// the columns is stored as soon as its rows are in: rows 0 … 2 once c is (a − c, b + c, c − b; for α_h = 3, a − b, b,
+    /// c − b), row 3 once d is (b − d), so at most three row transforms are live at a time — the loop keeps its values in
+    /// registers (16 ymm on AVX2) and never stores to the stack, where a spill can alias the rows it streams by their address
+    /// modulo 4 KiB and stall every load (measured: 2× on Zen 4). The same arithmetic as the buffered form, so the same bits.
+    /// </summary>
+    static void InputInRegisters<TH, TW, TLoad>(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows)
+        where TH : struct, IAlpha where TW : struct, IAlpha where TLoad : struct, IUnaryOp
+    {
+        int tw = (g.OW + 1) / 2, height = g.H, width = g.W;
+        long next = TW.Value * step;
         for (int j = 0; j < tw; j += 8)
         {
-            int c0 = 2 * j - g.PL, count = Math.Min(8, tw - j), r = 2 * ty0 - g.PT;
-            var loader = new RowLoader(xc, g, c0);
-            // a: row r + 2ty, b: r + 2ty + 1, c, d: the next two (for α_h = 3, d is the next tile row's b).
-            loader.Transform(r, alphaW, out var a0, out var a1, out var a2, out var a3);
-            loader.Transform(r + 1, alphaW, out var b0, out var b1, out var b2, out var b3);
+            int first = 2 * j - g.PL, count = Math.Min(8, tw - j), r = 2 * ty0 - g.PT;
+            float* columns = xc + first;
+            var lo = Use512 ? Conv2dWinograd.ColumnMask512(first, width) : default;
+            var hi = Use512 ? Conv2dWinograd.ColumnMask512(first + 16, width) : default;
+            var m0 = Use512 ? default : Conv2dWinograd.ColumnMask256(first, width);
+            var m8 = Use512 ? default : Conv2dWinograd.ColumnMask256(first + 8, width);
+            var m2 = Use512 ? default : Conv2dWinograd.ColumnMask256(first + 2, width);
+            var m10 = Use512 ? default : Conv2dWinograd.ColumnMask256(first + 10, width);
+            RowTransform<TW, TLoad>(columns, r, height, width, lo, hi, m0, m8, m2, m10, out var a0, out var a1, out var a2, out var a3);
+            RowTransform<TW, TLoad>(columns, r + 1, height, width, lo, hi, m0, m8, m2, m10, out var b0, out var b1, out var b2, out var b3);
             for (int ty = 0; ty < rows; ty++)
             {
                 int top = r + 2 * ty;
-                loader.Transform(top + 2, alphaW, out var c0v, out var c1, out var c2, out var c3);
-                loader.Transform(top + 3, alphaW, out var d0, out var d1, out var d2, out var d3);
                 float* dst = v + (long)ty * tw + j;
-                StoreColumn(a0, b0, c0v, d0, dst, next, count, alphaH, out8);
-                StoreColumn(a1, b1, c1, d1, dst + step, next, count, alphaH, out8);
-                StoreColumn(a2, b2, c2, d2, dst + 2 * step, next, count, alphaH, out8);
-                if (alphaW == 4) StoreColumn(a3, b3, c3, d3, dst + 3 * step, next, count, alphaH, out8);
-                (a0, a1, a2, a3, b0, b1, b2, b3) = (c0v, c1, c2, c3, d0, d1, d2, d3);
+                RowTransform<TW, TLoad>(columns, top + 2, height, width, lo, hi, m0, m8, m2, m10, out var c0, out var c1, out var c2, out var c3);
+                StoreHead<TH>(a0, b0, c0, dst, next, count);
+                StoreHead<TH>(a1, b1, c1, dst + step, next, count);
+                StoreHead<TH>(a2, b2, c2, dst + 2 * step, next, count);
+                if (TW.Value == 4) StoreHead<TH>(a3, b3, c3, dst + 3 * step, next, count);
+                RowTransform<TW, TLoad>(columns, top + 3, height, width, lo, hi, m0, m8, m2, m10, out var d0, out var d1, out var d2, out var d3);
+                if (TH.Value == 4)
+                {
+                    float* last = dst + 3 * next;
+                    Conv2dWinograd.StoreTiles(b0 - d0, last, count);
+                    Conv2dWinograd.StoreTiles(b1 - d1, last + step, count);
+                    Conv2dWinograd.StoreTiles(b2 - d2, last + 2 * step, count);
+                    if (TW.Value == 4) Conv2dWinograd.StoreTiles(b3 - d3, last + 3 * step, count);
+                }
+                (a0, a1, a2, a3, b0, b1, b2, b3) = (c0, c1, c2, c3, d0, d1, d2, d3);
             }
         }
+    }
+
+    /// <summary>Rows 0 … 2 of <see cref="InputAxis"/> down one column of a tile from its first three row transforms a, b, c
+    /// (a − c, b + c, c − b for α = 4; a − b, b, c − b for α = 3), to dst + i·next.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreHead<TH>(Vector256<float> a, Vector256<float> b, Vector256<float> c, float* dst, long next, int count)
+        where TH : struct, IAlpha
+    {
+        Conv2dWinograd.StoreTiles(TH.Value == 4 ? a - c : a - b, dst, count);
+        Conv2dWinograd.StoreTiles(TH.Value == 4 ? b + c : b, dst + next, count);
+        Conv2dWinograd.StoreTiles(c - b, dst + 2 * next, count);
+    }
+
+    /// <summary>The row transform d B_w of 8 tiles along input row r of the columns from <paramref name="columns"/> (zero
+    /// outside the image), each load through <typeparamref name="TLoad"/> (<see cref="Rectified"/>: one vmaxps): on AVX-512
+    /// two masked 512-bit loads of 32 columns (<paramref name="lo"/>, <paramref name="hi"/>) and one two-register permute per
+    /// d_k; on AVX2 masked 256-bit loads of columns 0 … 15 (d0, d1) and 2 … 17 (d2, d3), each pair split by shuffles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void RowTransform<TW, TLoad>(float* columns, int r, int height, int width, Vector512<float> lo, Vector512<float> hi,
+        Vector256<float> m0, Vector256<float> m8, Vector256<float> m2, Vector256<float> m10,
+        out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
+        where TW : struct, IAlpha where TLoad : struct, IUnaryOp
+    {
+        if ((uint)r >= (uint)height)
+        {
+            t0 = t1 = t2 = t3 = default;
+            return;
+        }
+        float* row = columns + (long)r * width;
+        TLoad op = default;
+        Vector256<float> d0, d1, d2, d3;
+        if (Use512)
+        {
+            var l = op.Apply(Avx512F.MaskLoad(row, lo, Vector512<float>.Zero));
+            var h = op.Apply(Avx512F.MaskLoad(row + 16, hi, Vector512<float>.Zero));
+            d0 = Avx512F.PermuteVar16x32x2(l, Conv2dWinograd.Take0, h).GetLower();
+            d1 = Avx512F.PermuteVar16x32x2(l, Conv2dWinograd.Take1, h).GetLower();
+            d2 = Avx512F.PermuteVar16x32x2(l, Conv2dWinograd.Take2, h).GetLower();
+            d3 = TW.Value == 4 ? Avx512F.PermuteVar16x32x2(l, Conv2dWinograd.Take3, h).GetLower() : default;
+        }
+        else
+        {
+            Conv2dWinograd.SplitPair(op.Apply(Avx.MaskLoad(row, m0)), op.Apply(Avx.MaskLoad(row + 8, m8)), out d0, out d1);
+            Conv2dWinograd.SplitPair(op.Apply(Avx.MaskLoad(row + 2, m2)), op.Apply(Avx.MaskLoad(row + 10, m10)), out d2, out d3);
+        }
+        InputAxis(d0, d1, d2, d3, TW.Value, out t0, out t1, out t2, out t3);
+    }
+
+    /// <summary>α of one transform axis as a JIT-time constant (4 for F(2, 3), 3 for F(2, 2)), so that each shape's register
+    /// passes compile to straight-line code.</summary>
+    interface IAlpha
+    {
+        static abstract int Value { get; }
+    }
+
+    readonly struct Alpha3 : IAlpha
+    {
+        public static int Value => 3;
+    }
+
+    readonly struct Alpha4 : IAlpha
+    {
+        public static int Value => 4;
     }
 
     /// <summary><see cref="OutputGradient"/> with no row buffer (AVX2 or AVX-512): each block of 8 tiles of a tile row takes its
@@ -133,7 +232,6 @@ internal static unsafe class WinogradPasses
     {
         int tw = (g.OW + 1) / 2;
         long next = alphaW * step;
-        float* out8 = stackalloc float[8];
         for (int j = 0; j < tw; j += 8)
         {
             int count = Math.Min(8, tw - j);
@@ -146,10 +244,10 @@ internal static unsafe class WinogradPasses
                 GradientRow(dyk, oy, g, 2 * j, mask, lo, hi, alphaW, out var a0, out var a1, out var a2, out var a3);
                 GradientRow(dyk, oy + 1, g, 2 * j, mask, lo, hi, alphaW, out var b0, out var b1, out var b2, out var b3);
                 float* dst = m + (long)ty * tw + j;
-                StoreGradientColumn(a0, b0, dst, next, count, alphaH, out8);
-                StoreGradientColumn(a1, b1, dst + step, next, count, alphaH, out8);
-                StoreGradientColumn(a2, b2, dst + 2 * step, next, count, alphaH, out8);
-                if (alphaW == 4) StoreGradientColumn(a3, b3, dst + 3 * step, next, count, alphaH, out8);
+                StoreGradientColumn(a0, b0, dst, next, count, alphaH);
+                StoreGradientColumn(a1, b1, dst + step, next, count, alphaH);
+                StoreGradientColumn(a2, b2, dst + 2 * step, next, count, alphaH);
+                if (alphaW == 4) StoreGradientColumn(a3, b3, dst + 3 * step, next, count, alphaH);
             }
         }
     }
@@ -200,100 +298,29 @@ internal static unsafe class WinogradPasses
     /// <summary>The α values t0 … of a column of 8 tiles to dst + i·next, i &lt; α, the first count tiles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void StoreTileColumn(Vector256<float> t0, Vector256<float> t1, Vector256<float> t2, Vector256<float> t3, float* dst, long next,
-        int count, int alpha, float* out8)
+        int count, int alpha)
     {
-        Conv2dWinograd.StoreTiles(t0, dst, count, out8);
-        Conv2dWinograd.StoreTiles(t1, dst + next, count, out8);
-        Conv2dWinograd.StoreTiles(t2, dst + 2 * next, count, out8);
-        if (alpha == 4) Conv2dWinograd.StoreTiles(t3, dst + 3 * next, count, out8);
+        Conv2dWinograd.StoreTiles(t0, dst, count);
+        Conv2dWinograd.StoreTiles(t1, dst + next, count);
+        Conv2dWinograd.StoreTiles(t2, dst + 2 * next, count);
+        if (alpha == 4) Conv2dWinograd.StoreTiles(t3, dst + 3 * next, count);
     }
 
     /// <summary><see cref="GradientAxis"/> down one column of a tile's two row transforms (e0, e1), to dst + i·next.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void StoreGradientColumn(Vector256<float> e0, Vector256<float> e1, float* dst, long next, int count, int alphaH, float* out8)
+    static void StoreGradientColumn(Vector256<float> e0, Vector256<float> e1, float* dst, long next, int count, int alphaH)
     {
         GradientAxis(e0, e1, alphaH, out var t0, out var t1, out var t2, out var t3);
-        StoreTileColumn(t0, t1, t2, t3, dst, next, count, alphaH, out8);
+        StoreTileColumn(t0, t1, t2, t3, dst, next, count, alphaH);
     }
 
     /// <summary><see cref="InputAxis"/> (Bᵀ) down one column of a tile's α_h row transforms, to dst + i·next.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void StoreColumn(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3, float* dst, long next,
-        int count, int alphaH, float* out8)
+        int count, int alphaH)
     {
         InputAxis(d0, d1, d2, d3, alphaH, out var t0, out var t1, out var t2, out var t3);
-        StoreTileColumn(t0, t1, t2, t3, dst, next, count, alphaH, out8);
-    }
-
-    /// <summary>The row transforms d B_w of 8 tiles of one input channel whose columns start at c0, row by row: on AVX-512 two
-    /// masked 512-bit loads of 32 columns and one two-register permute per d_k; on AVX2 masked 256-bit loads of columns
-    /// c0 … c0 + 15 (d0, d1) and c0 + 2 … c0 + 17 (d2, d3), each pair split by shuffles. With
-    /// <see cref="Conv2dGeometry.ReluInput"/> each load is rectified as it comes in (<see cref="Rectified"/>: one vmaxps).</summary>
-    readonly struct RowLoader
-    {
-        readonly float* channel;
-        readonly int height, width, c0;
-        readonly bool relu;
-        readonly Vector512<float> loMask, hiMask;
-        readonly Vector256<float> mask0, mask8, mask2, mask10;
-
-        public RowLoader(float* xc, in Conv2dGeometry g, int c0)
-        {
-            channel = xc;
-            height = g.H;
-            width = g.W;
-            this.c0 = c0;
-            relu = g.ReluInput != 0;
-            if (Use512)
-            {
-                loMask = Conv2dWinograd.ColumnMask512(c0, g.W);
-                hiMask = Conv2dWinograd.ColumnMask512(c0 + 16, g.W);
-                return;
-            }
-            mask0 = Conv2dWinograd.ColumnMask256(c0, g.W);
-            mask8 = Conv2dWinograd.ColumnMask256(c0 + 8, g.W);
-            mask2 = Conv2dWinograd.ColumnMask256(c0 + 2, g.W);
-            mask10 = Conv2dWinograd.ColumnMask256(c0 + 10, g.W);
-        }
-
-        /// <summary>The α_w values of row r, <see cref="InputAxis"/> along it (zero outside the image).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Transform(int r, int alphaW, out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
-        {
-            if (r < 0 || r >= height)
-            {
-                t0 = t1 = t2 = t3 = default;
-                return;
-            }
-            float* row = channel + (long)r * width + c0;
-            Vector256<float> d0, d1, d2, d3;
-            if (Use512)
-            {
-                var lo = Avx512F.MaskLoad(row, loMask, Vector512<float>.Zero);
-                var hi = Avx512F.MaskLoad(row + 16, hiMask, Vector512<float>.Zero);
-                if (relu) (lo, hi) = (Relu.Apply(lo), Relu.Apply(hi));
-                d0 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take0, hi).GetLower();
-                d1 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take1, hi).GetLower();
-                d2 = Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take2, hi).GetLower();
-                d3 = alphaW == 4 ? Avx512F.PermuteVar16x32x2(lo, Conv2dWinograd.Take3, hi).GetLower() : default;
-            }
-            else
-            {
-                Conv2dWinograd.SplitPair(Load(row, mask0), Load(row + 8, mask8), out d0, out d1);
-                Conv2dWinograd.SplitPair(Load(row + 2, mask2), Load(row + 10, mask10), out d2, out d3);
-            }
-            InputAxis(d0, d1, d2, d3, alphaW, out t0, out t1, out t2, out t3);
-        }
-
-        /// <summary>The masked columns at <paramref name="at"/>, rectified with <see cref="relu"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        Vector256<float> Load(float* at, Vector256<float> mask)
-        {
-            var v = Avx.MaskLoad(at, mask);
-            return relu ? Relu.Apply(v) : v;
-        }
-
-        static readonly Rectified Relu = default;
+        StoreTileColumn(t0, t1, t2, t3, dst, next, count, alphaH);
     }
 
     /// <summary><see cref="InputAxis"/> (d B_w) of 8 tiles whose row values are (d0, d1, d2, d3) to dst + i·lanes, i &lt; α_w.</summary>
@@ -391,7 +418,6 @@ internal static unsafe class WinogradPasses
         // Two rows' [α_w][lanes], then R0 and R1.
         float* h = NativeScratch.Get(ScratchSlot.WinogradRows, 2L * alphaW * lanes + 2 * lanes);
         float* r0 = h + 2L * alphaW * lanes, r1 = r0 + lanes;
-        float* out8 = stackalloc float[8];
         for (int ty = 0; ty < rows; ty++)
         {
             for (int a = 0; a < 2; a++)
@@ -415,7 +441,7 @@ internal static unsafe class WinogradPasses
                 {
                     var e0 = Vector256.Load(h + col * lanes + j);
                     var e1 = Vector256.Load(h + (long)alphaW * lanes + col * lanes + j);
-                    StoreGradientColumn(e0, e1, m + (long)ty * tw + j + col * step, alphaW * step, Math.Min(8, tw - j), alphaH, out8);
+                    StoreGradientColumn(e0, e1, m + (long)ty * tw + j + col * step, alphaW * step, Math.Min(8, tw - j), alphaH);
                 }
         }
     }

@@ -36,6 +36,14 @@ public readonly struct ScaledDifference(float factor) : IBinaryOp
     public float Apply(float a, float b) => factor * (a - b);
 }
 
+/// <summary>x itself (the op of a pass that may rectify its loads when it does not).</summary>
+public readonly struct Unchanged : IUnaryOp
+{
+    public Vector512<float> Apply(Vector512<float> x) => x;
+    public Vector256<float> Apply(Vector256<float> x) => x;
+    public float Apply(float x) => x;
+}
+
 /// <summary>x · factor.</summary>
 public readonly struct Scaled(float factor) : IUnaryOp
 {
