@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace IlgpuVq.Engine.Native;
 
 /// <summary>
@@ -98,7 +100,7 @@ public static unsafe class Sgemm
         int kcMax = Math.Min(k, BlockDepth);
         float* ap = packedA != null ? null : NativeScratch.Get(ScratchSlot.PackA, (long)RoundUp(mc, mr) * kcMax + SgemmPacking.Slack);
         float* bp = NativeScratch.Get(ScratchSlot.PackB, (long)RoundUp(nc, nr) * kcMax);
-        float* edge = stackalloc float[mr * nr];
+        float* edge = NativeScratch.Get(ScratchSlot.EdgeTile, mr * nr); // not stackalloc: that would keep Block from tier 1
         for (int p0 = 0; p0 < k; p0 += BlockDepth)
         {
             int kc = Math.Min(BlockDepth, k - p0);
@@ -122,16 +124,30 @@ public static unsafe class Sgemm
                     }
                     // Edge tile: the full tile into a buffer, then the in-range part with the same arithmetic as a full store.
                     SgemmMicroKernel.RunEdge(tile, rows, kc, aPanel, bPanel, edge, nr);
-                    for (int r = 0; r < rows; r++)
-                        for (int j = 0; j < cols; j++)
-                        {
-                            float v = edge[r * nr + j];
-                            if (alpha != 1f) v *= alpha;
-                            if (add) v = ct[r * ldc + j] + v;
-                            ct[r * ldc + j] = v;
-                        }
+                    for (int r = 0; r < rows; r++) StoreEdgeRow(edge + r * nr, ct + r * ldc, cols, alpha, add);
                 }
             }
+        }
+    }
+
+    /// <summary>dst[j] = (add ? dst[j] : 0) + alpha·src[j] for j &lt; cols (the micro-kernel's store: the product scaled, then
+    /// added to C), 8 at a time.</summary>
+    static void StoreEdgeRow(float* src, float* dst, int cols, float alpha, bool add)
+    {
+        int j = 0;
+        for (; j + 8 <= cols; j += 8)
+        {
+            var v = Vector256.Load(src + j);
+            if (alpha != 1f) v *= alpha;
+            if (add) v = Vector256.Load(dst + j) + v;
+            v.Store(dst + j);
+        }
+        for (; j < cols; j++)
+        {
+            float v = src[j];
+            if (alpha != 1f) v *= alpha;
+            if (add) v = dst[j] + v;
+            dst[j] = v;
         }
     }
 

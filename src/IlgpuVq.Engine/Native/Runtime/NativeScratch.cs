@@ -46,6 +46,8 @@ public enum ScratchSlot
     TransposedProduct,
     /// <summary>relu(x) of one image for a 1×1 convolution of a ReLU (<see cref="IlgpuVq.Kernels.Conv2dGeometry.ReluInput"/>).</summary>
     RectifiedInput,
+    /// <summary><see cref="Sgemm"/>'s full micro-tile at the edge of C, before its in-range part goes into C.</summary>
+    EdgeTile,
 }
 
 /// <summary>
