@@ -28,11 +28,14 @@ internal static unsafe class WinogradPasses
     /// </summary>
     public static void Input(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
     {
-        if (Use256)
-        {
-            InputInRegisters(xc, v, step, g, ty0, rows, alphaH, alphaW);
-            return;
-        }
+        if (Use256) InputInRegisters(xc, v, step, g, ty0, rows, alphaH, alphaW);
+        else InputBuffered(xc, v, step, g, ty0, rows, alphaH, alphaW);
+    }
+
+    /// <summary><see cref="Input"/> through a row buffer (<see cref="RowTransforms"/>): the portable path, and what the register
+    /// forms must equal bit for bit (the tests compare them).</summary>
+    internal static void InputBuffered(float* xc, float* v, long step, in Conv2dGeometry g, int ty0, int rows, int alphaH, int alphaW)
+    {
         int tw = (g.OW + 1) / 2, lanes = (tw + 7) / 8 * 8;
         int inRows = 2 * rows + alphaH - 2;
         float* h = NativeScratch.Get(ScratchSlot.WinogradRows, (long)inRows * alphaW * lanes + 2L * inRows * (lanes + 8));
