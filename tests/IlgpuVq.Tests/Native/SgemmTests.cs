@@ -120,6 +120,48 @@ public unsafe class SgemmTests
             }
     }
 
+    /// <summary>B read in place (a row stride off the 4 KiB multiples, whole panels) gives the same bits as B packed (the same
+    /// rows at a stride of 1024 floats, which is always packed): every tile, two K slices, alpha and accumulate, serial and
+    /// parallel; widths that leave a partial panel are packed in both and must agree too.</summary>
+    [Theory]
+    [InlineData(13, 64, 300)]
+    [InlineData(37, 96, 257)]
+    [InlineData(8, 32, 5)]
+    [InlineData(21, 70, 40)]
+    public void BReadInPlaceIsBitIdenticalToBPacked(int m, int n, int k)
+    {
+        var a = Seeded(21, m * k);
+        var rows = Seeded(22, k * n);
+        var c = Seeded(23, m * n);
+        float[] WithStride(int ldb)
+        {
+            var b = new float[k * ldb];
+            for (int p = 0; p < k; p++) Array.Copy(rows, p * n, b, p * ldb, n);
+            return b;
+        }
+        var packedB = WithStride(1024);
+        var inPlaceB = WithStride(1024 + 8);
+        foreach (var tile in SgemmTile.Supported)
+            foreach (var parallel in new[] { false, true })
+            {
+                float[] Run(float[] b, int ldb)
+                {
+                    var result = (float[])c.Clone();
+                    fixed (float* pa = a, pb = b, pc = result)
+                        Sgemm.Multiply(tile, m, n, k, 0.5f, StridedMatrix.RowMajor(pa, k), StridedMatrix.RowMajor(pb, ldb), pc, n, true, parallel);
+                    return result;
+                }
+                var want = Run(packedB, 1024);
+                Assert.Equal(want, Run(inPlaceB, 1024 + 8));
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        double expected = c[i * n + j] + 0.5 * Reference(i, j, m, n, k, a, false, rows, false);
+                        Assert.True(Math.Abs(want[i * n + j] - expected) <= 1e-4 * (1 + Math.Abs(expected)), $"C[{i},{j}] {tile}");
+                    }
+            }
+    }
+
     [Fact]
     public void CurrentTileIsTheIsasTile()
     {

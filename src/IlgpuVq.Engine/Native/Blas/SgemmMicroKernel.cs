@@ -12,28 +12,29 @@ namespace IlgpuVq.Engine.Native;
 static unsafe class SgemmMicroKernel
 {
     /// <summary>
-    /// c[r·ldc + j] = (add ? c[r·ldc + j] : 0) + alpha·Σ_p a[p·MR + r]·b[p·NR + j] for r &lt; MR, j &lt; NR of
+    /// c[r·ldc + j] = (add ? c[r·ldc + j] : 0) + alpha·Σ_p a[p·MR + r]·b[p·ldb + j] for r &lt; MR, j &lt; NR of
     /// <paramref name="tile"/>, where <paramref name="a"/> is a packed panel of A (kc × MR, row r of the tile fastest) and
-    /// <paramref name="b"/> a packed panel of B (kc × NR, column fastest). alpha·sum is rounded before the add (no fused store).
+    /// <paramref name="b"/> a panel of B (kc rows of NR columns, <paramref name="ldb"/> apart: NR when packed, B's own row
+    /// stride when read in place). alpha·sum is rounded before the add (no fused store).
     /// </summary>
-    public static void Run(SgemmTile tile, int kc, float* a, float* b, float* c, long ldc, float alpha, bool add)
+    public static void Run(SgemmTile tile, int kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, bool add)
     {
-        if (tile == SgemmTile.Avx512) Run8x32(kc, a, b, c, ldc, alpha, add);
-        else Run16<SixRows>(kc, a, b, c, ldc, alpha, add);
+        if (tile == SgemmTile.Avx512) Run8x32(kc, a, b, ldb, c, ldc, alpha, add);
+        else Run16<SixRows>(kc, a, b, ldb, c, ldc, alpha, add);
     }
 
     /// <summary>
     /// The first <paramref name="rows"/> (≤ MR) rows of the tile into c (= alpha 1, no add), the rest of c undefined: the same
     /// bits as <see cref="Run"/>; the AVX2 tile runs edges of up to 4 rows with a 4-row kernel instead of all 6.
     /// </summary>
-    public static void RunEdge(SgemmTile tile, int rows, int kc, float* a, float* b, float* c, long ldc)
+    public static void RunEdge(SgemmTile tile, int rows, int kc, float* a, float* b, long ldb, float* c, long ldc)
     {
-        if (tile == SgemmTile.Avx2 && rows <= 4) Run16<FourRows>(kc, a, b, c, ldc, 1f, false);
-        else Run(tile, kc, a, b, c, ldc, 1f, false);
+        if (tile == SgemmTile.Avx2 && rows <= 4) Run16<FourRows>(kc, a, b, ldb, c, ldc, 1f, false);
+        else Run(tile, kc, a, b, ldb, c, ldc, 1f, false);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Run8x32(int kc, float* a, float* b, float* c, long ldc, float alpha, bool add)
+    static void Run8x32(int kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, bool add)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
@@ -58,7 +59,7 @@ static unsafe class SgemmMicroKernel
             ar = Vector512.Create(a[7]);
             c70 = Avx512F.FusedMultiplyAdd(ar, b0, c70); c71 = Avx512F.FusedMultiplyAdd(ar, b1, c71);
             a += 8;
-            b += 32;
+            b += ldb;
         }
         Store(c, c00, c01, alpha, add); c += ldc;
         Store(c, c10, c11, alpha, add); c += ldc;
@@ -78,7 +79,7 @@ static unsafe class SgemmMicroKernel
     /// multiply-add per element).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Run16<TRows>(int kc, float* a, float* b, float* c, long ldc, float alpha, bool add) where TRows : struct, ITileRows
+    static void Run16<TRows>(int kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, bool add) where TRows : struct, ITileRows
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -102,7 +103,7 @@ static unsafe class SgemmMicroKernel
                 c50 = Vector256.FusedMultiplyAdd(ar, b0, c50); c51 = Vector256.FusedMultiplyAdd(ar, b1, c51);
             }
             a += 6;
-            b += 16;
+            b += ldb;
         }
         Store(c, c00, c01, alpha, add); c += ldc;
         Store(c, c10, c11, alpha, add); c += ldc;
