@@ -99,13 +99,13 @@ public static unsafe class Sgemm
         int mr = tile.Rows, nr = tile.Cols;
         int kcMax = Math.Min(k, BlockDepth);
         float* ap = packedA != null ? null : NativeScratch.Get(ScratchSlot.PackA, (long)RoundUp(mc, mr) * kcMax + SgemmPacking.Slack);
-        float* bp = NativeScratch.Get(ScratchSlot.PackB, (long)RoundUp(nc, nr) * kcMax);
+        bool direct = ReadsBInPlace(b, nc, nr);
+        long ldb = direct ? b.RowStride : nr;
+        float* bp = direct ? null : NativeScratch.Get(ScratchSlot.PackB, (long)RoundUp(nc, nr) * kcMax);
         float* edge = NativeScratch.Get(ScratchSlot.EdgeTile, mr * nr); // not stackalloc: that would keep Block from tier 1
         for (int p0 = 0; p0 < k; p0 += BlockDepth)
         {
             int kc = Math.Min(BlockDepth, k - p0);
-            bool direct = ReadsBInPlace(b, nc, nr);
-            long ldb = direct ? b.RowStride : nr;
             if (!direct) SgemmPacking.PackB(tile, b, p0, kc, j0, nc, bp);
             if (packedA != null) ap = packedA + (long)p0 * packedRows + (long)i0 * kc;
             else SgemmPacking.PackA(tile, a, i0, mc, p0, kc, ap);

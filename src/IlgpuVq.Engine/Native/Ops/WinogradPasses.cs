@@ -154,10 +154,10 @@ internal static unsafe class WinogradPasses
                 if (TH.Value == 4)
                 {
                     float* last = dst + 3 * next;
-                    Conv2dWinograd.StoreTiles(b0 - d0, last, count);
-                    Conv2dWinograd.StoreTiles(b1 - d1, last + step, count);
-                    Conv2dWinograd.StoreTiles(b2 - d2, last + 2 * step, count);
-                    if (TW.Value == 4) Conv2dWinograd.StoreTiles(b3 - d3, last + 3 * step, count);
+                    StoreLast(a0, b0, c0, d0, last, count);
+                    StoreLast(a1, b1, c1, d1, last + step, count);
+                    StoreLast(a2, b2, c2, d2, last + 2 * step, count);
+                    if (TW.Value == 4) StoreLast(a3, b3, c3, d3, last + 3 * step, count);
                 }
                 (a0, a1, a2, a3, b0, b1, b2, b3) = (c0, c1, c2, c3, d0, d1, d2, d3);
             }
@@ -165,14 +165,23 @@ internal static unsafe class WinogradPasses
     }
 
     /// <summary>Rows 0 … 2 of <see cref="InputAxis"/> down one column of a tile from its first three row transforms a, b, c
-    /// (a − c, b + c, c − b for α = 4; a − b, b, c − b for α = 3), to dst + i·next.</summary>
+    /// (the fourth is not needed for them), to dst + i·next.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void StoreHead<TH>(Vector256<float> a, Vector256<float> b, Vector256<float> c, float* dst, long next, int count)
         where TH : struct, IAlpha
     {
-        Conv2dWinograd.StoreTiles(TH.Value == 4 ? a - c : a - b, dst, count);
-        Conv2dWinograd.StoreTiles(TH.Value == 4 ? b + c : b, dst + next, count);
-        Conv2dWinograd.StoreTiles(c - b, dst + 2 * next, count);
+        InputAxis(a, b, c, default, TH.Value, out var t0, out var t1, out var t2, out _);
+        Conv2dWinograd.StoreTiles(t0, dst, count);
+        Conv2dWinograd.StoreTiles(t1, dst + next, count);
+        Conv2dWinograd.StoreTiles(t2, dst + 2 * next, count);
+    }
+
+    /// <summary>Row 3 of <see cref="InputAxis"/> (α = 4) down one column of a tile, to dst.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreLast(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, float* dst, int count)
+    {
+        InputAxis(a, b, c, d, 4, out _, out _, out _, out var t3);
+        Conv2dWinograd.StoreTiles(t3, dst, count);
     }
 
     /// <summary>The row transform d B_w of 8 tiles along input row r of the columns from <paramref name="columns"/> (zero
